@@ -1,0 +1,56 @@
+//! Money in integer öre. Never a float.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// An amount in Swedish öre (1 kr = 100 öre). Serialises as a JSON integer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Ore(pub i64);
+
+impl Ore {
+    pub const ZERO: Ore = Ore(0);
+
+    /// Whole kronor and öre as `1 234,56` — the Swedish way, for CSV and humans.
+    pub fn to_swedish_decimal(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        format!("{sign}{},{:02}", abs / 100, abs % 100)
+    }
+
+    /// `1234.56`, the decimal form UBL and other machine formats want.
+    pub fn to_decimal(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        format!("{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+
+    pub fn checked_add(self, other: Ore) -> Option<Ore> {
+        self.0.checked_add(other.0).map(Ore)
+    }
+}
+
+impl fmt::Display for Ore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} kr", self.to_swedish_decimal())
+    }
+}
+
+impl std::iter::Sum for Ore {
+    fn sum<I: Iterator<Item = Ore>>(iter: I) -> Ore {
+        Ore(iter.map(|o| o.0).sum())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(Ore(7_460_000).to_swedish_decimal(), "74600,00");
+        assert_eq!(Ore(-5).to_decimal(), "-0.05");
+        assert_eq!(Ore(123_456).to_decimal(), "1234.56");
+    }
+}
