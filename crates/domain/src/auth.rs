@@ -20,7 +20,12 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Municipality, Role::Secretary, Role::Treasurer, Role::Admin];
+    pub const ALL: [Role; 4] = [
+        Role::Municipality,
+        Role::Secretary,
+        Role::Treasurer,
+        Role::Admin,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -44,6 +49,8 @@ impl FromStr for Role {
         Role::ALL
             .into_iter()
             .find(|r| r.as_str() == s)
-            .ok_or_else(|| format!("unknown role `{s}`; one of municipality, secretary, treasurer, admin"))
+            .ok_or_else(|| {
+                format!("unknown role `{s}`; one of municipality, secretary, treasurer, admin")
+            })
     }
 }

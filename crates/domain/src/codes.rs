@@ -125,7 +125,7 @@ pub fn luhn_valid(digits: &[u32]) -> bool {
             }
         })
         .sum();
-    !digits.is_empty() && sum % 10 == 0
+    !digits.is_empty() && sum.is_multiple_of(10)
 }
 
 impl fmt::Display for OrgNumber {
@@ -197,8 +197,14 @@ mod tests {
 
     #[test]
     fn scb_codes() {
-        assert_eq!(ScbCode::parse("2580").map(|c| c.to_string()), Ok("2580".into()));
-        assert_eq!(ScbCode::parse("2580").map(|c| c.county().to_owned()), Ok("25".into()));
+        assert_eq!(
+            ScbCode::parse("2580").map(|c| c.to_string()),
+            Ok("2580".into())
+        );
+        assert_eq!(
+            ScbCode::parse("2580").map(|c| c.county().to_owned()),
+            Ok("25".into())
+        );
         for bad in ["258", "25800", "25a0", "", "0012", " 2580", "２５８０"] {
             assert_eq!(ScbCode::parse(bad), Err(ParseError::ScbCodeFormat), "{bad}");
         }

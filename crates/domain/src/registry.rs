@@ -56,12 +56,23 @@ mod tests {
     #[test]
     fn ranges() {
         assert!(in_force(d("2021-01-01"), None, d("2030-01-01")));
-        assert!(in_force(d("2021-01-01"), Some(d("2021-01-01")), d("2021-01-01")));
+        assert!(in_force(
+            d("2021-01-01"),
+            Some(d("2021-01-01")),
+            d("2021-01-01")
+        ));
         assert!(!in_force(d("2021-01-02"), None, d("2021-01-01")));
-        assert!(!in_force(d("2021-01-01"), Some(d("2021-06-30")), d("2021-07-01")));
+        assert!(!in_force(
+            d("2021-01-01"),
+            Some(d("2021-06-30")),
+            d("2021-07-01")
+        ));
         assert!(!valid_range(d("2021-02-01"), Some(d("2021-01-31"))));
         assert_eq!(SeatRole::parse("substitute"), Some(SeatRole::Substitute));
-        assert_eq!(Office::parse("vice_chair").map(Office::as_str), Some("vice_chair"));
+        assert_eq!(
+            Office::parse("vice_chair").map(Office::as_str),
+            Some("vice_chair")
+        );
         assert_eq!(Office::parse("boss"), None);
     }
 }

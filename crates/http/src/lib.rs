@@ -1,1 +1,107 @@
+//! The HTTP face of samverkan: actix-web handlers by resource, the OpenAPI document,
+//! authentication, errors as problem documents, and the middleware around them.
 
+pub mod auth;
+pub mod db;
+pub mod docs;
+pub mod error;
+pub mod extract;
+pub mod fallback;
+pub mod health;
+pub mod members;
+pub mod middleware;
+pub mod municipalities;
+pub mod pagination;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::{App, web};
+use samverkan_persistence::DbPool;
+use utoipa::OpenApi;
+use utoipa::openapi::OpenApi as Spec;
+use utoipa_actix_web::AppExt;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub use auth::JwtKeys;
+pub use error::ApiError;
+
+/// Shared state of every worker.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub keys: JwtKeys,
+}
+
+/// HTTP settings that are not state.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Origins allowed to make authenticated or writing cross-origin calls.
+    pub cors_allowed_origins: Vec<String>,
+    /// Maximum JSON body size in bytes.
+    pub body_limit: usize,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            cors_allowed_origins: Vec::new(),
+            body_limit: extract::BodyLimit::default().0,
+        }
+    }
+}
+
+/// Registers every API operation. Only `service(..)` is used, so each one is in the spec.
+fn api(cfg: &mut ServiceConfig<'_>) {
+    health::configure(cfg);
+    cfg.service(
+        utoipa_actix_web::scope("/api/v1")
+            .configure(municipalities::configure)
+            .configure(members::configure),
+    );
+}
+
+/// The OpenAPI document of the API, exactly as served at `/api-docs/openapi.json`.
+pub fn openapi() -> Spec {
+    let (_, spec) = App::new()
+        .into_utoipa_app()
+        .openapi(docs::ApiDoc::openapi())
+        .configure(api)
+        .split_for_parts();
+    docs::finish(spec)
+}
+
+/// The whole application, used by the server and by the tests alike.
+pub fn app(
+    state: AppState,
+    settings: HttpSettings,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, spec) = App::new()
+        .into_utoipa_app()
+        .openapi(docs::ApiDoc::openapi())
+        .configure(api)
+        .split_for_parts();
+    let spec = docs::finish(spec);
+    let routes = fallback::RouteTable::from_spec(&spec);
+    app.app_data(web::Data::new(state))
+        .app_data(web::Data::new(routes))
+        .app_data(web::Data::new(extract::BodyLimit(settings.body_limit)))
+        .app_data(web::QueryConfig::default().error_handler(extract::query_error))
+        .app_data(web::PathConfig::default().error_handler(extract::path_error))
+        .app_data(web::JsonConfig::default().error_handler(extract::json_error))
+        .service(web::redirect("/docs", "/docs/"))
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", spec))
+        .default_service(web::to(fallback::fallback))
+        .wrap(actix_web::middleware::from_fn(middleware::conditional))
+        .wrap(actix_web::middleware::from_fn(middleware::problems))
+        .wrap(middleware::cors(&settings.cors_allowed_origins))
+        .wrap(tracing_actix_web::TracingLogger::default())
+}

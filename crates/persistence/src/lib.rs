@@ -1,1 +1,11 @@
+//! Storage of samverkan: one diesel schema over PostgreSQL (production) and SQLite
+//! (embedded default), a connection pool that picks the backend by URL, embedded
+//! migrations per backend, and repositories that return `diesel::QueryResult`.
 
+pub mod db;
+pub mod registry;
+pub mod schema;
+pub mod seed;
+pub mod tokens;
+
+pub use db::{Backend, DbConnection, DbError, DbPool, PoolConfig, connect_pool, now};

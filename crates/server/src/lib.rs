@@ -1,1 +1,128 @@
+//! The `samverkan` binary's library half: typed configuration loaded once at start,
+//! and the commands (serve, migrate, seed, token, openapi).
 
+pub mod config;
+pub mod telemetry;
+
+use std::time::Duration;
+
+use samverkan_http::{AppState, HttpSettings, JwtKeys};
+use samverkan_persistence::{DbPool, PoolConfig, connect_pool};
+
+pub use config::{Cli, Command, DbArgs, JwtArgs, ServeArgs, TokenCommand};
+
+/// Opens the pool for the configured database.
+pub fn pool(db: &DbArgs) -> Result<DbPool, String> {
+    let cfg = PoolConfig {
+        url: db.database_url.clone(),
+        max_size: db.db_pool_size,
+        connect_timeout: Duration::from_secs(db.db_timeout_secs),
+        busy_timeout: Duration::from_secs(db.db_timeout_secs),
+    };
+    connect_pool(&cfg).map_err(|e| format!("database {}: {e}", redact(&db.database_url)))
+}
+
+/// Hides a password in a database URL for logs and errors.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Runs pending migrations; returns their names.
+pub fn migrate(pool: &DbPool) -> Result<Vec<String>, String> {
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    conn.run_migrations().map_err(|e| e.to_string())
+}
+
+/// Loads the demo dataset if the database is empty (or always with `force`).
+pub fn seed(pool: &DbPool, force: bool) -> Result<samverkan_persistence::seed::SeedReport, String> {
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    samverkan_persistence::seed::seed(&mut conn, force).map_err(|e| e.to_string())
+}
+
+/// The JWT keys from configuration. With no secret configured, `serve` runs with a
+/// random per-process key: public reads work, no token can be issued that it accepts.
+pub fn keys(jwt: &JwtArgs, allow_ephemeral: bool) -> Result<JwtKeys, String> {
+    match &jwt.jwt_secret {
+        Some(secret) => JwtKeys::new(&jwt.jwt_kid, secret.as_bytes(), &jwt.jwt_verify_keys)
+            .map_err(|e| e.to_string()),
+        None if allow_ephemeral => {
+            use rand::RngCore;
+            let mut secret = [0u8; 48];
+            rand::rng().fill_bytes(&mut secret);
+            JwtKeys::new("ephemeral", &secret, &jwt.jwt_verify_keys).map_err(|e| e.to_string())
+        }
+        None => Err("SAMVERKAN_JWT_SECRET is not set (at least 32 bytes)".into()),
+    }
+}
+
+/// Parses a token lifetime: `90d`, `12h`, `30m`, `3600s`.
+pub fn parse_ttl(s: &str) -> Result<chrono::Duration, String> {
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: i64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration like 90d, 12h, 30m or 3600s"))?;
+    let d = match unit {
+        "d" => chrono::Duration::try_days(n),
+        "h" => chrono::Duration::try_hours(n),
+        "m" => chrono::Duration::try_minutes(n),
+        "s" | "" => chrono::Duration::try_seconds(n),
+        _ => None,
+    };
+    match d {
+        Some(d) if n > 0 && d <= chrono::Duration::days(3650) => Ok(d),
+        _ => Err(format!(
+            "`{s}` must be a positive duration of at most 3650d, e.g. 90d"
+        )),
+    }
+}
+
+/// Builds the state shared by the HTTP workers.
+pub fn state(pool: DbPool, keys: JwtKeys) -> AppState {
+    AppState { pool, keys }
+}
+
+pub fn http_settings(args: &ServeArgs) -> HttpSettings {
+    HttpSettings {
+        cors_allowed_origins: args
+            .cors_origins
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        body_limit: args.body_limit,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ttl() {
+        assert_eq!(parse_ttl("90d"), Ok(chrono::Duration::days(90)));
+        assert_eq!(parse_ttl("12h"), Ok(chrono::Duration::hours(12)));
+        assert_eq!(parse_ttl("3600"), Ok(chrono::Duration::seconds(3600)));
+        for bad in ["", "d", "0d", "-5d", "5w", "99999d"] {
+            assert!(parse_ttl(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn redacts_password() {
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact("sqlite://samverkan.db"), "sqlite://samverkan.db");
+    }
+}

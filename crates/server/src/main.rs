@@ -1,1 +1,130 @@
-fn main(){}
+//! `samverkan`: serve, migrate, seed, token, openapi.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser;
+use samverkan_server::{Cli, Command, ServeArgs, TokenCommand};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => serve(args),
+        Command::Migrate { db } => samverkan_server::pool(&db)
+            .and_then(|p| samverkan_server::migrate(&p))
+            .map(|applied| {
+                println!("applied {} migration(s)", applied.len());
+                for m in applied {
+                    println!("  {m}");
+                }
+            }),
+        Command::Seed { db, force } => samverkan_server::pool(&db).and_then(|p| {
+            samverkan_server::migrate(&p)?;
+            let r = samverkan_server::seed(&p, force)?;
+            if r.skipped {
+                println!(
+                    "database already has data; nothing seeded (use --force to add missing rows)"
+                );
+            } else {
+                println!(
+                    "seeded {} municipalities, {} population snapshots, {} committee seats",
+                    r.municipalities, r.populations, r.members
+                );
+            }
+            Ok(())
+        }),
+        Command::Token(TokenCommand::Issue {
+            jwt,
+            role,
+            municipality,
+            ttl,
+            sub,
+        }) => samverkan_server::parse_ttl(&ttl).and_then(|ttl| {
+            let keys = samverkan_server::keys(&jwt, false)?;
+            let (token, claims) = keys
+                .issue(&sub, role, municipality.as_deref(), ttl)
+                .map_err(|e| e.to_string())?;
+            println!("jti: {}", claims.jti);
+            println!(
+                "expires: {}",
+                chrono::DateTime::from_timestamp(claims.exp, 0)
+                    .map(|d| d.to_rfc3339())
+                    .unwrap_or_default()
+            );
+            println!("{token}");
+            Ok(())
+        }),
+        Command::Token(TokenCommand::Revoke { db, jti, reason }) => samverkan_server::pool(&db)
+            .and_then(|p| {
+                samverkan_server::migrate(&p)?;
+                let mut conn = p.get().map_err(|e| e.to_string())?;
+                let fresh =
+                    samverkan_persistence::tokens::revoke(&mut conn, &jti, reason.as_deref())
+                        .map_err(|e| e.to_string())?;
+                println!(
+                    "{} {jti}",
+                    if fresh { "revoked" } else { "already revoked:" }
+                );
+                Ok(())
+            }),
+        Command::Openapi => serde_json::to_string_pretty(&samverkan_http::openapi())
+            .map(|s| println!("{s}"))
+            .map_err(|e| e.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("samverkan: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(args: ServeArgs) -> Result<(), String> {
+    let started = Instant::now();
+    samverkan_server::telemetry::init(&args.log_format)?;
+    if args.jwt.jwt_secret.is_none() {
+        tracing::warn!(
+            "SAMVERKAN_JWT_SECRET is not set: serving public data only; no issued token will be accepted"
+        );
+    }
+    let keys = samverkan_server::keys(&args.jwt, true)?;
+    let pool = samverkan_server::pool(&args.db)?;
+    if args.migrate {
+        let applied = samverkan_server::migrate(&pool)?;
+        tracing::info!(count = applied.len(), "migrations applied");
+    }
+    if args.seed {
+        let r = samverkan_server::seed(&pool, false)?;
+        if !r.skipped {
+            tracing::info!(
+                municipalities = r.municipalities,
+                populations = r.populations,
+                members = r.members,
+                "seeded the demo dataset"
+            );
+        }
+    }
+    let settings = samverkan_server::http_settings(&args);
+    let state = samverkan_server::state(pool, keys);
+    let bind = args.bind.clone();
+    let workers = args.workers;
+    let shutdown = args.shutdown_timeout_secs;
+    actix_web::rt::System::new().block_on(async move {
+        let mut server = actix_web::HttpServer::new(move || {
+            samverkan_http::app(state.clone(), settings.clone())
+        })
+        .shutdown_timeout(shutdown)
+        .bind(&bind)
+        .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+        if let Some(w) = workers {
+            server = server.workers(w);
+        }
+        tracing::info!(
+            bind = %bind,
+            ready_ms = started.elapsed().as_millis() as u64,
+            "samverkan serving; docs at /docs/"
+        );
+        server.run().await.map_err(|e| e.to_string())
+    })
+}

@@ -1,0 +1,312 @@
+//! JWT bearer authentication: keys by `kid` for rotation, claims, the revocation list,
+//! and the `Caller` extractor that handlers use to require a role.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use samverkan_domain::{Role, ScbCode};
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::error::ApiError;
+
+/// Shortest HS256 secret accepted (bytes).
+pub const MIN_SECRET_LEN: usize = 32;
+const ISSUER: &str = "samverkan";
+
+/// The claims of a samverkan token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    /// Who the token was issued to (a person or a system).
+    pub sub: String,
+    pub role: Role,
+    /// SCB code the token is bound to; required for `municipality`, absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub municipality: Option<String>,
+    pub iat: i64,
+    pub exp: i64,
+    /// Unique token id; revoke it with `samverkan token revoke JTI`.
+    pub jti: String,
+    pub iss: String,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum KeyError {
+    #[error("the JWT secret `{kid}` is {len} bytes; at least {MIN_SECRET_LEN} are required")]
+    TooShort { kid: String, len: usize },
+    #[error("SAMVERKAN_JWT_VERIFY_KEYS entry `{0}` is not KID=SECRET")]
+    BadEntry(String),
+    #[error("kid `{0}` is given twice")]
+    DuplicateKid(String),
+    #[error("a municipality token needs --municipality CODE; other roles must not have one")]
+    MunicipalityBinding,
+    #[error("invalid SCB code: {0}")]
+    BadCode(String),
+    #[error("cannot sign the token: {0}")]
+    Sign(String),
+}
+
+/// Signing key (current) and verification keys (current + older ones during rotation).
+#[derive(Clone)]
+pub struct JwtKeys {
+    signing_kid: String,
+    encoding: EncodingKey,
+    decoding: HashMap<String, DecodingKey>,
+}
+
+impl std::fmt::Debug for JwtKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JwtKeys")
+            .field("signing_kid", &self.signing_kid)
+            .field("kids", &self.decoding.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl JwtKeys {
+    /// `secret` signs and verifies under `kid`; `verify_only` is a comma-separated list
+    /// of `KID=SECRET` accepted for verification (keys being rotated out).
+    pub fn new(kid: &str, secret: &[u8], verify_only: &str) -> Result<Self, KeyError> {
+        check_len(kid, secret)?;
+        let mut decoding = HashMap::new();
+        decoding.insert(kid.to_owned(), DecodingKey::from_secret(secret));
+        for entry in verify_only
+            .split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+        {
+            let (k, s) = entry
+                .split_once('=')
+                .ok_or_else(|| KeyError::BadEntry(entry.split('=').next().unwrap_or("").into()))?;
+            check_len(k, s.as_bytes())?;
+            if decoding
+                .insert(k.to_owned(), DecodingKey::from_secret(s.as_bytes()))
+                .is_some()
+            {
+                return Err(KeyError::DuplicateKid(k.to_owned()));
+            }
+        }
+        Ok(Self {
+            signing_kid: kid.to_owned(),
+            encoding: EncodingKey::from_secret(secret),
+            decoding,
+        })
+    }
+
+    /// Issues a token; returns it with its claims.
+    pub fn issue(
+        &self,
+        sub: &str,
+        role: Role,
+        municipality: Option<&str>,
+        ttl: chrono::Duration,
+    ) -> Result<(String, Claims), KeyError> {
+        let municipality = match (role, municipality) {
+            (Role::Municipality, Some(c)) => Some(
+                ScbCode::parse(c)
+                    .map_err(|e| KeyError::BadCode(format!("{c}: {e}")))?
+                    .to_string(),
+            ),
+            (Role::Municipality, None) | (_, Some(_)) => return Err(KeyError::MunicipalityBinding),
+            (_, None) => None,
+        };
+        let now = chrono::Utc::now().timestamp();
+        let claims = Claims {
+            sub: sub.to_owned(),
+            role,
+            municipality,
+            iat: now,
+            exp: now + ttl.num_seconds(),
+            jti: uuid::Uuid::new_v4().to_string(),
+            iss: ISSUER.into(),
+        };
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some(self.signing_kid.clone());
+        let token = jsonwebtoken::encode(&header, &claims, &self.encoding)
+            .map_err(|e| KeyError::Sign(e.to_string()))?;
+        Ok((token, claims))
+    }
+
+    /// Verifies signature, kid, algorithm, issuer and expiry (no leeway).
+    pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
+        let unauthorized = |m: &str| ApiError::Unauthorized(m.to_owned());
+        let header = jsonwebtoken::decode_header(token)
+            .map_err(|_| unauthorized("the bearer token is malformed"))?;
+        let kid = header
+            .kid
+            .ok_or_else(|| unauthorized("the token has no `kid` header"))?;
+        let key = self
+            .decoding
+            .get(&kid)
+            .ok_or_else(|| unauthorized("the token was signed with an unknown key"))?;
+        let mut v = Validation::new(Algorithm::HS256);
+        v.leeway = 0;
+        v.set_issuer(&[ISSUER]);
+        v.set_required_spec_claims(&["exp", "iat", "iss", "sub"]);
+        let data = jsonwebtoken::decode::<Claims>(token, key, &v).map_err(|e| {
+            use jsonwebtoken::errors::ErrorKind as K;
+            match e.kind() {
+                K::ExpiredSignature => unauthorized("the token has expired"),
+                K::InvalidSignature => unauthorized("the token signature is invalid"),
+                _ => unauthorized("the token is invalid"),
+            }
+        })?;
+        let c = data.claims;
+        if (c.role == Role::Municipality) != c.municipality.is_some() {
+            return Err(unauthorized("the token's municipality binding is invalid"));
+        }
+        Ok(c)
+    }
+}
+
+fn check_len(kid: &str, secret: &[u8]) -> Result<(), KeyError> {
+    if secret.len() < MIN_SECRET_LEN {
+        return Err(KeyError::TooShort {
+            kid: kid.to_owned(),
+            len: secret.len(),
+        });
+    }
+    Ok(())
+}
+
+/// Who is calling: anonymous, or the verified, unrevoked claims of a bearer token.
+#[derive(Debug, Clone, Default)]
+pub struct Caller(pub Option<Claims>);
+
+impl Caller {
+    /// The claims, if the caller has one of `roles` (admin always qualifies).
+    /// Anonymous → 401; authenticated with another role → 403.
+    pub fn require(&self, roles: &[Role]) -> Result<&Claims, ApiError> {
+        match &self.0 {
+            None => Err(ApiError::Unauthorized(
+                "this operation needs a bearer token".into(),
+            )),
+            Some(c) if c.role == Role::Admin || roles.contains(&c.role) => Ok(c),
+            Some(c) => Err(ApiError::Forbidden(format!(
+                "the role `{}` may not do this; it needs {}",
+                c.role,
+                roles
+                    .iter()
+                    .chain(std::iter::once(&Role::Admin))
+                    .map(|r| format!("`{r}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ))),
+        }
+    }
+
+    pub fn role(&self) -> Option<Role> {
+        self.0.as_ref().map(|c| c.role)
+    }
+
+    /// True for staff roles that see drafts and non-public data.
+    pub fn is_staff(&self) -> bool {
+        matches!(
+            self.role(),
+            Some(Role::Secretary | Role::Treasurer | Role::Admin)
+        )
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let header = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .map(|h| h.to_str().map(str::to_owned));
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let Some(header) = header else {
+                return Ok(Caller(None));
+            };
+            let header = header.map_err(|_| {
+                ApiError::Unauthorized("the Authorization header is not ASCII".into())
+            })?;
+            let token = header
+                .strip_prefix("Bearer ")
+                .or_else(|| header.strip_prefix("bearer "))
+                .ok_or_else(|| ApiError::Unauthorized("use `Authorization: Bearer TOKEN`".into()))?
+                .trim()
+                .to_owned();
+            let state = state.ok_or_else(|| ApiError::internal("app state missing"))?;
+            let claims = state.keys.verify(&token)?;
+            let jti = claims.jti.clone();
+            let revoked = crate::db::run(&state, move |conn| {
+                Ok(samverkan_persistence::tokens::is_revoked(conn, &jti)?)
+            })
+            .await?;
+            if revoked {
+                return Err(ApiError::Unauthorized("the token has been revoked".into()));
+            }
+            Ok(Caller(Some(claims)))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn short_secret_is_refused() {
+        assert_eq!(
+            JwtKeys::new("k", b"short", "").err(),
+            Some(KeyError::TooShort {
+                kid: "k".into(),
+                len: 5
+            })
+        );
+    }
+
+    #[test]
+    fn rotation_accepts_old_kid_and_rejects_unknown() {
+        let old = JwtKeys::new("old", S, "").expect("keys");
+        let (t, _) = old
+            .issue("x", Role::Admin, None, chrono::Duration::hours(1))
+            .expect("token");
+        let new = JwtKeys::new(
+            "new",
+            b"fedcba9876543210fedcba9876543210",
+            "old=0123456789abcdef0123456789abcdef",
+        )
+        .expect("keys");
+        assert_eq!(new.verify(&t).map(|c| c.role).ok(), Some(Role::Admin));
+        let other = JwtKeys::new("new", b"fedcba9876543210fedcba9876543210", "").expect("keys");
+        assert!(other.verify(&t).is_err());
+    }
+
+    #[test]
+    fn municipality_binding_is_enforced() {
+        let k = JwtKeys::new("k", S, "").expect("keys");
+        let ttl = chrono::Duration::hours(1);
+        assert!(k.issue("x", Role::Municipality, None, ttl).is_err());
+        assert!(k.issue("x", Role::Admin, Some("2580"), ttl).is_err());
+        assert!(
+            k.issue("x", Role::Municipality, Some("25800"), ttl)
+                .is_err()
+        );
+        let (t, c) = k
+            .issue("x", Role::Municipality, Some("2580"), ttl)
+            .expect("token");
+        assert_eq!(k.verify(&t).ok(), Some(c));
+    }
+
+    #[test]
+    fn expired_is_rejected() {
+        let k = JwtKeys::new("k", S, "").expect("keys");
+        let (t, _) = k
+            .issue("x", Role::Admin, None, chrono::Duration::seconds(-5))
+            .expect("token");
+        assert!(matches!(k.verify(&t), Err(ApiError::Unauthorized(m)) if m.contains("expired")));
+    }
+}

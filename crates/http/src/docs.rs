@@ -1,0 +1,133 @@
+//! The OpenAPI document: info, security scheme, tags, and the error responses every
+//! operation shares (added by a modifier so none is forgotten).
+
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi as Spec, Ref, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
+
+use crate::error::{FieldError, Problem};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "samverkan",
+        description = "The open API of Norrbottens e-nämnd, the joint e-government committee \
+(*gemensam nämnd*) of the 14 municipalities of Norrbotten, hosted by Luleå: its member \
+registry, and later its decisions, activities and cost splits.\n\n\
+Public data needs no token. Writes need a bearer token (JWT) issued with \
+`samverkan token issue`. Every error is an RFC 9457 `application/problem+json` document. \
+Lists are paged with `limit` and an opaque `after` cursor; follow `next`. \
+Every successful GET carries an `ETag`; send it back in `If-None-Match` to get 304.",
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
+        version = "1.0.0"
+    ),
+    tags(
+        (name = "registry", description = "Member municipalities, population snapshots (*folkmängd*) and committee members (*ledamöter och ersättare*)"),
+        (name = "health", description = "Liveness and readiness probes"),
+    ),
+    components(schemas(Problem, FieldError)),
+    modifiers(&SecurityAndErrors)
+)]
+pub struct ApiDoc;
+
+struct SecurityAndErrors;
+
+impl Modify for SecurityAndErrors {
+    fn modify(&self, spec: &mut Spec) {
+        let components = spec.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "HS256 JWT with claims sub, role (municipality, secretary, treasurer, \
+                         admin), municipality (SCB code, for the municipality role), iat, exp, \
+                         jti, iss; header kid.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+fn problem(description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+}
+
+fn add(op: &mut Operation, status: &str, description: &str) {
+    if !op.responses.responses.contains_key(status) {
+        op.responses
+            .responses
+            .insert(status.to_owned(), problem(description).into());
+    }
+}
+
+/// Adds the error responses that follow from an operation's shape: every operation can
+/// fail with 500; secured ones with 401/403; ones with a body with 400/413/415/422;
+/// ones with query parameters with 400; ones with path parameters with 404.
+pub fn finish(mut spec: Spec) -> Spec {
+    add_standard_errors(&mut spec);
+    spec
+}
+
+fn add_standard_errors(spec: &mut Spec) {
+    for item in spec.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            use utoipa::openapi::path::ParameterIn;
+            let places: Vec<ParameterIn> = op
+                .parameters
+                .iter()
+                .flatten()
+                .filter_map(|p| match p {
+                    utoipa::openapi::RefOr::T(p) => Some(p.parameter_in.clone()),
+                    utoipa::openapi::RefOr::Ref(_) => None,
+                })
+                .collect();
+            if places.contains(&ParameterIn::Query) {
+                add(op, "400", "A query parameter is invalid");
+            }
+            if op.request_body.is_some() {
+                add(op, "400", "The body is not valid JSON");
+                add(op, "413", "The body is larger than the limit");
+                add(op, "415", "The body is not `application/json`");
+                add(
+                    op,
+                    "422",
+                    "A field is invalid; `errors` names each field and the reason",
+                );
+            }
+            if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                add(op, "401", "No token, or an invalid, expired or revoked one");
+                add(op, "403", "The token's role may not do this");
+            }
+            if places.contains(&ParameterIn::Path) {
+                add(
+                    op,
+                    "404",
+                    "The resource does not exist (or is not visible to the caller)",
+                );
+            }
+            add(op, "500", "An internal error; quote the request id");
+        }
+    }
+}

@@ -1,0 +1,83 @@
+use chrono::NaiveDate;
+use samverkan_persistence::registry::MemberRow;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// A seat held by a person on the committee for a period. A person who changes seat or
+/// office has one entry per period, so history is kept.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 3, "name": "Carina Sammeli", "party": "S", "scb_code": "2580",
+    "role": "member", "office": "chair", "term_from": "2021-09-17", "term_to": "2022-12-31",
+    "source": "protocol 2021-09-17 § 28"
+}))]
+pub struct Member {
+    pub id: i64,
+    pub name: String,
+    /// Party abbreviation (S, C, M, MP, KD, V, FS, SJVP …).
+    pub party: String,
+    /// The municipality the seat represents.
+    pub scb_code: String,
+    /// `member` (*ledamot*) or `substitute` (*ersättare*).
+    #[schema(example = "member")]
+    pub role: String,
+    /// `chair` (*ordförande*), `vice_chair` (*vice ordförande*) or `none`.
+    #[schema(example = "none")]
+    pub office: String,
+    pub term_from: NaiveDate,
+    /// Null while serving.
+    pub term_to: Option<NaiveDate>,
+    /// Where the record comes from (protocol and paragraph).
+    pub source: Option<String>,
+}
+
+impl From<MemberRow> for Member {
+    fn from(m: MemberRow) -> Self {
+        Member {
+            id: m.id,
+            name: m.name,
+            party: m.party,
+            scb_code: m.scb_code,
+            role: m.seat_role,
+            office: m.office,
+            term_from: m.term_from,
+            term_to: m.term_to,
+            source: m.source,
+        }
+    }
+}
+
+/// `member` or `substitute`.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SeatRoleParam {
+    Member,
+    Substitute,
+}
+
+/// `chair`, `vice_chair` or `none`.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OfficeParam {
+    Chair,
+    ViceChair,
+    None,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListMembersQuery {
+    /// SCB code of the municipality the seat represents.
+    #[param(example = "2580")]
+    pub municipality: Option<String>,
+    pub role: Option<SeatRoleParam>,
+    pub office: Option<OfficeParam>,
+    /// Only seats held on this date.
+    #[param(example = "2021-01-28")]
+    pub active_on: Option<NaiveDate>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+    /// Cursor from the previous page's `next` link.
+    pub after: Option<i64>,
+}

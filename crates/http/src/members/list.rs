@@ -1,0 +1,80 @@
+use actix_web::{HttpResponse, get, web};
+use samverkan_domain::ScbCode;
+use samverkan_domain::registry::{Office, SeatRole};
+use samverkan_persistence::registry::{self, MemberFilter};
+
+use super::json::{ListMembersQuery, Member, OfficeParam, SeatRoleParam};
+use crate::error::{ApiError, Problem};
+use crate::pagination::{self, Page};
+use crate::{AppState, db};
+
+/// List committee members and substitutes
+///
+/// Every seat period on record (*ledamöter* and *ersättare*), filterable by
+/// municipality, role, office and the date the seat was held. Public.
+#[utoipa::path(
+    tag = "registry",
+    params(ListMembersQuery),
+    responses(
+        (status = 200, description = "A page of seats", body = Page<Member>),
+        (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/members")]
+pub async fn list_members(
+    state: web::Data<AppState>,
+    query: web::Query<ListMembersQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let limit = pagination::limit(q.limit)?;
+    let scb_code = q
+        .municipality
+        .as_deref()
+        .map(|c| {
+            ScbCode::parse(c)
+                .map(|c| c.to_string())
+                .map_err(|e| ApiError::bad_request("municipality", e.to_string()))
+        })
+        .transpose()?;
+    let role = q.role.map(|r| match r {
+        SeatRoleParam::Member => SeatRole::Member,
+        SeatRoleParam::Substitute => SeatRole::Substitute,
+    });
+    let office = q.office.map(|o| match o {
+        OfficeParam::Chair => Office::Chair,
+        OfficeParam::ViceChair => Office::ViceChair,
+        OfficeParam::None => Office::None,
+    });
+    let filter = MemberFilter {
+        scb_code: scb_code.clone(),
+        seat_role: role.map(|r| r.as_str().to_owned()),
+        office: office.map(|o| o.as_str().to_owned()),
+        active_on: q.active_on,
+        after_id: q.after,
+        limit: limit + 1,
+    };
+    let rows = db::run(&state, move |conn| {
+        Ok(registry::list_members(conn, &filter)?)
+    })
+    .await?;
+    let page = pagination::page(
+        rows,
+        limit,
+        |m| m.id.to_string(),
+        |after| {
+            pagination::url(
+                "/api/v1/members",
+                &[
+                    ("municipality", scb_code.clone()),
+                    ("role", role.map(|r| r.as_str().to_owned())),
+                    ("office", office.map(|o| o.as_str().to_owned())),
+                    ("active_on", q.active_on.map(|d| d.to_string())),
+                    ("limit", Some(limit.to_string())),
+                    ("after", Some(after.to_owned())),
+                ],
+            )
+        },
+        Member::from,
+    );
+    Ok(HttpResponse::Ok().json(page))
+}

@@ -1,0 +1,192 @@
+//! Cross-cutting middleware: request ids and problem documents on every error,
+//! ETag / Last-Modified conditional GETs, and CORS.
+
+use actix_cors::Cors;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, HttpResponse, ResponseError};
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+
+pub const REQUEST_ID: &str = "x-request-id";
+
+fn request_id(req: &ServiceRequest) -> Option<String> {
+    req.extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(|id| id.to_string())
+}
+
+/// Gives every response an `X-Request-Id` and turns every error — ours, actix's
+/// extractor errors, panics caught as 500 — into a problem document with `instance`
+/// and `request_id` filled in.
+pub async fn problems(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let rid = request_id(&req);
+    let path = req.path().to_owned();
+    let mut res = match next.call(req).await {
+        Ok(res) => {
+            let rendered = res
+                .response()
+                .error()
+                .map(|err| match err.as_error::<ApiError>() {
+                    Some(api) => api.render(Some(path.clone()), rid.clone()),
+                    None => generic(err.as_response_error(), &path, rid.clone()),
+                });
+            match rendered {
+                Some(r) => ServiceResponse::new(res.into_parts().0, r),
+                None => res.map_into_boxed_body(),
+            }
+        }
+        // The request is gone with the error; actix renders the error's own response,
+        // which for an `ApiError` is a problem document too.
+        Err(err) => {
+            return match err.as_error::<ApiError>() {
+                Some(_) => Err(err),
+                None => Err(ApiError::Internal(err.to_string()).into()),
+            };
+        }
+    };
+    if let Some(id) = rid.and_then(|r| HeaderValue::from_str(&r).ok()) {
+        res.headers_mut()
+            .insert(header::HeaderName::from_static(REQUEST_ID), id);
+    }
+    Ok(res)
+}
+
+/// A problem document for an error that is not an [`ApiError`] (actix internals).
+fn generic(err: &dyn ResponseError, path: &str, rid: Option<String>) -> HttpResponse {
+    let status = err.status_code();
+    let api = match status {
+        StatusCode::NOT_FOUND => ApiError::NotFound("no such resource".into()),
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge("the body is too large".into()),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ApiError::UnsupportedMediaType("unsupported content type".into())
+        }
+        s if s.is_client_error() => ApiError::BadRequest {
+            detail: err.to_string(),
+            errors: vec![],
+        },
+        _ => ApiError::Internal(err.to_string()),
+    };
+    let mut r = api.render(Some(path.to_owned()), rid);
+    if status.is_client_error() {
+        // Keep actix's exact client status (e.g. 408) with our body.
+        *r.status_mut() = status;
+    }
+    r
+}
+
+/// Conditional GET for every successful GET: a strong ETag over the body, 304 on a
+/// matching `If-None-Match`, and `If-Modified-Since` against a handler's
+/// `Last-Modified`. Responses keep `Cache-Control: no-cache` so clients revalidate.
+pub async fn conditional(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let cacheable = matches!(*req.method(), Method::GET | Method::HEAD);
+    let if_none_match = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let if_modified_since = req
+        .headers()
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok());
+    let res = next.call(req).await?;
+    if !cacheable || res.status() != StatusCode::OK {
+        return Ok(res.map_into_boxed_body());
+    }
+    let (req, res) = res.into_parts();
+    let (mut head, body) = res.into_parts();
+    let bytes = actix_web::body::to_bytes(body)
+        .await
+        .map_err(|_| ApiError::internal("could not read the response body"))?;
+    let etag = format!("\"{}\"", &hex::encode(Sha256::digest(&bytes))[..32]);
+    let etag_matches = if_none_match.as_deref().is_some_and(|h| {
+        h.split(',')
+            .map(|t| t.trim().trim_start_matches("W/"))
+            .any(|t| t == "*" || t == etag)
+    });
+    let not_modified_since = if_none_match.is_none()
+        && if_modified_since.is_some_and(|since| {
+            head.headers()
+                .get(header::LAST_MODIFIED)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok())
+                .is_some_and(|lm| lm <= since)
+        });
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        head.headers_mut().insert(header::ETAG, v);
+    }
+    if !head.headers().contains_key(header::CACHE_CONTROL) {
+        head.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
+    let res = if etag_matches || not_modified_since {
+        let mut r = HttpResponse::NotModified().finish();
+        for (k, v) in head.headers() {
+            if k != header::CONTENT_LENGTH && k != header::CONTENT_TYPE {
+                r.headers_mut().insert(k.clone(), v.clone());
+            }
+        }
+        r
+    } else {
+        head.set_body(bytes).map_into_boxed_body()
+    };
+    Ok(ServiceResponse::new(req, res))
+}
+
+/// CORS: public reads (GET/HEAD without credentials) answer any origin, as OParl
+/// requires, so intranet pages can call them; calls that carry a token, and every
+/// write, only from the allow-listed origins.
+pub fn cors(allowed_origins: &[String]) -> Cors {
+    let allowed: Vec<String> = allowed_origins.to_vec();
+    Cors::default()
+        .allowed_origin_fn(move |origin, head| {
+            let listed = origin
+                .to_str()
+                .map(|o| allowed.iter().any(|a| a == o))
+                .unwrap_or(false);
+            if listed {
+                return true;
+            }
+            let has_auth = head.headers().contains_key(header::AUTHORIZATION);
+            let public_method = matches!(head.method, Method::GET | Method::HEAD);
+            let preflight_public = head.method == Method::OPTIONS
+                && head
+                    .headers()
+                    .get(header::ACCESS_CONTROL_REQUEST_METHOD)
+                    .and_then(|m| m.to_str().ok())
+                    .is_some_and(|m| m == "GET" || m == "HEAD")
+                && !head
+                    .headers()
+                    .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
+                    .and_then(|h| h.to_str().ok())
+                    .is_some_and(|h| h.to_ascii_lowercase().contains("authorization"));
+            (public_method && !has_auth) || preflight_public
+        })
+        .allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_NONE_MATCH,
+            header::IF_MODIFIED_SINCE,
+            header::HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LAST_MODIFIED,
+            header::LOCATION,
+            header::LINK,
+            header::HeaderName::from_static(REQUEST_ID),
+        ])
+        .max_age(3600)
+}

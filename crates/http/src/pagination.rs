@@ -1,0 +1,79 @@
+//! Keyset pagination shared by every list: `limit` and an opaque `after` cursor; the
+//! response carries the items and a `next` link (absent on the last page).
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::ApiError;
+
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 200;
+
+/// A page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T: ToSchema> {
+    pub items: Vec<T>,
+    /// The URL of the next page, or null on the last page.
+    #[schema(example = "/api/v1/members?limit=50&after=50")]
+    pub next: Option<String>,
+}
+
+/// Checks `limit` (1..=200, default 50). The list fetches one more row than the
+/// limit to know whether a next page exists.
+pub fn limit(requested: Option<i64>) -> Result<i64, ApiError> {
+    match requested {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        Some(_) => Err(ApiError::bad_request(
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        )),
+    }
+}
+
+/// Cuts `rows` (fetched with `limit + 1`) to a page; `cursor` gives the `after` value of
+/// the last item, `link` builds the next URL from it.
+pub fn page<R, T: ToSchema>(
+    mut rows: Vec<R>,
+    limit: i64,
+    cursor: impl Fn(&R) -> String,
+    link: impl Fn(&str) -> String,
+    map: impl FnMut(R) -> T,
+) -> Page<T> {
+    let more = rows.len() as i64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next = if more {
+        rows.last().map(|r| link(&cursor(r)))
+    } else {
+        None
+    };
+    Page {
+        items: rows.into_iter().map(map).collect(),
+        next,
+    }
+}
+
+/// Builds `path?k=v&…` from the non-empty query pairs, percent-encoding values.
+pub fn url(path: &str, pairs: &[(&str, Option<String>)]) -> String {
+    let q: Vec<String> = pairs
+        .iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", encode(v))))
+        .collect();
+    if q.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", q.join("&"))
+    }
+}
+
+fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

@@ -1,0 +1,173 @@
+//! Connections, pool and migrations for both backends.
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+
+/// One connection type over both backends; queries are written once against it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl Backend {
+    /// `postgres://…` / `postgresql://…` → PostgreSQL; `sqlite://PATH`, `sqlite:PATH` → SQLite.
+    pub fn from_url(url: &str) -> Result<Backend, DbError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else {
+            Err(DbError::Url(format!(
+                "DATABASE_URL must start with postgres:// or sqlite:// (got `{}`)",
+                url.split(':').next().unwrap_or_default()
+            )))
+        }
+    }
+}
+
+/// The file path of a `sqlite://PATH` or `sqlite:PATH` URL.
+pub fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("{0}")]
+    Url(String),
+    #[error("cannot connect: {0}")]
+    Connection(#[from] diesel::ConnectionError),
+    #[error("query failed: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("pool: {0}")]
+    Pool(#[from] r2d2::PoolError),
+    #[error("migration failed: {0}")]
+    Migration(String),
+}
+
+/// The r2d2 manager: picks the backend by URL scheme and sets SQLite pragmas on
+/// connect (diesel's derived `establish` would hide the real connection error).
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: String,
+    backend: Backend,
+    busy_timeout_ms: u64,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = DbError;
+
+    fn connect(&self) -> Result<DbConnection, DbError> {
+        match self.backend {
+            Backend::Postgres => Ok(DbConnection::Pg(PgConnection::establish(&self.url)?)),
+            Backend::Sqlite => {
+                let mut c = SqliteConnection::establish(sqlite_path(&self.url))?;
+                c.batch_execute(&format!(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {};",
+                    self.busy_timeout_ms
+                ))?;
+                Ok(DbConnection::Sqlite(c))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), DbError> {
+        conn.batch_execute("SELECT 1").map_err(DbError::Query)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+pub type DbPool = r2d2::Pool<Manager>;
+
+/// Pool settings (from config).
+#[derive(Debug, Clone)]
+pub struct PoolConfig {
+    pub url: String,
+    pub max_size: u32,
+    pub connect_timeout: Duration,
+    /// SQLite `busy_timeout`; also how long a writer waits for the write lock.
+    pub busy_timeout: Duration,
+}
+
+impl PoolConfig {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            max_size: 8,
+            connect_timeout: Duration::from_secs(5),
+            busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Builds the pool; fails if the first connection cannot be made.
+pub fn connect_pool(cfg: &PoolConfig) -> Result<DbPool, DbError> {
+    let backend = Backend::from_url(&cfg.url)?;
+    let manager = Manager {
+        url: cfg.url.clone(),
+        backend,
+        busy_timeout_ms: u64::try_from(cfg.busy_timeout.as_millis()).unwrap_or(u64::MAX),
+    };
+    // Connect once outside the pool to report the real error instead of a pool timeout.
+    drop(manager.connect()?);
+    Ok(r2d2::Pool::builder()
+        .max_size(cfg.max_size)
+        .min_idle(Some(1))
+        .connection_timeout(cfg.connect_timeout)
+        .test_on_check_out(false)
+        .build(manager)?)
+}
+
+impl DbConnection {
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConnection::Pg(_) => Backend::Postgres,
+            DbConnection::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+
+    /// Applies pending embedded migrations; returns the names applied.
+    pub fn run_migrations(&mut self) -> Result<Vec<String>, DbError> {
+        let applied = match self {
+            DbConnection::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS),
+            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+        }
+        .map_err(|e| DbError::Migration(e.to_string()))?;
+        Ok(applied.into_iter().map(|v| v.to_string()).collect())
+    }
+
+    /// True when unique-violation means the row exists (used by idempotent seeding).
+    pub fn ping(&mut self) -> QueryResult<()> {
+        self.batch_execute("SELECT 1")
+    }
+}
+
+/// Now, in UTC, truncated to microseconds so that both backends store and return the
+/// same value (ETags and `modified_since` compare timestamps).
+pub fn now() -> chrono::NaiveDateTime {
+    let t = chrono::Utc::now().naive_utc();
+    chrono::DurationRound::duration_trunc(t, chrono::TimeDelta::microseconds(1)).unwrap_or(t)
+}

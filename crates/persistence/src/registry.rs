@@ -1,0 +1,299 @@
+//! Repository of the member registry: municipalities, population snapshots and
+//! committee members.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::DbConnection;
+use crate::schema::{committee_members, municipalities, population_snapshots};
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = municipalities)]
+pub struct MunicipalityRow {
+    pub scb_code: String,
+    pub name: String,
+    pub name_folded: String,
+    pub org_number: String,
+    pub is_host: bool,
+    pub member_from: NaiveDate,
+    pub member_to: Option<NaiveDate>,
+    pub peppol_endpoint_id: Option<String>,
+    pub buyer_reference: Option<String>,
+    pub address_street: Option<String>,
+    pub address_postcode: Option<String>,
+    pub address_city: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = municipalities)]
+pub struct NewMunicipality {
+    pub scb_code: String,
+    pub name: String,
+    pub name_folded: String,
+    pub org_number: String,
+    pub is_host: bool,
+    pub member_from: NaiveDate,
+    pub member_to: Option<NaiveDate>,
+    pub peppol_endpoint_id: Option<String>,
+    pub buyer_reference: Option<String>,
+    pub address_street: Option<String>,
+    pub address_postcode: Option<String>,
+    pub address_city: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = population_snapshots)]
+pub struct PopulationRow {
+    pub id: i64,
+    pub scb_code: String,
+    pub snapshot_date: NaiveDate,
+    pub population: i64,
+    pub source: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = population_snapshots)]
+pub struct NewPopulation {
+    pub scb_code: String,
+    pub snapshot_date: NaiveDate,
+    pub population: i64,
+    pub source: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = committee_members)]
+pub struct MemberRow {
+    pub id: i64,
+    pub name: String,
+    pub party: String,
+    pub scb_code: String,
+    pub seat_role: String,
+    pub office: String,
+    pub term_from: NaiveDate,
+    pub term_to: Option<NaiveDate>,
+    pub source: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = committee_members)]
+pub struct NewMember {
+    pub name: String,
+    pub party: String,
+    pub scb_code: String,
+    pub seat_role: String,
+    pub office: String,
+    pub term_from: NaiveDate,
+    pub term_to: Option<NaiveDate>,
+    pub source: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Filters of the municipality list.
+#[derive(Debug, Clone, Default)]
+pub struct MunicipalityFilter {
+    /// Members on this date (member_from ≤ d ≤ member_to).
+    pub member_on: Option<NaiveDate>,
+    /// Case-folded substring of the name (Swedish letters folded in Rust).
+    pub name_contains: Option<String>,
+    pub after_code: Option<String>,
+    pub limit: i64,
+}
+
+pub fn list_municipalities(
+    conn: &mut DbConnection,
+    f: &MunicipalityFilter,
+) -> QueryResult<Vec<MunicipalityRow>> {
+    let mut q = municipalities::table
+        .select(MunicipalityRow::as_select())
+        .order(municipalities::scb_code.asc())
+        .limit(f.limit)
+        .into_boxed();
+    if let Some(d) = f.member_on {
+        q = q.filter(municipalities::member_from.le(d)).filter(
+            municipalities::member_to
+                .is_null()
+                .or(municipalities::member_to.ge(d)),
+        );
+    }
+    if let Some(n) = &f.name_contains {
+        q = q.filter(
+            municipalities::name_folded
+                .like(format!("%{}%", escape_like(n)))
+                .escape('\\'),
+        );
+    }
+    if let Some(a) = &f.after_code {
+        q = q.filter(municipalities::scb_code.gt(a.clone()));
+    }
+    q.load(conn)
+}
+
+/// All municipalities (the registry is small; used for membership checks).
+pub fn all_municipalities(conn: &mut DbConnection) -> QueryResult<Vec<MunicipalityRow>> {
+    municipalities::table
+        .select(MunicipalityRow::as_select())
+        .order(municipalities::scb_code.asc())
+        .load(conn)
+}
+
+pub fn find_municipality(
+    conn: &mut DbConnection,
+    code: &str,
+) -> QueryResult<Option<MunicipalityRow>> {
+    municipalities::table
+        .find(code)
+        .select(MunicipalityRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert_municipality(conn: &mut DbConnection, m: &NewMunicipality) -> QueryResult<usize> {
+    diesel::insert_into(municipalities::table)
+        .values(m)
+        .execute(conn)
+}
+
+pub fn count_municipalities(conn: &mut DbConnection) -> QueryResult<i64> {
+    municipalities::table.count().get_result(conn)
+}
+
+/// Snapshots of one municipality, newest first.
+pub fn list_populations(conn: &mut DbConnection, code: &str) -> QueryResult<Vec<PopulationRow>> {
+    population_snapshots::table
+        .filter(population_snapshots::scb_code.eq(code))
+        .select(PopulationRow::as_select())
+        .order(population_snapshots::snapshot_date.desc())
+        .load(conn)
+}
+
+/// Every snapshot, for computing latest / in-force figures of many municipalities at once.
+pub fn all_populations(conn: &mut DbConnection) -> QueryResult<Vec<PopulationRow>> {
+    population_snapshots::table
+        .select(PopulationRow::as_select())
+        .order((
+            population_snapshots::scb_code.asc(),
+            population_snapshots::snapshot_date.desc(),
+        ))
+        .load(conn)
+}
+
+/// The snapshot in force on `on`: the latest dated on or before it.
+pub fn population_on(
+    conn: &mut DbConnection,
+    code: &str,
+    on: NaiveDate,
+) -> QueryResult<Option<PopulationRow>> {
+    population_snapshots::table
+        .filter(population_snapshots::scb_code.eq(code))
+        .filter(population_snapshots::snapshot_date.le(on))
+        .select(PopulationRow::as_select())
+        .order(population_snapshots::snapshot_date.desc())
+        .first(conn)
+        .optional()
+}
+
+/// Snapshots dated exactly `date` for the given municipalities.
+pub fn populations_at(
+    conn: &mut DbConnection,
+    codes: &[String],
+    date: NaiveDate,
+) -> QueryResult<Vec<PopulationRow>> {
+    population_snapshots::table
+        .filter(population_snapshots::scb_code.eq_any(codes))
+        .filter(population_snapshots::snapshot_date.eq(date))
+        .select(PopulationRow::as_select())
+        .load(conn)
+}
+
+pub fn insert_population(conn: &mut DbConnection, p: &NewPopulation) -> QueryResult<PopulationRow> {
+    diesel::insert_into(population_snapshots::table)
+        .values(p)
+        .returning(population_snapshots::all_columns)
+        .get_result(conn)
+}
+
+pub fn find_population(
+    conn: &mut DbConnection,
+    code: &str,
+    date: NaiveDate,
+) -> QueryResult<Option<PopulationRow>> {
+    population_snapshots::table
+        .filter(population_snapshots::scb_code.eq(code))
+        .filter(population_snapshots::snapshot_date.eq(date))
+        .select(PopulationRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Filters of the committee member list.
+#[derive(Debug, Clone, Default)]
+pub struct MemberFilter {
+    pub scb_code: Option<String>,
+    pub seat_role: Option<String>,
+    pub office: Option<String>,
+    pub active_on: Option<NaiveDate>,
+    pub after_id: Option<i64>,
+    pub limit: i64,
+}
+
+pub fn list_members(conn: &mut DbConnection, f: &MemberFilter) -> QueryResult<Vec<MemberRow>> {
+    let mut q = committee_members::table
+        .select(MemberRow::as_select())
+        .order(committee_members::id.asc())
+        .limit(f.limit)
+        .into_boxed();
+    if let Some(c) = &f.scb_code {
+        q = q.filter(committee_members::scb_code.eq(c.clone()));
+    }
+    if let Some(r) = &f.seat_role {
+        q = q.filter(committee_members::seat_role.eq(r.clone()));
+    }
+    if let Some(o) = &f.office {
+        q = q.filter(committee_members::office.eq(o.clone()));
+    }
+    if let Some(d) = f.active_on {
+        q = q.filter(committee_members::term_from.le(d)).filter(
+            committee_members::term_to
+                .is_null()
+                .or(committee_members::term_to.ge(d)),
+        );
+    }
+    if let Some(a) = f.after_id {
+        q = q.filter(committee_members::id.gt(a));
+    }
+    q.load(conn)
+}
+
+pub fn insert_member(conn: &mut DbConnection, m: &NewMember) -> QueryResult<MemberRow> {
+    diesel::insert_into(committee_members::table)
+        .values(m)
+        .returning(committee_members::all_columns)
+        .get_result(conn)
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
+pub fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Folds text for case-insensitive search the same way on both backends
+/// (SQLite's `lower()` folds ASCII only; Å, Ä, Ö must fold too).
+pub fn fold(s: &str) -> String {
+    s.to_lowercase()
+}

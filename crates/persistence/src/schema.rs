@@ -1,0 +1,65 @@
+//! The one diesel schema both backends share (written by hand: `diesel print-schema`
+//! would give SQLite's `Integer` ids, the shared type is `BigInt`).
+
+diesel::table! {
+    municipalities (scb_code) {
+        scb_code -> Text,
+        name -> Text,
+        name_folded -> Text,
+        org_number -> Text,
+        is_host -> Bool,
+        member_from -> Date,
+        member_to -> Nullable<Date>,
+        peppol_endpoint_id -> Nullable<Text>,
+        buyer_reference -> Nullable<Text>,
+        address_street -> Nullable<Text>,
+        address_postcode -> Nullable<Text>,
+        address_city -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    population_snapshots (id) {
+        id -> BigInt,
+        scb_code -> Text,
+        snapshot_date -> Date,
+        population -> BigInt,
+        source -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    committee_members (id) {
+        id -> BigInt,
+        name -> Text,
+        party -> Text,
+        scb_code -> Text,
+        seat_role -> Text,
+        office -> Text,
+        term_from -> Date,
+        term_to -> Nullable<Date>,
+        source -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    revoked_tokens (jti) {
+        jti -> Text,
+        revoked_at -> Timestamp,
+        reason -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(population_snapshots -> municipalities (scb_code));
+diesel::joinable!(committee_members -> municipalities (scb_code));
+diesel::allow_tables_to_appear_in_same_query!(
+    municipalities,
+    population_snapshots,
+    committee_members,
+    revoked_tokens,
+);

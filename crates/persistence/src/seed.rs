@@ -1,0 +1,224 @@
+//! The demo dataset: the real registry of Norrbottens e-nämnd, loaded from the data
+//! files in `data/seed/` (embedded in the binary so `seed` works anywhere).
+
+use chrono::NaiveDate;
+use diesel::Connection;
+use samverkan_domain::registry::{Office, SeatRole};
+use samverkan_domain::{OrgNumber, ScbCode};
+use serde::Deserialize;
+
+use crate::registry::{self, NewMember, NewMunicipality, NewPopulation};
+use crate::{DbConnection, DbError};
+
+const MUNICIPALITIES_CSV: &str = include_str!("../../../data/seed/municipalities.csv");
+const POPULATIONS_CSV: &str = include_str!("../../../data/seed/population-norrbotten.csv");
+const MEMBERS_CSV: &str = include_str!("../../../data/seed/members.csv");
+
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error("{file} line {line}: {message}")]
+    Data {
+        file: &'static str,
+        line: usize,
+        message: String,
+    },
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for SeedError {
+    fn from(e: diesel::result::Error) -> Self {
+        SeedError::Db(DbError::Query(e))
+    }
+}
+
+/// What a seed run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    pub skipped: bool,
+    pub municipalities: usize,
+    pub populations: usize,
+    pub members: usize,
+}
+
+#[derive(Deserialize)]
+struct MunicipalityCsv {
+    scb_code: String,
+    name: String,
+    org_number: String,
+    host: bool,
+    member_from: NaiveDate,
+    member_to: Option<NaiveDate>,
+    address_street: Option<String>,
+    address_postcode: Option<String>,
+    address_city: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PopulationCsv {
+    scb_code: String,
+    date: NaiveDate,
+    population: i64,
+    source: String,
+}
+
+#[derive(Deserialize)]
+struct MemberCsv {
+    name: String,
+    party: String,
+    scb_code: String,
+    role: String,
+    office: String,
+    term_from: NaiveDate,
+    term_to: Option<NaiveDate>,
+    source: Option<String>,
+}
+
+fn rows<T: for<'de> Deserialize<'de>>(
+    file: &'static str,
+    text: &str,
+) -> Result<Vec<(usize, T)>, SeedError> {
+    csv::Reader::from_reader(text.as_bytes())
+        .deserialize()
+        .enumerate()
+        .map(|(i, r)| {
+            r.map(|row| (i + 2, row)).map_err(|e| SeedError::Data {
+                file,
+                line: i + 2,
+                message: e.to_string(),
+            })
+        })
+        .collect()
+}
+
+fn bad(file: &'static str, line: usize, message: impl Into<String>) -> SeedError {
+    SeedError::Data {
+        file,
+        line,
+        message: message.into(),
+    }
+}
+
+fn code(file: &'static str, line: usize, s: &str) -> Result<String, SeedError> {
+    ScbCode::parse(s)
+        .map(|c| c.to_string())
+        .map_err(|e| bad(file, line, format!("scb_code `{s}` {e}")))
+}
+
+fn non_empty(s: Option<String>) -> Option<String> {
+    s.filter(|v| !v.trim().is_empty())
+}
+
+/// Loads the registry into an empty database in one transaction. With `force = false`
+/// a database that already has municipalities is left alone (`skipped`).
+pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedError> {
+    conn.transaction(|conn| {
+        if registry::count_municipalities(conn)? > 0 && !force {
+            return Ok(SeedReport {
+                skipped: true,
+                ..SeedReport::default()
+            });
+        }
+        let now = crate::now();
+        let mut report = SeedReport::default();
+        const M: &str = "municipalities.csv";
+        for (line, r) in rows::<MunicipalityCsv>(M, MUNICIPALITIES_CSV)? {
+            let org = OrgNumber::parse(&r.org_number)
+                .map_err(|e| bad(M, line, format!("org_number `{}` {e}", r.org_number)))?;
+            if registry::find_municipality(conn, &r.scb_code)?.is_some() {
+                continue;
+            }
+            registry::insert_municipality(
+                conn,
+                &NewMunicipality {
+                    scb_code: code(M, line, &r.scb_code)?,
+                    name_folded: registry::fold(&r.name),
+                    name: r.name,
+                    org_number: org.to_string(),
+                    is_host: r.host,
+                    member_from: r.member_from,
+                    member_to: r.member_to,
+                    peppol_endpoint_id: Some(org.digits()),
+                    buyer_reference: None,
+                    address_street: non_empty(r.address_street),
+                    address_postcode: non_empty(r.address_postcode),
+                    address_city: non_empty(r.address_city),
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?;
+            report.municipalities += 1;
+        }
+        const P: &str = "population-norrbotten.csv";
+        for (line, r) in rows::<PopulationCsv>(P, POPULATIONS_CSV)? {
+            let scb_code = code(P, line, &r.scb_code)?;
+            if r.population < 0 {
+                return Err(bad(P, line, "population must not be negative"));
+            }
+            if registry::find_population(conn, &scb_code, r.date)?.is_some() {
+                continue;
+            }
+            registry::insert_population(
+                conn,
+                &NewPopulation {
+                    scb_code,
+                    snapshot_date: r.date,
+                    population: r.population,
+                    source: r.source,
+                    created_at: now,
+                },
+            )?;
+            report.populations += 1;
+        }
+        const C: &str = "members.csv";
+        if force {
+            // Members have no natural key; a forced reseed does not duplicate them.
+            let existing = registry::list_members(
+                conn,
+                &registry::MemberFilter {
+                    limit: 1,
+                    ..Default::default()
+                },
+            )?;
+            if !existing.is_empty() {
+                return Ok(report);
+            }
+        }
+        for (line, r) in rows::<MemberCsv>(C, MEMBERS_CSV)? {
+            let seat_role = SeatRole::parse(&r.role).ok_or_else(|| {
+                bad(
+                    C,
+                    line,
+                    format!("role `{}` is not member/substitute", r.role),
+                )
+            })?;
+            let office = Office::parse(&r.office).ok_or_else(|| {
+                bad(
+                    C,
+                    line,
+                    format!("office `{}` is not chair/vice_chair/none", r.office),
+                )
+            })?;
+            if !samverkan_domain::registry::valid_range(r.term_from, r.term_to) {
+                return Err(bad(C, line, "term_to is before term_from"));
+            }
+            registry::insert_member(
+                conn,
+                &NewMember {
+                    name: r.name,
+                    party: r.party,
+                    scb_code: code(C, line, &r.scb_code)?,
+                    seat_role: seat_role.as_str().into(),
+                    office: office.as_str().into(),
+                    term_from: r.term_from,
+                    term_to: r.term_to,
+                    source: non_empty(r.source),
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?;
+            report.members += 1;
+        }
+        Ok(report)
+    })
+}

@@ -1,0 +1,132 @@
+//! Every setting, with its environment variable and default. README's configuration
+//! table lists the same.
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "samverkan",
+    version,
+    about = "The open API of Norrbottens e-nämnd"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API (migrates and seeds an empty database first, unless turned off).
+    Serve(ServeArgs),
+    /// Apply pending database migrations.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Load the demo dataset (the real registry of Norrbottens e-nämnd).
+    Seed {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Add missing rows even if the database already has data.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Issue or revoke bearer tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Print the OpenAPI document (the committed openapi/openapi.json).
+    Openapi,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Issue a token; it is printed as the last line of stdout.
+    Issue {
+        #[command(flatten)]
+        jwt: JwtArgs,
+        /// municipality, secretary, treasurer or admin.
+        #[arg(long)]
+        role: samverkan_domain::Role,
+        /// SCB code the token is bound to (required for --role municipality).
+        #[arg(long)]
+        municipality: Option<String>,
+        /// Lifetime: 90d, 12h, 30m, 3600s.
+        #[arg(long, default_value = "90d")]
+        ttl: String,
+        /// Who the token is for (the `sub` claim).
+        #[arg(long, default_value = "cli")]
+        sub: String,
+    },
+    /// Revoke a token by its jti (stored in the database; effective at once).
+    Revoke {
+        #[command(flatten)]
+        db: DbArgs,
+        jti: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    /// `sqlite://PATH` or `postgres://USER@HOST:PORT/DB`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://samverkan.db")]
+    pub database_url: String,
+    /// Maximum connections in the pool.
+    #[arg(long, env = "SAMVERKAN_DB_POOL_SIZE", default_value_t = 8)]
+    pub db_pool_size: u32,
+    /// Seconds to wait for a connection (and, on SQLite, for the write lock).
+    #[arg(long, env = "SAMVERKAN_DB_TIMEOUT_SECS", default_value_t = 5)]
+    pub db_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct JwtArgs {
+    /// HS256 signing secret, at least 32 bytes.
+    #[arg(long, env = "SAMVERKAN_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Key id (`kid`) of the signing secret.
+    #[arg(long, env = "SAMVERKAN_JWT_KID", default_value = "primary")]
+    pub jwt_kid: String,
+    /// Older keys still accepted during rotation: `KID=SECRET,KID2=SECRET2`.
+    #[arg(
+        long,
+        env = "SAMVERKAN_JWT_VERIFY_KEYS",
+        default_value = "",
+        hide_env_values = true
+    )]
+    pub jwt_verify_keys: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(flatten)]
+    pub jwt: JwtArgs,
+    /// Address to listen on.
+    #[arg(long, env = "SAMVERKAN_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// HTTP worker threads (default: number of cores).
+    #[arg(long, env = "SAMVERKAN_WORKERS")]
+    pub workers: Option<usize>,
+    /// Run pending migrations at start.
+    #[arg(long, env = "SAMVERKAN_MIGRATE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub migrate: bool,
+    /// Load the demo dataset into an empty database at start.
+    #[arg(long, env = "SAMVERKAN_SEED", default_value_t = true, action = clap::ArgAction::Set)]
+    pub seed: bool,
+    /// Origins allowed for authenticated and writing cross-origin calls (comma-separated).
+    /// Public GETs answer any origin.
+    #[arg(long, env = "SAMVERKAN_CORS_ORIGINS", default_value = "")]
+    pub cors_origins: String,
+    /// Maximum JSON request body in bytes.
+    #[arg(long, env = "SAMVERKAN_BODY_LIMIT", default_value_t = 65536)]
+    pub body_limit: usize,
+    /// Seconds to let requests finish on SIGTERM/SIGINT.
+    #[arg(long, env = "SAMVERKAN_SHUTDOWN_TIMEOUT_SECS", default_value_t = 30)]
+    pub shutdown_timeout_secs: u64,
+    /// Log format: `text` or `json`.
+    #[arg(long, env = "SAMVERKAN_LOG_FORMAT", default_value = "text")]
+    pub log_format: String,
+}

@@ -1,0 +1,4 @@
+DROP TABLE revoked_tokens;
+DROP TABLE committee_members;
+DROP TABLE population_snapshots;
+DROP TABLE municipalities;
