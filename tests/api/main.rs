@@ -1,1 +1,11 @@
-fn main() {}
+//! End-to-end tests through the HTTP service, each on its own database, for both
+//! backends. The tree mirrors the URL tree.
+
+mod support;
+
+mod cli;
+mod errors;
+mod health;
+mod members;
+mod municipalities;
+mod openapi;

@@ -2,8 +2,6 @@
 //! and the `Caller` extractor that handlers use to require a role.
 
 use std::collections::HashMap;
-use std::future::Future;
-use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -213,41 +211,128 @@ impl Caller {
     }
 }
 
+/// Verifies any bearer token before routing: an invalid, expired or revoked token is
+/// 401 on every path (never silently treated as anonymous); a write without a token is
+/// 401 before its body is read. Verified claims go into the request extensions.
+pub async fn authenticate(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<
+    actix_web::dev::ServiceResponse<actix_web::body::EitherBody<impl actix_web::body::MessageBody>>,
+    actix_web::Error,
+> {
+    use actix_web::HttpMessage;
+    match check_token(&req).await {
+        Ok(Some(claims)) => {
+            req.extensions_mut().insert(claims);
+        }
+        Ok(None) => {}
+        // Rendered as a problem document by the middleware around this one.
+        Err(e) => return Ok(req.error_response(e).map_into_right_body()),
+    }
+    next.call(req).await.map(|r| r.map_into_left_body())
+}
+
+async fn check_token(req: &actix_web::dev::ServiceRequest) -> Result<Option<Claims>, ApiError> {
+    let Some(header) = req.headers().get(header::AUTHORIZATION) else {
+        let write = !matches!(
+            *req.method(),
+            actix_web::http::Method::GET
+                | actix_web::http::Method::HEAD
+                | actix_web::http::Method::OPTIONS
+        );
+        // Unknown paths and methods stay 404/405 for anonymous callers too.
+        let known = req
+            .app_data::<web::Data<crate::fallback::RouteTable>>()
+            .and_then(|t| t.allowed(req.path()))
+            .is_some_and(|m| m.iter().any(|x| x == req.method().as_str()));
+        if write && known {
+            return Err(ApiError::Unauthorized(
+                "this operation needs a bearer token".into(),
+            ));
+        }
+        return Ok(None);
+    };
+    let header = header
+        .to_str()
+        .map_err(|_| ApiError::Unauthorized("the Authorization header is not ASCII".into()))?;
+    let token = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .ok_or_else(|| ApiError::Unauthorized("use `Authorization: Bearer TOKEN`".into()))?
+        .trim()
+        .to_owned();
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::internal("app state missing"))?;
+    let claims = state.keys.verify(&token)?;
+    let jti = claims.jti.clone();
+    let revoked = crate::db::run(&state, move |conn| {
+        Ok(samverkan_persistence::tokens::is_revoked(conn, &jti)?)
+    })
+    .await?;
+    if revoked {
+        return Err(ApiError::Unauthorized("the token has been revoked".into()));
+    }
+    Ok(Some(claims))
+}
+
 impl FromRequest for Caller {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let header = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .map(|h| h.to_str().map(str::to_owned));
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        Box::pin(async move {
-            let Some(header) = header else {
-                return Ok(Caller(None));
-            };
-            let header = header.map_err(|_| {
-                ApiError::Unauthorized("the Authorization header is not ASCII".into())
-            })?;
-            let token = header
-                .strip_prefix("Bearer ")
-                .or_else(|| header.strip_prefix("bearer "))
-                .ok_or_else(|| ApiError::Unauthorized("use `Authorization: Bearer TOKEN`".into()))?
-                .trim()
-                .to_owned();
-            let state = state.ok_or_else(|| ApiError::internal("app state missing"))?;
-            let claims = state.keys.verify(&token)?;
-            let jti = claims.jti.clone();
-            let revoked = crate::db::run(&state, move |conn| {
-                Ok(samverkan_persistence::tokens::is_revoked(conn, &jti)?)
-            })
-            .await?;
-            if revoked {
-                return Err(ApiError::Unauthorized("the token has been revoked".into()));
-            }
-            Ok(Caller(Some(claims)))
-        })
+        use actix_web::HttpMessage;
+        std::future::ready(Ok(Caller(req.extensions().get::<Claims>().cloned())))
+    }
+}
+
+/// Which roles an [`Authorized`] extractor admits (admin always).
+pub trait Policy {
+    const ROLES: &'static [Role];
+}
+
+/// Admin only.
+pub struct AdminOnly;
+impl Policy for AdminOnly {
+    const ROLES: &'static [Role] = &[Role::Admin];
+}
+
+/// The committee secretary (and admin).
+pub struct SecretaryOnly;
+impl Policy for SecretaryOnly {
+    const ROLES: &'static [Role] = &[Role::Secretary];
+}
+
+/// Finance (and admin).
+pub struct TreasurerOnly;
+impl Policy for TreasurerOnly {
+    const ROLES: &'static [Role] = &[Role::Treasurer];
+}
+
+/// Claims of a caller whose role the policy admits; 401/403 otherwise. Put it first in
+/// a handler's arguments so the role is checked before the body is read.
+pub struct Authorized<P: Policy>(pub Claims, std::marker::PhantomData<P>);
+
+impl<P: Policy> Authorized<P> {
+    pub fn claims(&self) -> &Claims {
+        &self.0
+    }
+}
+
+impl<P: Policy> FromRequest for Authorized<P> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        use actix_web::HttpMessage;
+        let caller = Caller(req.extensions().get::<Claims>().cloned());
+        std::future::ready(
+            caller
+                .require(P::ROLES)
+                .map(|c| Authorized(c.clone(), std::marker::PhantomData)),
+        )
     }
 }
 

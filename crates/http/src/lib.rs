@@ -101,6 +101,7 @@ pub fn app(
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", spec))
         .default_service(web::to(fallback::fallback))
         .wrap(actix_web::middleware::from_fn(middleware::conditional))
+        .wrap(actix_web::middleware::from_fn(auth::authenticate))
         .wrap(actix_web::middleware::from_fn(middleware::problems))
         .wrap(middleware::cors(&settings.cors_allowed_origins))
         .wrap(tracing_actix_web::TracingLogger::default())

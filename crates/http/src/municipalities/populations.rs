@@ -1,10 +1,9 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
-use samverkan_domain::Role;
 use samverkan_persistence::registry::{self, NewPopulation};
 
 use super::json::{NewPopulationBody, Population};
-use crate::auth::Caller;
+use crate::auth::{AdminOnly, Authorized};
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
 use crate::{AppState, db};
@@ -54,12 +53,11 @@ pub async fn list_populations(
 )]
 #[post("/municipalities/{scb_code}/populations")]
 pub async fn create_population(
+    _admin: Authorized<AdminOnly>,
     state: web::Data<AppState>,
-    caller: Caller,
     path: web::Path<String>,
     body: ValidJson<NewPopulationBody>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(&[Role::Admin])?;
     let code = super::path_code(&path)?.to_string();
     let b = body.into_inner();
     let source = b.source.trim().to_owned();

@@ -1,0 +1,237 @@
+//! The `samverkan` binary: token issue/revoke, seed, openapi, and a real server on a
+//! socket that starts on an empty SQLite file and stops gracefully on SIGTERM.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use samverkan_domain::Role;
+
+const BIN: &str = env!("CARGO_BIN_EXE_samverkan");
+
+fn temp_db() -> (String, std::path::PathBuf) {
+    let p = std::env::temp_dir().join(format!("samverkan-cli-{}.db", uuid::Uuid::new_v4()));
+    (format!("sqlite://{}", p.display()), p)
+}
+
+fn cleanup(p: &std::path::Path) {
+    for s in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{s}", p.display()));
+    }
+}
+
+fn samverkan(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut c = Command::new(BIN);
+    c.args(args)
+        .env_remove("SAMVERKAN_JWT_SECRET")
+        .env_remove("DATABASE_URL");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().expect("run samverkan")
+}
+
+#[test]
+fn token_issue_prints_a_verifiable_token_last() {
+    let out = samverkan(
+        &[
+            "token",
+            "issue",
+            "--role",
+            "municipality",
+            "--municipality",
+            "2514",
+            "--ttl",
+            "90d",
+        ],
+        &[
+            ("SAMVERKAN_JWT_SECRET", crate::support::SECRET),
+            ("SAMVERKAN_JWT_KID", "test"),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).expect("utf8");
+    let token = stdout.lines().last().expect("a line");
+    let keys =
+        samverkan_http::JwtKeys::new("test", crate::support::SECRET.as_bytes(), "").expect("keys");
+    let claims = keys.verify(token).expect("valid token");
+    assert_eq!(claims.role, Role::Municipality);
+    assert_eq!(claims.municipality.as_deref(), Some("2514"));
+    let days = (claims.exp - claims.iat) / 86400;
+    assert_eq!(days, 90);
+    assert!(stdout.contains(&claims.jti));
+}
+
+#[test]
+fn token_issue_refuses_bad_input() {
+    let secret = [("SAMVERKAN_JWT_SECRET", crate::support::SECRET)];
+    for args in [
+        vec!["token", "issue", "--role", "municipality"],
+        vec![
+            "token",
+            "issue",
+            "--role",
+            "admin",
+            "--municipality",
+            "2580",
+        ],
+        vec!["token", "issue", "--role", "king"],
+        vec!["token", "issue", "--role", "admin", "--ttl", "forever"],
+    ] {
+        let out = samverkan(&args, &secret);
+        assert!(!out.status.success(), "{args:?} succeeded");
+    }
+    let out = samverkan(
+        &["token", "issue", "--role", "admin"],
+        &[("SAMVERKAN_JWT_SECRET", "too-short")],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 32"));
+    let out = samverkan(&["token", "issue", "--role", "admin"], &[]);
+    assert!(!out.status.success());
+}
+
+#[test]
+fn serve_refuses_a_short_secret() {
+    let (url, path) = temp_db();
+    let out = samverkan(
+        &["serve", "--bind", "127.0.0.1:0"],
+        &[("SAMVERKAN_JWT_SECRET", "short"), ("DATABASE_URL", &url)],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 32"));
+    cleanup(&path);
+}
+
+#[test]
+fn seed_and_revoke_on_a_file() {
+    let (url, path) = temp_db();
+    let env = [("DATABASE_URL", url.as_str())];
+    let out = samverkan(&["seed"], &env);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("seeded 14 municipalities"));
+    let out = samverkan(&["seed"], &env);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("already has data"));
+    let out = samverkan(
+        &["token", "revoke", "abc-123", "--reason", "lost laptop"],
+        &env,
+    );
+    assert!(out.status.success());
+    let pool = samverkan_persistence::connect_pool(&samverkan_persistence::PoolConfig::new(&url))
+        .expect("pool");
+    let mut conn = pool.get().expect("conn");
+    assert!(samverkan_persistence::tokens::is_revoked(&mut conn, "abc-123").expect("query"));
+    assert!(!samverkan_persistence::tokens::is_revoked(&mut conn, "other").expect("query"));
+    drop(conn);
+    drop(pool);
+    cleanup(&path);
+}
+
+#[test]
+fn openapi_command_prints_the_committed_spec() {
+    let out = samverkan(&["openapi"], &[]);
+    assert!(out.status.success());
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let committed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../openapi/openapi.json"
+        ))
+        .expect("file"),
+    )
+    .expect("json");
+    assert_eq!(printed, committed);
+}
+
+fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut buf = String::new();
+    s.read_to_string(&mut buf).ok()?;
+    let status = buf.split_whitespace().nth(1)?.parse().ok()?;
+    let body = buf
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Some((status, body))
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+#[test]
+fn serve_seeds_an_empty_file_and_stops_on_sigterm() {
+    let (url, path) = temp_db();
+    let port = free_port();
+    let mut child = Command::new(BIN)
+        .args([
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+            "--workers",
+            "1",
+        ])
+        .env("DATABASE_URL", &url)
+        .env_remove("SAMVERKAN_JWT_SECRET")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let start = Instant::now();
+    let ready = loop {
+        if let Some((200, _)) = http_get(port, "/health/ready") {
+            break true;
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(ready, "server did not become ready");
+    let (status, body) = http_get(port, "/api/v1/municipalities").expect("response");
+    assert_eq!(status, 200);
+    assert_eq!(body.matches("\"scb_code\"").count(), 14, "{body}");
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill")
+            .success()
+    );
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break Some(s);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "no graceful exit: {status:?}"
+    );
+    cleanup(&path);
+}

@@ -1,0 +1,77 @@
+//! The committed spec is the spec the code generates and the server serves.
+
+use crate::support::{Backend, TestApp};
+
+fn committed() -> serde_json::Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/openapi.json");
+    let text = std::fs::read_to_string(path).expect("openapi/openapi.json exists");
+    serde_json::from_str(&text).expect("valid JSON")
+}
+
+#[test]
+fn committed_spec_matches_the_code() {
+    let generated = serde_json::to_value(samverkan_http::openapi()).expect("serialises");
+    assert!(
+        generated == committed(),
+        "openapi/openapi.json is stale: run `cargo run -q -p samverkan-server -- openapi > openapi/openapi.json`"
+    );
+}
+
+#[actix_web::test]
+async fn served_spec_is_the_committed_one_and_docs_work_offline() {
+    let app = TestApp::new(Backend::Sqlite).await;
+    let r = app.get("/api-docs/openapi.json").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json(), committed());
+    let r = app.get("/docs/").await;
+    assert_eq!(r.status, 200);
+    let html = r.text();
+    assert!(html.contains("swagger-ui"), "{html}");
+    assert!(
+        !html.contains("https://"),
+        "docs page must not load anything from the network"
+    );
+    for asset in [
+        "/docs/swagger-ui.css",
+        "/docs/swagger-ui-bundle.js",
+        "/docs/swagger-initializer.js",
+    ] {
+        let r = app.get(asset).await;
+        assert_eq!(r.status, 200, "{asset}");
+    }
+    let init = app.get("/docs/swagger-initializer.js").await.text();
+    assert!(init.contains("/api-docs/openapi.json"));
+}
+
+#[test]
+fn every_operation_is_documented() {
+    let spec = serde_json::to_value(samverkan_http::openapi()).expect("serialises");
+    let paths = spec["paths"].as_object().expect("paths");
+    assert!(paths.len() >= 6);
+    for (path, item) in paths {
+        for (method, op) in item.as_object().expect("item") {
+            let id = format!("{method} {path}");
+            assert!(
+                op["summary"].as_str().is_some_and(|s| !s.is_empty()),
+                "{id} has no summary"
+            );
+            assert!(op["operationId"].is_string(), "{id} has no operationId");
+            let responses = op["responses"].as_object().expect("responses");
+            assert!(responses.contains_key("500"), "{id} lacks 500");
+            for (code, r) in responses {
+                if code.starts_with('4') || code.starts_with('5') {
+                    assert!(
+                        r["content"]["application/problem+json"].is_object(),
+                        "{id} {code} is not a problem"
+                    );
+                }
+            }
+            if op.get("security").is_some() {
+                assert!(
+                    responses.contains_key("401") && responses.contains_key("403"),
+                    "{id}"
+                );
+            }
+        }
+    }
+}

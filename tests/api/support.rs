@@ -1,0 +1,428 @@
+//! `TestApp`: the whole application on a fresh database of either backend, called
+//! through its HTTP service (every middleware, extractor and handler).
+//!
+//! PostgreSQL: each test gets its own database cloned from a migrated and seeded
+//! template (`CREATE DATABASE … TEMPLATE`), dropped when the test ends. The server is
+//! `SAMVERKAN_TEST_PG_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`); if it
+//! cannot be reached the tests fail — they are never skipped.
+//! SQLite: each test gets a copy of a migrated and seeded template file.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::{Mutex, OnceLock};
+
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::test;
+use diesel::prelude::*;
+use diesel::{PgConnection, RunQueryDsl};
+use futures_util::future::LocalBoxFuture;
+use samverkan_domain::Role;
+use samverkan_http::{AppState, HttpSettings, JwtKeys};
+use samverkan_persistence::{DbPool, PoolConfig, connect_pool};
+use serde_json::Value;
+
+pub const SECRET: &str = "test-secret-that-is-long-enough-0123456789";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs the test body once per backend: `both!(name, |app| async move { … })`.
+#[macro_export]
+macro_rules! both {
+    ($name:ident, |$app:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[actix_web::test]
+            async fn sqlite() {
+                let $app = $crate::support::TestApp::new($crate::support::Backend::Sqlite).await;
+                $body.await
+            }
+            #[actix_web::test]
+            async fn postgres() {
+                let $app = $crate::support::TestApp::new($crate::support::Backend::Postgres).await;
+                $body.await
+            }
+        }
+    };
+}
+
+pub fn pg_admin_url() -> String {
+    std::env::var("SAMVERKAN_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn with_db(url: &str, db: &str) -> String {
+    let (base, _) = url.rsplit_once('/').expect("URL has a database part");
+    format!("{base}/{db}")
+}
+
+/// A hash of migrations and seed data: the template is rebuilt when either changes.
+fn fingerprint() -> String {
+    use std::hash::{Hash, Hasher};
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    for dir in ["migrations", "data/seed"] {
+        collect(&root.join(dir), &mut files);
+    }
+    files.sort();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for f in files {
+        f.to_string_lossy().hash(&mut h);
+        std::fs::read(&f).expect("read").hash(&mut h);
+    }
+    format!("{:016x}", h.finish())
+}
+
+fn collect(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+fn prepare(url: &str) {
+    let pool = connect_pool(&PoolConfig::new(url)).expect("connect");
+    let mut conn = pool.get().expect("conn");
+    conn.run_migrations().expect("migrate");
+    samverkan_persistence::seed::seed(&mut conn, false).expect("seed");
+}
+
+/// The PostgreSQL template, built once per fingerprint (under an advisory lock, so
+/// parallel test processes share it).
+fn pg_template() -> &'static str {
+    static T: OnceLock<String> = OnceLock::new();
+    T.get_or_init(|| {
+        let admin = pg_admin_url();
+        let name = format!("samverkan_tpl_{}", fingerprint());
+        let mut c = PgConnection::establish(&admin).unwrap_or_else(|e| {
+            panic!("PostgreSQL tests need a server at {admin} (set SAMVERKAN_TEST_PG_URL): {e}")
+        });
+        diesel::sql_query("SELECT pg_advisory_lock(4242)")
+            .execute(&mut c)
+            .expect("lock");
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let exists = diesel::sql_query(format!(
+            "SELECT COUNT(*) AS n FROM pg_database WHERE datname = '{name}'"
+        ))
+        .get_result::<N>(&mut c)
+        .expect("query")
+        .n > 0;
+        if !exists {
+            let building = format!("{name}_building");
+            diesel::sql_query(format!("DROP DATABASE IF EXISTS {building}"))
+                .execute(&mut c)
+                .expect("drop");
+            diesel::sql_query(format!("CREATE DATABASE {building}"))
+                .execute(&mut c)
+                .expect("create template");
+            prepare(&with_db(&admin, &building));
+            diesel::sql_query(format!("ALTER DATABASE {building} RENAME TO {name}"))
+                .execute(&mut c)
+                .expect("rename template");
+        }
+        diesel::sql_query("SELECT pg_advisory_unlock(4242)")
+            .execute(&mut c)
+            .expect("unlock");
+        name
+    })
+}
+
+fn sqlite_template() -> &'static PathBuf {
+    static T: OnceLock<PathBuf> = OnceLock::new();
+    T.get_or_init(|| {
+        let p = std::env::temp_dir().join(format!(
+            "samverkan-tpl-{}-{}.db",
+            std::process::id(),
+            uuid::Uuid::new_v4()
+        ));
+        prepare(&format!("sqlite://{}", p.display()));
+        p
+    })
+}
+
+/// One test's database; removed on drop.
+pub struct TestDb {
+    pub backend: Backend,
+    pub url: String,
+    name: String,
+}
+
+impl TestDb {
+    pub fn new(backend: Backend) -> Self {
+        static LOCK: Mutex<()> = Mutex::new(());
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        match backend {
+            Backend::Postgres => {
+                let tpl = pg_template();
+                let admin = pg_admin_url();
+                let name = format!("samverkan_t_{id}");
+                let mut c = PgConnection::establish(&admin).expect("connect admin");
+                let mut tries = 0;
+                loop {
+                    let r = diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {tpl}"))
+                        .execute(&mut c);
+                    match r {
+                        Ok(_) => break,
+                        // Another process may briefly hold the template.
+                        Err(e) if tries < 20 => {
+                            tries += 1;
+                            let _ = e;
+                            std::thread::sleep(std::time::Duration::from_millis(50));
+                        }
+                        Err(e) => panic!("create test database: {e}"),
+                    }
+                }
+                TestDb {
+                    backend,
+                    url: with_db(&admin, &name),
+                    name,
+                }
+            }
+            Backend::Sqlite => {
+                let _g = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+                let tpl = sqlite_template();
+                let path = std::env::temp_dir().join(format!("samverkan-test-{id}.db"));
+                std::fs::copy(tpl, &path).expect("copy template");
+                TestDb {
+                    backend,
+                    url: format!("sqlite://{}", path.display()),
+                    name: path.display().to_string(),
+                }
+            }
+        }
+    }
+
+    pub fn pool(&self) -> DbPool {
+        connect_pool(&PoolConfig {
+            max_size: 4,
+            ..PoolConfig::new(&self.url)
+        })
+        .expect("pool")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match self.backend {
+            Backend::Postgres => {
+                if let Ok(mut c) = PgConnection::establish(&pg_admin_url()) {
+                    let _ = diesel::sql_query(format!(
+                        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                        self.name
+                    ))
+                    .execute(&mut c);
+                }
+            }
+            Backend::Sqlite => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", self.name));
+                }
+            }
+        }
+    }
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Res {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Res {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "status {} body is not JSON ({e}): {}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Asserts a problem document with this status; returns it.
+    #[track_caller]
+    pub fn problem(&self, status: u16) -> Value {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.text());
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "body: {}",
+            self.text()
+        );
+        let p = self.json();
+        assert_eq!(p["status"], status);
+        assert!(
+            p["type"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("https://"))
+        );
+        assert!(p["title"].is_string());
+        assert!(p["request_id"].is_string(), "problem has a request id");
+        assert_eq!(p["request_id"].as_str(), self.header("x-request-id"));
+        p
+    }
+
+    /// Asserts the problem names `field` among its errors.
+    #[track_caller]
+    pub fn problem_field(&self, status: u16, field: &str) -> Value {
+        let p = self.problem(status);
+        let fields: Vec<&str> = p["errors"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|e| e["field"].as_str()).collect())
+            .unwrap_or_default();
+        assert!(fields.contains(&field), "expected field `{field}` in {p}");
+        p
+    }
+}
+
+type Call = Rc<dyn Fn(test::TestRequest) -> LocalBoxFuture<'static, Res>>;
+
+pub struct TestApp {
+    call: Call,
+    pub keys: JwtKeys,
+    pub pool: DbPool,
+    pub db: Rc<TestDb>,
+    token: Option<String>,
+}
+
+impl TestApp {
+    pub async fn new(backend: Backend) -> Self {
+        Self::with_settings(backend, HttpSettings::default()).await
+    }
+
+    pub async fn with_settings(backend: Backend, settings: HttpSettings) -> Self {
+        let db = TestDb::new(backend);
+        let pool = db.pool();
+        let keys = JwtKeys::new("test", SECRET.as_bytes(), "").expect("keys");
+        let state = AppState {
+            pool: pool.clone(),
+            keys: keys.clone(),
+        };
+        let svc = Rc::new(test::init_service(samverkan_http::app(state, settings)).await);
+        let call: Call = Rc::new(move |req: test::TestRequest| {
+            let svc = svc.clone();
+            Box::pin(async move {
+                let res = test::call_service(&*svc, req.to_request()).await;
+                let status = res.status();
+                let headers = res.headers().clone();
+                let body = test::read_body(res).await.to_vec();
+                Res {
+                    status,
+                    headers,
+                    body,
+                }
+            })
+        });
+        TestApp {
+            call,
+            keys,
+            pool,
+            db: Rc::new(db),
+            token: None,
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.db.backend
+    }
+
+    /// Issues a token for `role` (bound to 2580 for the municipality role).
+    pub fn token(&self, role: Role) -> String {
+        let m = (role == Role::Municipality).then_some("2580");
+        self.keys
+            .issue("test", role, m, chrono::Duration::hours(1))
+            .expect("issue")
+            .0
+    }
+
+    /// The same app, sending a token for `role` with every request.
+    pub fn as_role(&self, role: Role) -> Self {
+        let token = self.token(role);
+        self.with_token(token)
+    }
+
+    pub fn with_token(&self, token: String) -> Self {
+        TestApp {
+            call: self.call.clone(),
+            keys: self.keys.clone(),
+            pool: self.pool.clone(),
+            db: self.db.clone(),
+            token: Some(token),
+        }
+    }
+
+    pub async fn send(&self, req: test::TestRequest) -> Res {
+        let req = match &self.token {
+            Some(t) => req.insert_header((header::AUTHORIZATION, format!("Bearer {t}"))),
+            None => req,
+        };
+        (self.call)(req).await
+    }
+
+    pub async fn get(&self, uri: &str) -> Res {
+        self.send(test::TestRequest::get().uri(uri)).await
+    }
+
+    pub async fn get_with(&self, uri: &str, headers: &[(&str, &str)]) -> Res {
+        let mut req = test::TestRequest::get().uri(uri);
+        for (k, v) in headers {
+            req = req.insert_header((
+                HeaderName::from_bytes(k.as_bytes()).expect("name"),
+                HeaderValue::from_str(v).expect("value"),
+            ));
+        }
+        self.send(req).await
+    }
+
+    pub async fn post(&self, uri: &str, body: &Value) -> Res {
+        self.send(test::TestRequest::post().uri(uri).set_json(body))
+            .await
+    }
+
+    pub async fn put(&self, uri: &str, body: &Value) -> Res {
+        self.send(test::TestRequest::put().uri(uri).set_json(body))
+            .await
+    }
+
+    pub async fn patch(&self, uri: &str, body: &Value) -> Res {
+        self.send(test::TestRequest::patch().uri(uri).set_json(body))
+            .await
+    }
+
+    /// A request with a raw body and content type.
+    pub async fn raw(&self, method: Method, uri: &str, content_type: &str, body: Vec<u8>) -> Res {
+        self.send(
+            test::TestRequest::default()
+                .method(method)
+                .uri(uri)
+                .insert_header((header::CONTENT_TYPE, content_type.to_owned()))
+                .set_payload(body),
+        )
+        .await
+    }
+}
