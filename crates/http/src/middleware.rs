@@ -8,6 +8,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, ResponseError};
+use futures_util::FutureExt;
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
@@ -29,7 +30,12 @@ pub async fn problems(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let rid = request_id(&req);
     let path = req.path().to_owned();
-    let mut res = match next.call(req).await {
+    // A panicking handler must not drop the connection: it becomes an opaque 500.
+    let outcome = std::panic::AssertUnwindSafe(next.call(req))
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|_| Err(ApiError::Internal("a handler panicked".into()).into()));
+    let mut res = match outcome {
         Ok(res) => {
             let rendered = res
                 .response()
@@ -189,4 +195,38 @@ pub fn cors(allowed_origins: &[String]) -> Cors {
             header::HeaderName::from_static(REQUEST_ID),
         ])
         .max_age(3600)
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::{App, test, web};
+
+    #[actix_web::test]
+    async fn a_panicking_handler_answers_a_problem() {
+        let app = test::init_service(
+            App::new()
+                .wrap(actix_web::middleware::from_fn(super::problems))
+                .route(
+                    "/boom",
+                    web::get().to(|| async {
+                        if true {
+                            panic!("boom");
+                        }
+                        "unreachable"
+                    }),
+                ),
+        )
+        .await;
+        let res =
+            test::try_call_service(&app, test::TestRequest::get().uri("/boom").to_request()).await;
+        let err = res.expect_err("an error, not a dropped connection");
+        let res = err.error_response();
+        assert_eq!(res.status(), 500);
+        assert_eq!(
+            res.headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
+            Some("application/problem+json")
+        );
+    }
 }
