@@ -249,7 +249,7 @@ pub fn non_working_reason(d: NaiveDate) -> Option<NonWorkingDay> {
 }
 
 /// The first working day (*vardag*, lag 1930:173) on or after `d`: `d` itself if it is
-/// one. At most four days later (e.g. Good Friday → Tuesday after Easter).
+/// one. At most five days later (Christmas Eve on a Wednesday → the Monday after).
 pub fn next_working_day_on_or_after(d: NaiveDate) -> NaiveDate {
     let mut day = d;
     while non_working_reason(day).is_some() {
@@ -669,6 +669,9 @@ mod tests {
         // Thu 2026-12-03 + 21 = Thu 2026-12-24 Christmas Eve; Fri 25, Sat 26, Sun 27
         // → Mon 28.
         check_deadline("2026-12-03", "2026-12-28", Some("2026-12-24"));
+        // Wed 2025-12-03 + 21 = Wed 2025-12-24 Christmas Eve; Thu 25, Fri 26, Sat 27,
+        // Sun 28 → Mon 29: the longest move there is (five days).
+        check_deadline("2025-12-03", "2025-12-29", Some("2025-12-24"));
     }
 
     #[test]
@@ -728,7 +731,7 @@ mod tests {
             let deadline = appeal_deadline(posted);
             let earliest = add_days(posted, 21);
             prop_assert!(deadline >= earliest);
-            prop_assert!(deadline <= add_days(earliest, 4));
+            prop_assert!(deadline <= add_days(earliest, 5));
             prop_assert_eq!(non_working_reason(deadline), None);
             // Every day skipped over was a non-working day.
             let mut d = earliest;
