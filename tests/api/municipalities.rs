@@ -216,3 +216,14 @@ both!(bad_population_bodies_name_the_field, |app| async move {
     let pops = app.get(url).await.json();
     assert_eq!(pops.as_array().expect("array").len(), 3);
 });
+
+both!(cursor_is_validated, |app| async move {
+    app.get("/api/v1/municipalities?after=")
+        .await
+        .problem_field(400, "after");
+    app.get("/api/v1/municipalities?after=25")
+        .await
+        .problem_field(400, "after");
+    let page = app.get("/api/v1/municipalities?after=2580").await.json();
+    assert_eq!(codes(&page), ["2581", "2582", "2583", "2584"]);
+});

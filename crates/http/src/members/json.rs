@@ -69,14 +69,17 @@ pub enum OfficeParam {
 #[into_params(parameter_in = Query)]
 pub struct ListMembersQuery {
     /// SCB code of the municipality the seat represents.
-    #[param(example = "2580")]
+    #[param(example = "2580", pattern = "^(0[1-9]|[1-9][0-9])[0-9]{2}$")]
     pub municipality: Option<String>,
+    #[param(inline)]
     pub role: Option<SeatRoleParam>,
+    #[param(inline)]
     pub office: Option<OfficeParam>,
     /// Only seats held on this date.
     #[param(example = "2021-01-28")]
     pub active_on: Option<NaiveDate>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Cursor from the previous page's `next` link.
     pub after: Option<i64>,

@@ -11,7 +11,7 @@ use crate::{AppState, db};
 /// that date. Public.
 #[utoipa::path(
     tag = "registry",
-    params(("scb_code" = String, Path, description = "SCB municipality code", example = "2580"), GetMunicipalityQuery),
+    params(("scb_code" = String, Path, description = "SCB municipality code (*kommunkod*)", example = "2580", pattern = "^(0[1-9]|[1-9][0-9])[0-9]{2}$"), GetMunicipalityQuery),
     responses(
         (status = 200, description = "The municipality", body = Municipality),
         (status = 404, description = "No such municipality", body = Problem, content_type = "application/problem+json"),

@@ -128,8 +128,10 @@ pub struct ListMunicipalitiesQuery {
     /// Adds `population_on`: the snapshot in force on this date.
     pub on: Option<NaiveDate>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Cursor from the previous page's `next` link (an SCB code).
+    #[param(pattern = "^(0[1-9]|[1-9][0-9])[0-9]{2}$")]
     pub after: Option<String>,
 }
 
@@ -151,7 +153,10 @@ pub struct NewPopulationBody {
     /// The date the figure applies to (SCB uses 31 December).
     pub date: NaiveDate,
     #[validate(range(min = 0, max = 10_000_000))]
+    #[schema(minimum = 0, maximum = 10_000_000)]
     pub count: i64,
+    /// Where the figure comes from, e.g. `SCB (Registret över totalbefolkningen)`.
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub source: String,
 }

@@ -13,7 +13,7 @@ use crate::{AppState, db};
 /// Newest first. Public.
 #[utoipa::path(
     tag = "registry",
-    params(("scb_code" = String, Path, description = "SCB municipality code", example = "2580")),
+    params(("scb_code" = String, Path, description = "SCB municipality code (*kommunkod*)", example = "2580", pattern = "^(0[1-9]|[1-9][0-9])[0-9]{2}$")),
     responses(
         (status = 200, description = "Snapshots, newest first", body = Vec<Population>),
         (status = 404, description = "No such municipality", body = Problem, content_type = "application/problem+json"),
@@ -41,7 +41,7 @@ pub async fn list_populations(
 /// cite them.
 #[utoipa::path(
     tag = "registry",
-    params(("scb_code" = String, Path, description = "SCB municipality code", example = "2580")),
+    params(("scb_code" = String, Path, description = "SCB municipality code (*kommunkod*)", example = "2580", pattern = "^(0[1-9]|[1-9][0-9])[0-9]{2}$")),
     request_body = NewPopulationBody,
     security(("bearer" = [])),
     responses(
