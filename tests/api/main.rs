@@ -6,6 +6,7 @@ mod support;
 mod cli;
 mod errors;
 mod health;
+mod meetings;
 mod members;
 mod municipalities;
 mod openapi;

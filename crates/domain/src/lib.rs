@@ -9,6 +9,7 @@ pub mod allocation;
 pub mod auth;
 pub mod calendar;
 pub mod codes;
+pub mod meeting;
 pub mod money;
 pub mod registry;
 

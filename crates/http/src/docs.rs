@@ -24,6 +24,8 @@ Every successful GET carries an `ETag`; send it back in `If-None-Match` to get 3
     ),
     tags(
         (name = "registry", description = "Member municipalities, population snapshots (*folkmängd*) and committee members (*ledamöter och ersättare*)"),
+        (name = "meetings", description = "Meetings (*sammanträden*), protocols (draft → *justerat* → *anslag*), attendance (*närvaro*)"),
+        (name = "decisions", description = "Decisions (*paragrafer*): search, sync with tombstones, corrections and versions, appeal deadlines"),
         (name = "health", description = "Liveness and readiness probes"),
     ),
     components(schemas(Problem, FieldError)),

@@ -3,11 +3,13 @@
 
 pub mod auth;
 pub mod db;
+pub mod decisions;
 pub mod docs;
 pub mod error;
 pub mod extract;
 pub mod fallback;
 pub mod health;
+pub mod meetings;
 pub mod members;
 pub mod middleware;
 pub mod municipalities;
@@ -57,7 +59,9 @@ fn api(cfg: &mut ServiceConfig<'_>) {
     cfg.service(
         utoipa_actix_web::scope("/api/v1")
             .configure(municipalities::configure)
-            .configure(members::configure),
+            .configure(members::configure)
+            .configure(meetings::configure)
+            .configure(decisions::configure),
     );
 }
 

@@ -55,11 +55,85 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    meetings (id) {
+        id -> BigInt,
+        kind -> Text,
+        meeting_date -> Date,
+        start_time -> Nullable<Time>,
+        end_time -> Nullable<Time>,
+        place -> Text,
+        chair -> Nullable<Text>,
+        secretary -> Nullable<Text>,
+        adjusters -> Text,
+        attendance -> Text,
+        status -> Text,
+        approved_on -> Nullable<Date>,
+        signatures -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meeting_notices (id) {
+        id -> BigInt,
+        meeting_id -> BigInt,
+        scb_code -> Text,
+        posted_on -> Date,
+        taken_down_on -> Nullable<Date>,
+        kept_at -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    decisions (id) {
+        id -> BigInt,
+        meeting_id -> BigInt,
+        meeting_date -> Date,
+        year -> Integer,
+        paragraph -> Integer,
+        case_number -> Nullable<Text>,
+        kind -> Text,
+        public -> Bool,
+        approved -> Bool,
+        title -> Text,
+        body -> Text,
+        recipients_folded -> Text,
+        search_raw -> Text,
+        search_stemmed -> Text,
+        version -> Integer,
+        published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    decision_versions (id) {
+        id -> BigInt,
+        decision_id -> BigInt,
+        version -> Integer,
+        content -> Text,
+        reason -> Nullable<Text>,
+        changed -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(population_snapshots -> municipalities (scb_code));
 diesel::joinable!(committee_members -> municipalities (scb_code));
+diesel::joinable!(meeting_notices -> meetings (meeting_id));
+diesel::joinable!(decisions -> meetings (meeting_id));
+diesel::joinable!(decision_versions -> decisions (decision_id));
 diesel::allow_tables_to_appear_in_same_query!(
     municipalities,
     population_snapshots,
     committee_members,
     revoked_tokens,
+    meetings,
+    meeting_notices,
+    decisions,
+    decision_versions,
 );

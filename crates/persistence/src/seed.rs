@@ -39,6 +39,8 @@ pub struct SeedReport {
     pub municipalities: usize,
     pub populations: usize,
     pub members: usize,
+    pub meetings: usize,
+    pub decisions: usize,
 }
 
 #[derive(Deserialize)]
@@ -170,6 +172,8 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
             )?;
             report.populations += 1;
         }
+        (report.meetings, report.decisions) = crate::meetings::seed_meetings(conn)
+            .map_err(|e| bad("meetings.json", 0, e.to_string()))?;
         const C: &str = "members.csv";
         if force {
             // Members have no natural key; a forced reseed does not duplicate them.

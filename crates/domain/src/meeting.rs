@@ -1,0 +1,348 @@
+//! Meetings (*sammanträden*), protocols and decisions (*paragrafer*): the kinds, the case
+//! number (*ärendenummer*), the date rules of the protocol lifecycle and the crude Swedish
+//! stemming used for search on backends without a Swedish stemmer.
+
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+macro_rules! str_enum {
+    ($t:ty { $($v:ident => $s:literal),* $(,)? }) => {
+        impl $t {
+            pub const ALL: &'static [$t] = &[$(Self::$v),*];
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$v => $s),* }
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($s => Some(Self::$v),)* _ => None }
+            }
+        }
+    };
+}
+
+/// What kind of meeting: *sammanträde*, *strategidag*, *beredningsgruppsmöte*.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingKind {
+    CommitteeMeeting,
+    StrategyDay,
+    PreparatoryGroupMeeting,
+}
+str_enum!(MeetingKind {
+    CommitteeMeeting => "committee_meeting",
+    StrategyDay => "strategy_day",
+    PreparatoryGroupMeeting => "preparatory_group_meeting",
+});
+
+/// One line of the attendance list (*närvarolista*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttendanceKind {
+    /// *Tjänstgörande ledamot*.
+    ServingMember,
+    /// *Tjänstgörande ersättare* (serving for a named member).
+    ServingSubstitute,
+    /// *Närvarande / deltagande ersättare* (present, not serving).
+    PresentSubstitute,
+    /// *Frånvarande*.
+    Absent,
+    /// *Övriga närvarande* (staff, guests).
+    OtherPresent,
+}
+str_enum!(AttendanceKind {
+    ServingMember => "serving_member",
+    ServingSubstitute => "serving_substitute",
+    PresentSubstitute => "present_substitute",
+    Absent => "absent",
+    OtherPresent => "other_present",
+});
+
+impl AttendanceKind {
+    /// True when the line gives its municipality a vote at the meeting.
+    pub fn represents(self) -> bool {
+        matches!(
+            self,
+            AttendanceKind::ServingMember | AttendanceKind::ServingSubstitute
+        )
+    }
+}
+
+/// The kind of a paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionKind {
+    /// An ordinary decision (*beslut*).
+    Decision,
+    /// *Tilldelningsbeslut*.
+    ContractAward,
+    /// *Informationen läggs till handlingarna*.
+    InformationNoted,
+    /// *Val* (e.g. of a chair).
+    Election,
+    /// Meeting schedule (*sammanträdesdatum*).
+    Schedule,
+    /// *Anmälan av delegationsbeslut*.
+    DelegatedDecisionReported,
+}
+str_enum!(DecisionKind {
+    Decision => "decision",
+    ContractAward => "contract_award",
+    InformationNoted => "information_noted",
+    Election => "election",
+    Schedule => "schedule",
+    DelegatedDecisionReported => "delegated_decision_reported",
+});
+
+/// Protocol state: *utkast* (draft) or *justerat* (approved).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProtocolStatus {
+    Draft,
+    Approved,
+}
+str_enum!(ProtocolStatus { Draft => "draft", Approved => "approved" });
+
+/// Why a case number was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CaseNumberError {
+    #[error("must have the form YYYY/N-class, e.g. 2021/19-2.2.0.1")]
+    Form,
+    #[error("year must be between 1900 and 2999")]
+    Year,
+}
+
+/// A case number (*ärendenummer*) `YYYY/N-class`: year, serial within the year (no
+/// leading zero), and the class of the filing plan (*klassificeringsstruktur*),
+/// dot-separated numbers such as `2.2.0.1`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CaseNumber {
+    year: i32,
+    serial: u32,
+    class: Vec<u32>,
+}
+
+impl CaseNumber {
+    pub fn parse(s: &str) -> Result<Self, CaseNumberError> {
+        let (year, rest) = s.split_once('/').ok_or(CaseNumberError::Form)?;
+        let (serial, class) = rest.split_once('-').ok_or(CaseNumberError::Form)?;
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        if year.len() != 4 || !digits(year) || !digits(serial) || serial.starts_with('0') {
+            return Err(CaseNumberError::Form);
+        }
+        let year: i32 = year.parse().map_err(|_| CaseNumberError::Form)?;
+        if !(1900..=2999).contains(&year) {
+            return Err(CaseNumberError::Year);
+        }
+        let serial: u32 = serial.parse().map_err(|_| CaseNumberError::Form)?;
+        let class = class
+            .split('.')
+            .map(|p| {
+                if digits(p) && p.len() <= 3 && !(p.len() > 1 && p.starts_with('0')) {
+                    p.parse::<u32>().map_err(|_| CaseNumberError::Form)
+                } else {
+                    Err(CaseNumberError::Form)
+                }
+            })
+            .collect::<Result<Vec<u32>, _>>()?;
+        Ok(CaseNumber {
+            year,
+            serial,
+            class,
+        })
+    }
+
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+
+    pub fn serial(&self) -> u32 {
+        self.serial
+    }
+}
+
+impl fmt::Display for CaseNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}-", self.year, self.serial)?;
+        for (i, c) in self.class.iter().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            write!(f, "{c}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A protocol cannot be approved (*justeras*) before its meeting.
+pub fn approval_date_ok(meeting_date: NaiveDate, approved_on: NaiveDate) -> bool {
+    approved_on >= meeting_date
+}
+
+/// A notice cannot be posted before the protocol was approved, nor taken down before
+/// it was posted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeError {
+    /// `posted_on` is before the approval date.
+    PostedBeforeApproval,
+    /// `taken_down_on` is before `posted_on`.
+    TakenDownBeforePosted,
+}
+
+pub fn check_notice(
+    approved_on: NaiveDate,
+    posted_on: NaiveDate,
+    taken_down_on: Option<NaiveDate>,
+) -> Result<(), NoticeError> {
+    if posted_on < approved_on {
+        return Err(NoticeError::PostedBeforeApproval);
+    }
+    if taken_down_on.is_some_and(|t| t < posted_on) {
+        return Err(NoticeError::TakenDownBeforePosted);
+    }
+    Ok(())
+}
+
+/// The calendar year paragraphs are numbered in.
+pub fn paragraph_year(meeting_date: NaiveDate) -> i32 {
+    meeting_date.year()
+}
+
+/// Common Swedish inflection endings, longest first (definite forms, plurals).
+const SUFFIXES: &[&str] = &[
+    "arnas", "ernas", "ornas", "arna", "erna", "orna", "heten", "ande", "ende", "ens", "ets",
+    "ans", "an", "en", "na", "et", "ar", "er", "or", "a", "e", "s",
+];
+
+/// A crude Swedish stem of one case-folded word: strips the longest common inflection
+/// ending while at least three letters remain, so "elevhälsan" and "elevhälsa" meet.
+pub fn stem_word(word: &str) -> String {
+    let w = word.to_lowercase();
+    let n = w.chars().count();
+    for s in SUFFIXES {
+        if let Some(stem) = w.strip_suffix(s)
+            && stem.chars().count() >= 3
+            && n > 3
+        {
+            return stem.to_owned();
+        }
+    }
+    w
+}
+
+/// Splits text into words (letters and digits), case-folds and stems each.
+pub fn stem_text(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(stem_word)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn case_numbers_from_the_protocols() {
+        for s in ["2021/19-2.2.0.1", "2021/7-1.2", "2023/112-4"] {
+            assert_eq!(CaseNumber::parse(s).expect(s).to_string(), s);
+        }
+        let c = CaseNumber::parse("2021/19-2.2.0.1").expect("valid");
+        assert_eq!((c.year(), c.serial()), (2021, 19));
+    }
+
+    #[test]
+    fn malformed_case_numbers() {
+        for s in [
+            "",
+            "2021",
+            "2021/19",
+            "21/19-2.2",
+            "2021/019-2",
+            "2021/-2",
+            "2021/19-",
+            "2021/19-2..1",
+            "2021/19-2.",
+            "2021/19-02",
+            "2021/x-2",
+            "0999/1-2",
+            "2021/19-2.2.0.1 ",
+            "E-NÄMND 2021.48",
+        ] {
+            assert!(CaseNumber::parse(s).is_err(), "{s} accepted");
+        }
+        assert_eq!(CaseNumber::parse("1899/1-1"), Err(CaseNumberError::Year));
+    }
+
+    #[test]
+    fn notice_dates() {
+        let d = |s: &str| s.parse::<NaiveDate>().expect("date");
+        assert!(check_notice(d("2021-02-05"), d("2021-02-08"), Some(d("2021-03-02"))).is_ok());
+        assert_eq!(
+            check_notice(d("2021-02-05"), d("2021-02-04"), None),
+            Err(NoticeError::PostedBeforeApproval)
+        );
+        assert_eq!(
+            check_notice(d("2021-02-05"), d("2021-02-08"), Some(d("2021-02-07"))),
+            Err(NoticeError::TakenDownBeforePosted)
+        );
+        assert!(approval_date_ok(d("2021-01-28"), d("2021-01-28")));
+        assert!(!approval_date_ok(d("2021-01-28"), d("2021-01-27")));
+    }
+
+    #[test]
+    fn stemming_meets_inflections() {
+        assert_eq!(stem_word("elevhälsan"), stem_word("elevhälsa"));
+        assert_eq!(stem_word("Elevhälsan"), "elevhäls");
+        assert_eq!(stem_word("projektet"), stem_word("projekt"));
+        assert_eq!(stem_word("kommunerna"), stem_word("kommuner"));
+        assert_eq!(stem_word("och"), "och");
+        assert_eq!(stem_text("Gemensamt system, elevhälsan!").len(), 3);
+    }
+
+    #[test]
+    fn kinds_round_trip() {
+        for k in DecisionKind::ALL {
+            assert_eq!(DecisionKind::parse(k.as_str()), Some(*k));
+        }
+        for k in AttendanceKind::ALL {
+            assert_eq!(AttendanceKind::parse(k.as_str()), Some(*k));
+        }
+        for k in MeetingKind::ALL {
+            assert_eq!(MeetingKind::parse(k.as_str()), Some(*k));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn valid_case_numbers_round_trip(
+            year in 1900i32..=2999,
+            serial in 1u32..100_000,
+            class in proptest::collection::vec(0u32..1000, 1..6),
+        ) {
+            let s = format!(
+                "{year}/{serial}-{}",
+                class.iter().map(u32::to_string).collect::<Vec<_>>().join(".")
+            );
+            let c = CaseNumber::parse(&s).expect("valid");
+            prop_assert_eq!(c.to_string(), s);
+            prop_assert_eq!(c.year(), year);
+        }
+
+        #[test]
+        fn parse_never_panics_and_display_reparses(s in "\\PC{0,24}") {
+            if let Ok(c) = CaseNumber::parse(&s) {
+                prop_assert_eq!(CaseNumber::parse(&c.to_string()), Ok(c.clone()));
+                prop_assert_eq!(c.to_string(), s);
+            }
+        }
+
+        #[test]
+        fn stemming_is_idempotent_on_length(w in "[a-zåäö]{1,16}") {
+            let s = stem_word(&w);
+            prop_assert!(s.chars().count() <= w.chars().count());
+            prop_assert!(w.starts_with(&s));
+        }
+    }
+}

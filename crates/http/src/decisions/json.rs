@@ -1,0 +1,198 @@
+use chrono::{NaiveDate, NaiveDateTime};
+use samverkan_domain::calendar::AppealDeadline;
+use samverkan_persistence::meetings::{BasisDocument, DecisionContent, DecisionRow};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+/// The last day to appeal (*laglighetsprövning*, Kommunallagen 13 kap. 5 §): three weeks
+/// from the day the notice had been posted by every member municipality, moved to the
+/// next working day. Null until every member has posted.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"posted_all_on": "2022-03-28", "last_day": "2022-04-19", "moved_from": "2022-04-18"}))]
+pub struct Appeal {
+    /// The day the last member municipality posted the notice.
+    pub posted_all_on: NaiveDate,
+    pub last_day: NaiveDate,
+    /// The unadjusted day, when it fell on a Saturday, Sunday or holiday.
+    pub moved_from: Option<NaiveDate>,
+}
+
+impl From<AppealDeadline> for Appeal {
+    fn from(a: AppealDeadline) -> Self {
+        Appeal {
+            posted_all_on: a.posted_all_on,
+            last_day: a.last_day,
+            moved_from: a.moved_from,
+        }
+    }
+}
+
+/// A decision: one paragraph (*§*) of a protocol.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 2, "meeting_id": 1, "meeting_date": "2021-01-28", "year": 2021, "paragraph": 2,
+    "case_number": null, "title": "Beslut om utvecklingsprojekt gemensamt system för elevhälsan i Norrbotten",
+    "kind": "decision", "public": true, "status": "approved",
+    "points": ["E-nämnden beslutar att utvecklingsprojektet genomförs genom nämnden."],
+    "summary": "En gemensam förstudie genomfördes 2019 …", "how_decided": null,
+    "basis_documents": [{"title": "Projektdirektiv gemensamt system elevhälsa"}],
+    "recipients": [], "version": 1, "appeal_deadline": null, "updated_at": "2026-11-23T12:00:00"
+}))]
+pub struct Decision {
+    pub id: i64,
+    pub meeting_id: i64,
+    pub meeting_date: NaiveDate,
+    /// Paragraphs are numbered through the calendar year.
+    pub year: i32,
+    pub paragraph: i32,
+    /// *Ärendenummer* `YYYY/N-class`.
+    pub case_number: Option<String>,
+    pub title: String,
+    /// decision, contract_award, information_noted, election, schedule, delegated_decision_reported.
+    pub kind: String,
+    pub public: bool,
+    /// `draft` until the protocol is approved (*justerat*).
+    pub status: String,
+    pub points: Vec<String>,
+    pub summary: Option<String>,
+    pub how_decided: Option<String>,
+    pub basis_documents: Vec<BasisDocument>,
+    pub recipients: Vec<String>,
+    /// 1, plus one per correction.
+    pub version: i32,
+    pub appeal_deadline: Option<Appeal>,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Decision {
+    pub fn from_row(d: DecisionRow, appeal: Option<Appeal>) -> Self {
+        let b = d.body();
+        Decision {
+            id: d.id,
+            meeting_id: d.meeting_id,
+            meeting_date: d.meeting_date,
+            year: d.year,
+            paragraph: d.paragraph,
+            case_number: d.case_number,
+            title: d.title,
+            kind: d.kind,
+            public: d.public,
+            status: if d.approved { "approved" } else { "draft" }.into(),
+            points: b.points,
+            summary: b.summary,
+            how_decided: b.how_decided,
+            basis_documents: b.basis_documents,
+            recipients: b.recipients,
+            version: d.version,
+            appeal_deadline: appeal,
+            updated_at: d.updated_at,
+        }
+    }
+}
+
+/// A removed or withdrawn decision in a `modified_since` feed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Tombstone {
+    pub id: i64,
+    /// Always true.
+    pub deleted: bool,
+}
+
+/// An item of the decision list: a decision or, in a `modified_since` feed, a tombstone.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum DecisionItem {
+    Decision(Box<Decision>),
+    Tombstone(Tombstone),
+}
+
+/// `decision`, `contract_award`, `information_noted`, `election`, `schedule`,
+/// `delegated_decision_reported`.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum KindParam {
+    Decision,
+    ContractAward,
+    InformationNoted,
+    Election,
+    Schedule,
+    DelegatedDecisionReported,
+}
+
+impl KindParam {
+    pub fn domain(self) -> samverkan_domain::meeting::DecisionKind {
+        use samverkan_domain::meeting::DecisionKind as K;
+        match self {
+            KindParam::Decision => K::Decision,
+            KindParam::ContractAward => K::ContractAward,
+            KindParam::InformationNoted => K::InformationNoted,
+            KindParam::Election => K::Election,
+            KindParam::Schedule => K::Schedule,
+            KindParam::DelegatedDecisionReported => K::DelegatedDecisionReported,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListDecisionsQuery {
+    /// Calendar year of the meeting.
+    #[param(example = 2021)]
+    pub year: Option<i32>,
+    /// Id of the meeting.
+    pub meeting: Option<i64>,
+    pub kind: Option<KindParam>,
+    /// Exact case number (*ärendenummer*).
+    #[param(example = "2021/19-2.2.0.1")]
+    pub case_number: Option<String>,
+    /// A recipient (*beslutet skickas till*), case-insensitive substring.
+    pub recipient: Option<String>,
+    /// Meetings on or after this date.
+    pub from: Option<NaiveDate>,
+    /// Meetings on or before this date.
+    pub to: Option<NaiveDate>,
+    /// Full-text search in Swedish (stemmed; results ranked best first).
+    #[param(example = "elevhälsan")]
+    pub q: Option<String>,
+    /// Only decisions changed after this instant (UTC, `YYYY-MM-DDTHH:MM:SS[.ffffff]`),
+    /// oldest change first; decisions no longer visible come as `{"id": …, "deleted": true}`.
+    pub modified_since: Option<NaiveDateTime>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+    /// Cursor from the previous page's `next` link.
+    pub after: Option<String>,
+}
+
+/// A version of a decision (version 1 is the text as approved).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DecisionVersion {
+    pub version: i32,
+    /// Why it was corrected (null for version 1).
+    pub reason: Option<String>,
+    /// Fields that differ from the previous version.
+    pub changed: Vec<String>,
+    pub created_at: NaiveDateTime,
+    pub content: DecisionContent,
+}
+
+/// A correction of an approved decision: the reason and the fields that change.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "Fel ärendenummer i justerat protokoll", "case_number": "2021/20-2.2.0.1"}))]
+pub struct CorrectionRequest {
+    #[validate(length(min = 1, max = 2000))]
+    pub reason: String,
+    pub paragraph: Option<i32>,
+    pub case_number: Option<String>,
+    #[validate(length(min = 1, max = 500))]
+    pub title: Option<String>,
+    pub kind: Option<KindParam>,
+    pub public: Option<bool>,
+    pub points: Option<Vec<String>>,
+    pub summary: Option<String>,
+    pub how_decided: Option<String>,
+    pub basis_documents: Option<Vec<BasisDocument>>,
+    pub recipients: Option<Vec<String>>,
+}

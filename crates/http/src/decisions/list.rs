@@ -1,0 +1,311 @@
+use std::collections::HashMap;
+
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, NaiveDate};
+use samverkan_domain::meeting::CaseNumber;
+use samverkan_persistence::DbConnection;
+use samverkan_persistence::meetings::{self, DecisionCursor, DecisionFilter, DecisionRow};
+use samverkan_persistence::registry::fold;
+
+use super::json::{Appeal, Decision, DecisionItem, DecisionVersion, ListDecisionsQuery, Tombstone};
+use crate::auth::Caller;
+use crate::error::{ApiError, Problem};
+use crate::meetings::{appeal, last_modified, sees_drafts};
+use crate::pagination::{self, Page};
+use crate::{AppState, db};
+
+/// Appeal deadlines of the meetings of `rows`.
+pub(crate) fn appeals(
+    conn: &mut DbConnection,
+    rows: &[DecisionRow],
+) -> Result<HashMap<i64, Option<Appeal>>, ApiError> {
+    let mut ids: Vec<i64> = rows.iter().map(|d| d.meeting_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let notices = meetings::notices_of(conn, &ids)?;
+    let mut out = HashMap::new();
+    for id in ids {
+        let Some(date) = rows
+            .iter()
+            .find(|d| d.meeting_id == id)
+            .map(|d| d.meeting_date)
+        else {
+            continue;
+        };
+        let members = meetings::member_codes_on(conn, date)?;
+        let n: Vec<_> = notices
+            .iter()
+            .filter(|n| n.meeting_id == id)
+            .cloned()
+            .collect();
+        out.insert(id, appeal(&members, &n));
+    }
+    Ok(out)
+}
+
+enum Cursor {
+    Db(DecisionCursor),
+    Rank(u64, i64),
+}
+
+fn parse_cursor(s: &str) -> Result<Cursor, ApiError> {
+    let bad = || ApiError::bad_request("after", "not a cursor from a `next` link");
+    let mut parts = s.splitn(3, '_');
+    let (Some(k), Some(v), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(bad());
+    };
+    let id: i64 = id.parse().map_err(|_| bad())?;
+    Ok(match k {
+        "d" => Cursor::Db(DecisionCursor::ByDate(
+            v.parse::<NaiveDate>().map_err(|_| bad())?,
+            id,
+        )),
+        "u" => {
+            let micros: i64 = v.parse().map_err(|_| bad())?;
+            let t = DateTime::from_timestamp_micros(micros).ok_or_else(bad)?;
+            Cursor::Db(DecisionCursor::ByUpdate(t.naive_utc(), id))
+        }
+        "s" => Cursor::Rank(u64::from_str_radix(v, 16).map_err(|_| bad())?, id),
+        _ => return Err(bad()),
+    })
+}
+
+/// List and search decisions
+///
+/// Anonymous and municipality callers see public paragraphs of approved protocols only;
+/// the secretary sees everything. Default order: newest meeting first. With `q`:
+/// Swedish full-text search, best match first. With `modified_since`: changes oldest
+/// first, and decisions withdrawn from view since then as tombstones
+/// `{"id": …, "deleted": true}` — follow `next` to the end, then keep the largest
+/// `updated_at` for the next sync.
+#[utoipa::path(
+    tag = "decisions",
+    params(ListDecisionsQuery),
+    responses((status = 200, description = "A page of decisions", body = Page<DecisionItem>))
+)]
+#[get("/decisions")]
+pub async fn list_decisions(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ListDecisionsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let limit = pagination::limit(q.limit)?;
+    let staff = sees_drafts(&caller);
+    if let Some(c) = &q.case_number {
+        CaseNumber::parse(c).map_err(|e| ApiError::bad_request("case_number", e.to_string()))?;
+    }
+    let text =
+        q.q.as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
+    if text.is_some() && q.modified_since.is_some() {
+        return Err(ApiError::bad_request(
+            "q",
+            "cannot be combined with modified_since",
+        ));
+    }
+    let cursor = q.after.as_deref().map(parse_cursor).transpose()?;
+    let (db_after, rank_after) = match cursor {
+        Some(Cursor::Db(c)) => {
+            let ok = matches!(
+                (c, q.modified_since, &text),
+                (DecisionCursor::ByDate(..), None, None)
+                    | (DecisionCursor::ByUpdate(..), Some(_), None)
+            );
+            if !ok {
+                return Err(ApiError::bad_request(
+                    "after",
+                    "the cursor belongs to another listing",
+                ));
+            }
+            (Some(c), None)
+        }
+        Some(Cursor::Rank(r, id)) if text.is_some() => (None, Some((f64::from_bits(r), id))),
+        Some(Cursor::Rank(..)) => {
+            return Err(ApiError::bad_request(
+                "after",
+                "the cursor belongs to another listing",
+            ));
+        }
+        None => (None, None),
+    };
+    let mut filter = DecisionFilter {
+        staff,
+        year: q.year,
+        meeting_id: q.meeting,
+        kind: q.kind.map(|k| k.domain().as_str().to_owned()),
+        case_number: q.case_number.clone(),
+        recipient: q.recipient.as_deref().map(fold),
+        from: q.from,
+        to: q.to,
+        ids: None,
+        modified_since: q.modified_since,
+        after: db_after,
+        limit: Some(limit + 1),
+    };
+    let search = text.clone();
+    let (rows, ranks, appeals) = db::run(&state, move |conn| {
+        let mut ranks = HashMap::new();
+        let mut rows = if let Some(t) = &search {
+            let hits = meetings::search(conn, t)?;
+            filter.ids = Some(hits.iter().map(|h| h.0).collect());
+            filter.limit = None;
+            ranks = hits.into_iter().collect::<HashMap<i64, f64>>();
+            meetings::list_decisions(conn, &filter)?
+        } else {
+            meetings::list_decisions(conn, &filter)?
+        };
+        if search.is_some() {
+            let key = |d: &DecisionRow| (ranks.get(&d.id).copied().unwrap_or(0.0), d.id);
+            rows.sort_by(|a, b| {
+                let (ra, ia) = key(a);
+                let (rb, ib) = key(b);
+                rb.total_cmp(&ra).then(ia.cmp(&ib))
+            });
+            if let Some((r, id)) = rank_after {
+                rows.retain(|d| {
+                    let (rd, idd) = key(d);
+                    rd.total_cmp(&r).is_lt() || (rd.total_cmp(&r).is_eq() && idd > id)
+                });
+            }
+            rows.truncate(usize::try_from(limit + 1).unwrap_or(usize::MAX));
+        }
+        let appeals = appeals(conn, &rows)?;
+        Ok((rows, ranks, appeals))
+    })
+    .await?;
+    let feed = q.modified_since.is_some();
+    let kind = q.kind.map(|k| k.domain().as_str().to_owned());
+    let page = pagination::page(
+        rows,
+        limit,
+        |d| {
+            if text.is_some() {
+                format!(
+                    "s_{:x}_{}",
+                    ranks.get(&d.id).copied().unwrap_or(0.0).to_bits(),
+                    d.id
+                )
+            } else if feed {
+                format!("u_{}_{}", d.updated_at.and_utc().timestamp_micros(), d.id)
+            } else {
+                format!("d_{}_{}", d.meeting_date, d.id)
+            }
+        },
+        |after| {
+            pagination::url(
+                "/api/v1/decisions",
+                &[
+                    ("year", q.year.map(|y| y.to_string())),
+                    ("meeting", q.meeting.map(|m| m.to_string())),
+                    ("kind", kind.clone()),
+                    ("case_number", q.case_number.clone()),
+                    ("recipient", q.recipient.clone()),
+                    ("from", q.from.map(|d| d.to_string())),
+                    ("to", q.to.map(|d| d.to_string())),
+                    ("q", text.clone()),
+                    (
+                        "modified_since",
+                        q.modified_since
+                            .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()),
+                    ),
+                    ("limit", Some(limit.to_string())),
+                    ("after", Some(after.to_owned())),
+                ],
+            )
+        },
+        |d| {
+            if staff || d.is_published() {
+                let a = appeals.get(&d.meeting_id).cloned().flatten();
+                DecisionItem::Decision(Box::new(Decision::from_row(d, a)))
+            } else {
+                DecisionItem::Tombstone(Tombstone {
+                    id: d.id,
+                    deleted: true,
+                })
+            }
+        },
+    );
+    Ok(HttpResponse::Ok().json(page))
+}
+
+async fn visible(
+    state: &AppState,
+    id: i64,
+    staff: bool,
+) -> Result<(DecisionRow, Option<Appeal>), ApiError> {
+    db::run(state, move |conn| {
+        let d = meetings::find_decision(conn, id)?
+            .filter(|d| staff || d.is_published())
+            .ok_or_else(|| ApiError::not_found(format!("no decision {id}")))?;
+        let a = appeals(conn, std::slice::from_ref(&d))?
+            .remove(&d.meeting_id)
+            .flatten();
+        Ok((d, a))
+    })
+    .await
+}
+
+/// Get one decision
+///
+/// A paragraph with its decision points, summary, basis documents, recipients and
+/// appeal deadline. Drafts and non-public paragraphs are 404 except for the secretary.
+#[utoipa::path(
+    tag = "decisions",
+    params(("id" = i64, Path, description = "Decision id")),
+    responses(
+        (status = 200, description = "The decision", body = Decision),
+        (status = 404, description = "No such decision (or not visible)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/decisions/{id}")]
+pub async fn get_decision(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let (d, a) = visible(&state, path.into_inner(), sees_drafts(&caller)).await?;
+    let mut res = HttpResponse::Ok();
+    last_modified(&mut res, d.updated_at);
+    Ok(res.json(Decision::from_row(d, a)))
+}
+
+/// List a decision's versions
+///
+/// Version 1 is the text as written in the protocol; each correction adds a version
+/// with its reason and the fields it changed.
+#[utoipa::path(
+    tag = "decisions",
+    params(("id" = i64, Path, description = "Decision id")),
+    responses(
+        (status = 200, description = "The versions, oldest first", body = Vec<DecisionVersion>),
+        (status = 404, description = "No such decision (or not visible)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/decisions/{id}/versions")]
+pub async fn list_decision_versions(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let (d, _) = visible(&state, id, sees_drafts(&caller)).await?;
+    let rows = db::run(&state, move |conn| Ok(meetings::versions_of(conn, id)?)).await?;
+    let versions: Vec<DecisionVersion> = rows
+        .into_iter()
+        .map(|v| {
+            Ok(DecisionVersion {
+                version: v.version,
+                reason: v.reason,
+                changed: serde_json::from_str(&v.changed).map_err(ApiError::internal)?,
+                created_at: v.created_at,
+                content: serde_json::from_str(&v.content).map_err(ApiError::internal)?,
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    let mut res = HttpResponse::Ok();
+    last_modified(&mut res, d.updated_at);
+    Ok(res.json(versions))
+}

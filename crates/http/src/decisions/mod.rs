@@ -1,0 +1,15 @@
+//! `/api/v1/decisions`: the paragraphs of the committee's protocols, searchable, in
+//! sync (`modified_since` with tombstones), with their correction history.
+
+mod correct;
+pub mod json;
+mod list;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn configure(cfg: &mut ServiceConfig<'_>) {
+    cfg.service(list::list_decisions)
+        .service(list::get_decision)
+        .service(list::list_decision_versions)
+        .service(correct::create_correction);
+}

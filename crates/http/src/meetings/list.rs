@@ -1,0 +1,138 @@
+use actix_web::{HttpResponse, get, web};
+use chrono::NaiveDate;
+use samverkan_persistence::meetings::{self, MeetingFilter};
+
+use super::json::{ListMeetingsQuery, Meeting};
+use crate::auth::Caller;
+use crate::decisions::json::Decision;
+use crate::error::{ApiError, Problem};
+use crate::pagination::{self, Page};
+use crate::{AppState, db};
+
+fn parse_cursor(s: &str) -> Result<(NaiveDate, i64), ApiError> {
+    let bad = || ApiError::bad_request("after", "not a cursor from a `next` link");
+    let (d, id) = s.split_once('_').ok_or_else(bad)?;
+    Ok((
+        d.parse().map_err(|_| bad())?,
+        id.parse().map_err(|_| bad())?,
+    ))
+}
+
+/// List meetings
+///
+/// Newest first. Anonymous and municipality callers see meetings whose protocol is
+/// approved (*justerat*); the secretary also sees drafts. Each item carries its
+/// notices and appeal deadline but not its paragraphs.
+#[utoipa::path(
+    tag = "meetings",
+    params(ListMeetingsQuery),
+    responses((status = 200, description = "A page of meetings", body = Page<Meeting>))
+)]
+#[get("/meetings")]
+pub async fn list_meetings(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ListMeetingsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let limit = pagination::limit(q.limit)?;
+    let staff = super::sees_drafts(&caller);
+    let filter = MeetingFilter {
+        staff,
+        year: q.year,
+        kind: q.kind.map(|k| k.domain().as_str().to_owned()),
+        after: q.after.as_deref().map(parse_cursor).transpose()?,
+        limit: limit + 1,
+    };
+    let rows = db::run(&state, move |conn| {
+        let rows = meetings::list_meetings(conn, &filter)?;
+        let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
+        let notices = meetings::notices_of(conn, &ids)?;
+        let decisions = meetings::decisions_of(conn, &ids)?;
+        let mut out = Vec::new();
+        for m in rows {
+            let members = meetings::member_codes_on(conn, m.meeting_date)?;
+            let n = notices
+                .iter()
+                .filter(|n| n.meeting_id == m.id)
+                .cloned()
+                .collect();
+            let count = decisions
+                .iter()
+                .filter(|d| d.meeting_id == m.id && (staff || d.is_published()))
+                .count() as i64;
+            out.push((m, n, members, count));
+        }
+        Ok(out)
+    })
+    .await?;
+    let kind = q.kind.map(|k| k.domain().as_str().to_owned());
+    let page = pagination::page(
+        rows,
+        limit,
+        |(m, ..)| format!("{}_{}", m.meeting_date, m.id),
+        |after| {
+            pagination::url(
+                "/api/v1/meetings",
+                &[
+                    ("year", q.year.map(|y| y.to_string())),
+                    ("kind", kind.clone()),
+                    ("limit", Some(limit.to_string())),
+                    ("after", Some(after.to_owned())),
+                ],
+            )
+        },
+        |(m, n, members, count)| Meeting::from_row(m, n, &members, count, None),
+    );
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Get one meeting
+///
+/// With attendance, signatures, notices per member municipality, the appeal deadline
+/// (null until every member has posted the notice) and the paragraphs the caller may
+/// see. A draft is 404 for everyone but the secretary.
+#[utoipa::path(
+    tag = "meetings",
+    params(("id" = i64, Path, description = "Meeting id")),
+    responses(
+        (status = 200, description = "The meeting", body = Meeting),
+        (status = 404, description = "No such meeting, or a draft", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/meetings/{id}")]
+pub async fn get_meeting(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let staff = super::sees_drafts(&caller);
+    let (m, notices, members, decisions) = db::run(&state, move |conn| {
+        let m = meetings::find_meeting(conn, id)?
+            .filter(|m| staff || m.is_approved())
+            .ok_or_else(|| ApiError::not_found(format!("no meeting {id}")))?;
+        let notices = meetings::notices_of(conn, &[id])?;
+        let members = meetings::member_codes_on(conn, m.meeting_date)?;
+        let decisions = meetings::decisions_of(conn, &[id])?;
+        Ok((m, notices, members, decisions))
+    })
+    .await?;
+    let appeal = super::appeal(&members, &notices);
+    let decisions: Vec<Decision> = decisions
+        .into_iter()
+        .filter(|d| staff || d.is_published())
+        .map(|d| Decision::from_row(d, appeal.clone()))
+        .collect();
+    let updated = decisions
+        .iter()
+        .map(|d| d.updated_at)
+        .chain(std::iter::once(m.updated_at))
+        .max()
+        .unwrap_or(m.updated_at);
+    let count = decisions.len() as i64;
+    let body = Meeting::from_row(m, notices, &members, count, Some(decisions));
+    let mut res = HttpResponse::Ok();
+    super::last_modified(&mut res, updated);
+    Ok(res.json(body))
+}

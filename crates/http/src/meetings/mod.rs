@@ -1,0 +1,78 @@
+//! `/api/v1/meetings`: meetings (*sammanträden*), their protocols' lifecycle (draft →
+//! approved → notices posted) and attendance; `/api/v1/attendance` per year.
+
+mod attendance;
+pub mod json;
+mod list;
+mod write;
+
+use actix_web::HttpResponseBuilder;
+use actix_web::http::header;
+use chrono::NaiveDateTime;
+use samverkan_domain::Role;
+use samverkan_domain::calendar::{explain_appeal_deadline, joint_committee_appeal_deadline};
+use samverkan_persistence::meetings::{NoticeRow, WriteError};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::Caller;
+use crate::decisions::json::Appeal;
+use crate::error::{ApiError, FieldError};
+
+pub fn configure(cfg: &mut ServiceConfig<'_>) {
+    cfg.service(list::list_meetings)
+        .service(list::get_meeting)
+        .service(write::create_meeting)
+        .service(write::update_meeting)
+        .service(write::create_decision)
+        .service(write::approve_meeting)
+        .service(write::post_notice)
+        .service(attendance::get_attendance_summary)
+        .service(attendance::get_attendance);
+}
+
+/// The secretary and admin see drafts and non-public paragraphs; everyone else
+/// (anonymous, municipalities, finance) sees approved, public content only.
+pub fn sees_drafts(caller: &Caller) -> bool {
+    matches!(caller.role(), Some(Role::Secretary | Role::Admin))
+}
+
+/// The appeal deadline of a protocol from its members' postings; null until every
+/// member municipality has posted.
+pub fn appeal(members: &[String], notices: &[NoticeRow]) -> Option<Appeal> {
+    let postings: Vec<Option<chrono::NaiveDate>> = members
+        .iter()
+        .map(|c| {
+            notices
+                .iter()
+                .find(|n| &n.scb_code == c)
+                .map(|n| n.posted_on)
+        })
+        .collect();
+    let last_day = joint_committee_appeal_deadline(&postings)?;
+    let latest = postings.iter().flatten().max().copied()?;
+    let explained = explain_appeal_deadline(latest);
+    debug_assert_eq!(explained.last_day, last_day);
+    Some(explained.into())
+}
+
+/// Maps a repository write refusal to the API's problem.
+pub fn write_err(e: WriteError) -> ApiError {
+    match e {
+        WriteError::Invalid(errs) => ApiError::invalid_fields(
+            errs.into_iter()
+                .map(|(f, m)| FieldError::new(f, m))
+                .collect(),
+        ),
+        WriteError::Conflict(m) => ApiError::Conflict(m),
+        WriteError::NotFound(m) => ApiError::NotFound(m),
+        WriteError::Db(e) => e.into(),
+    }
+}
+
+/// Sets `Last-Modified` (an HTTP date) so If-Modified-Since works on the resource.
+pub fn last_modified(b: &mut HttpResponseBuilder, t: NaiveDateTime) {
+    b.insert_header((
+        header::LAST_MODIFIED,
+        t.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
+    ));
+}

@@ -1,0 +1,5 @@
+DROP TABLE decisions_fts;
+DROP TABLE decision_versions;
+DROP TABLE decisions;
+DROP TABLE meeting_notices;
+DROP TABLE meetings;
