@@ -135,6 +135,19 @@ str_enum!(RolloutState {
     InProgress => "in_progress", Done => "done",
 });
 
+/// Status of a procurement (*upphandling*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProcurementStatus {
+    Planned,
+    Ongoing,
+    Awarded,
+    Cancelled,
+}
+str_enum!(ProcurementStatus {
+    Planned => "planned", Ongoing => "ongoing", Awarded => "awarded", Cancelled => "cancelled",
+});
+
 /// Only participating municipalities can have a rollout beyond `not_participating`.
 pub fn rollout_allowed(state: RolloutState, participates: bool) -> bool {
     participates || state == RolloutState::NotParticipating

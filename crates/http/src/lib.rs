@@ -1,6 +1,7 @@
 //! The HTTP face of samverkan: actix-web handlers by resource, the OpenAPI document,
 //! authentication, errors as problem documents, and the middleware around them.
 
+pub mod activities;
 pub mod auth;
 pub mod db;
 pub mod docs;
@@ -57,7 +58,8 @@ fn api(cfg: &mut ServiceConfig<'_>) {
     cfg.service(
         utoipa_actix_web::scope("/api/v1")
             .configure(municipalities::configure)
-            .configure(members::configure),
+            .configure(members::configure)
+            .configure(activities::configure),
     );
 }
 

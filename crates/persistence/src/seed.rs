@@ -170,6 +170,7 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
             )?;
             report.populations += 1;
         }
+        crate::activities::seed::seed_activities(conn)?;
         const C: &str = "members.csv";
         if force {
             // Members have no natural key; a forced reseed does not duplicate them.
