@@ -5,6 +5,7 @@
 //! öre, and the arithmetic and calendar rules the other crates apply. A CI step proves
 //! that this crate depends on neither diesel nor actix-web.
 
+pub mod activity;
 pub mod allocation;
 pub mod auth;
 pub mod calendar;

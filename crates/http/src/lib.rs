@@ -1,6 +1,7 @@
 //! The HTTP face of samverkan: actix-web handlers by resource, the OpenAPI document,
 //! authentication, errors as problem documents, and the middleware around them.
 
+pub mod activities;
 pub mod auth;
 pub mod db;
 pub mod decisions;
@@ -61,7 +62,8 @@ fn api(cfg: &mut ServiceConfig<'_>) {
             .configure(municipalities::configure)
             .configure(members::configure)
             .configure(meetings::configure)
-            .configure(decisions::configure),
+            .configure(decisions::configure)
+            .configure(activities::configure),
     );
 }
 

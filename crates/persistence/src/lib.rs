@@ -2,6 +2,7 @@
 //! (embedded default), a connection pool that picks the backend by URL, embedded
 //! migrations per backend, and repositories that return `diesel::QueryResult`.
 
+pub mod activities;
 pub mod db;
 pub mod meetings;
 pub mod registry;

@@ -122,11 +122,116 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    activities (id) {
+        id -> BigInt,
+        category -> Text,
+        name -> Text,
+        goal -> Nullable<Text>,
+        phase -> Text,
+        start_year -> Nullable<Integer>,
+        start_date -> Nullable<Date>,
+        expected_end -> Nullable<Date>,
+        contacts -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    activity_participants (activity_id, scb_code) {
+        activity_id -> BigInt,
+        scb_code -> Text,
+    }
+}
+
+diesel::table! {
+    phase_changes (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        changed_on -> Date,
+        from_phase -> Nullable<Text>,
+        to_phase -> Text,
+        reason -> Nullable<Text>,
+        decision_year -> Nullable<Integer>,
+        decision_paragraph -> Nullable<Integer>,
+        case_number -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    status_reports (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        reported_on -> Date,
+        text -> Text,
+        meeting_date -> Nullable<Date>,
+        meeting_paragraph -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rollouts (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        scb_code -> Text,
+        state -> Text,
+        started_on -> Nullable<Date>,
+        completed_on -> Nullable<Date>,
+        as_of -> Nullable<Date>,
+        note -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    procurements (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        name -> Text,
+        status -> Text,
+        award_decision_year -> Nullable<Integer>,
+        award_decision_paragraph -> Nullable<Integer>,
+        award_case_number -> Nullable<Text>,
+        award_note -> Nullable<Text>,
+        supplier_name -> Nullable<Text>,
+        supplier_org_number -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contracts (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        procurement_id -> Nullable<BigInt>,
+        name -> Text,
+        supplier_name -> Nullable<Text>,
+        supplier_org_number -> Nullable<Text>,
+        start_date -> Nullable<Date>,
+        end_date -> Nullable<Date>,
+        extendable -> Bool,
+        extension_options -> Nullable<Text>,
+        call_off_members -> Bool,
+        call_off_companies -> Bool,
+        call_off_foundations -> Bool,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(population_snapshots -> municipalities (scb_code));
 diesel::joinable!(committee_members -> municipalities (scb_code));
 diesel::joinable!(meeting_notices -> meetings (meeting_id));
 diesel::joinable!(decisions -> meetings (meeting_id));
 diesel::joinable!(decision_versions -> decisions (decision_id));
+diesel::joinable!(activity_participants -> activities (activity_id));
+diesel::joinable!(status_reports -> activities (activity_id));
+diesel::joinable!(rollouts -> activities (activity_id));
+diesel::joinable!(procurements -> activities (activity_id));
+diesel::joinable!(contracts -> activities (activity_id));
 diesel::allow_tables_to_appear_in_same_query!(
     municipalities,
     population_snapshots,
@@ -136,4 +241,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     meeting_notices,
     decisions,
     decision_versions,
+    activities,
+    activity_participants,
+    phase_changes,
+    status_reports,
+    rollouts,
+    procurements,
+    contracts,
 );

@@ -174,6 +174,7 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
         }
         (report.meetings, report.decisions) = crate::meetings::seed_meetings(conn)
             .map_err(|e| bad("meetings.json", 0, e.to_string()))?;
+        crate::activities::seed::seed_activities(conn)?;
         const C: &str = "members.csv";
         if force {
             // Members have no natural key; a forced reseed does not duplicate them.

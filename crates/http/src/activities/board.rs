@@ -1,0 +1,68 @@
+use actix_web::{HttpResponse, get, web};
+use samverkan_domain::activity::{Phase, RolloutState};
+use samverkan_persistence::activities as repo;
+
+use super::json::{BoardItem, RolloutCounts, StatusBoard};
+use crate::error::ApiError;
+use crate::{AppState, db};
+
+/// The status board
+///
+/// Every active activity (any phase but `closed`) with its phase, latest status text and
+/// date, participant count and rollout counts per state. Small and cacheable (ETag),
+/// made for intranet widgets. Public.
+#[utoipa::path(
+    tag = "activities",
+    responses((status = 200, description = "The board", body = StatusBoard))
+)]
+#[get("/status-board")]
+pub async fn get_status_board(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let board = db::run(&state, move |conn| {
+        let acts = repo::all_activities(conn)?;
+        let parts = repo::all_participants(conn)?;
+        let reports = repo::all_status_reports(conn)?;
+        let rollouts = repo::all_rollouts(conn)?;
+        let items = acts
+            .into_iter()
+            .filter(|a| Phase::parse(&a.phase).is_some_and(Phase::is_active))
+            .map(|a| {
+                let members: Vec<&String> = parts
+                    .iter()
+                    .filter(|(id, _)| *id == a.id)
+                    .map(|(_, c)| c)
+                    .collect();
+                let mut counts = RolloutCounts::default();
+                let mine: Vec<_> = rollouts.iter().filter(|r| r.activity_id == a.id).collect();
+                for r in &mine {
+                    match RolloutState::parse(&r.state) {
+                        Some(RolloutState::NotParticipating) => counts.not_participating += 1,
+                        Some(RolloutState::Planned) => counts.planned += 1,
+                        Some(RolloutState::InProgress) => counts.in_progress += 1,
+                        Some(RolloutState::Done) => counts.done += 1,
+                        None => {}
+                    }
+                }
+                counts.unreported = members
+                    .iter()
+                    .filter(|c| !mine.iter().any(|r| &&r.scb_code == *c))
+                    .count() as i64;
+                // Reports arrive newest first per activity.
+                let latest = reports.iter().find(|r| r.activity_id == a.id);
+                BoardItem {
+                    href: format!("/api/v1/activities/{}", a.id),
+                    id: a.id,
+                    name: a.name,
+                    category: a.category,
+                    phase: a.phase,
+                    latest_status_date: latest.map(|r| r.reported_on),
+                    latest_status: latest.map(|r| r.text.clone()),
+                    participant_count: members.len() as i64,
+                    rollout: counts,
+                }
+            })
+            .collect();
+        Ok(StatusBoard { items })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(board))
+}

@@ -1,0 +1,640 @@
+//! JSON shapes of activities, status reports, rollout, the status board, procurements
+//! and contracts.
+
+use chrono::NaiveDate;
+use samverkan_domain::activity::{Category, Phase, RolloutState};
+use samverkan_persistence::activities::{
+    ActivityRow, ContractRow, PhaseChangeRow, ProcurementRow, RolloutRow, StatusReportRow,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::error::{ApiError, FieldError};
+
+/// A reference to a decision (*beslut*) by the paragraph (*§*) that recorded it. The
+/// paragraph number is unique within a calendar year, so `{year, paragraph}` names the
+/// decision without depending on how meetings are stored.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"year": 2021, "paragraph": 27, "case_number": "2021/19-2.2.0.1",
+    "href": "/api/v1/decisions?year=2021&paragraph=27"}))]
+pub struct DecisionRef {
+    pub year: i32,
+    /// The paragraph number `§ N`.
+    pub paragraph: i32,
+    /// Case number (*ärendenummer*) when known.
+    #[serde(default)]
+    pub case_number: Option<String>,
+    /// Where the decision is served (read-only; ignored in requests).
+    #[serde(default, skip_deserializing)]
+    pub href: String,
+}
+
+impl DecisionRef {
+    pub fn new(
+        year: Option<i32>,
+        paragraph: Option<i32>,
+        case_number: Option<String>,
+    ) -> Option<Self> {
+        Some(DecisionRef {
+            href: format!("/api/v1/decisions?year={}&paragraph={}", year?, paragraph?),
+            year: year?,
+            paragraph: paragraph?,
+            case_number,
+        })
+    }
+
+    /// Checks a decision reference given in a request under `field`.
+    pub fn check(&self, field: &str, errors: &mut Vec<FieldError>) {
+        if !(1990..=2100).contains(&self.year) {
+            errors.push(FieldError::new(
+                format!("{field}.year"),
+                "must be between 1990 and 2100",
+            ));
+        }
+        if !(1..=10_000).contains(&self.paragraph) {
+            errors.push(FieldError::new(
+                format!("{field}.paragraph"),
+                "must be between 1 and 10000",
+            ));
+        }
+    }
+}
+
+/// The meeting paragraph that recorded a status report ("Aktuellt och pågående").
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"date": "2023-10-12", "paragraph": 16}))]
+pub struct MeetingRef {
+    /// Date of the meeting (*sammanträdesdatum*).
+    pub date: NaiveDate,
+    pub paragraph: i32,
+}
+
+/// A contact person, by name and role only (never a personal identity number).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Adam Kjellgren", "role": "samordnare"}))]
+pub struct Contact {
+    #[validate(length(min = 1, max = 200))]
+    pub name: String,
+    #[validate(length(min = 1, max = 200))]
+    pub role: String,
+}
+
+/// When an activity runs: a start year or date, and the expected end.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Timeline {
+    pub start_year: Option<i32>,
+    pub start_date: Option<NaiveDate>,
+    /// Expected end; where the operational plan gives only a year, 31 December of it.
+    pub expected_end: Option<NaiveDate>,
+}
+
+/// One change of phase.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"date": "2021-09-17", "from": "development", "to": "procurement",
+    "reason": "Tilldelningsbeslut", "decided_by": {"year": 2021, "paragraph": 27,
+    "case_number": "2021/19-2.2.0.1", "href": "/api/v1/decisions?year=2021&paragraph=27"}}))]
+pub struct PhaseChange {
+    pub date: NaiveDate,
+    /// Null for the first recorded phase.
+    pub from: Option<String>,
+    pub to: String,
+    pub reason: Option<String>,
+    pub decided_by: Option<DecisionRef>,
+}
+
+impl From<PhaseChangeRow> for PhaseChange {
+    fn from(r: PhaseChangeRow) -> Self {
+        PhaseChange {
+            date: r.changed_on,
+            from: r.from_phase,
+            to: r.to_phase,
+            reason: r.reason,
+            decided_by: DecisionRef::new(r.decision_year, r.decision_paragraph, r.case_number),
+        }
+    }
+}
+
+/// A dated status report (*statusrapport*) of an activity.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": 7, "date": "2023-10-12",
+    "text": "Upphandlingen är genomförd och leverantörssamtal pågår.",
+    "meeting": {"date": "2023-10-12", "paragraph": 16}}))]
+pub struct StatusReport {
+    pub id: i64,
+    pub date: NaiveDate,
+    pub text: String,
+    pub meeting: Option<MeetingRef>,
+}
+
+impl From<StatusReportRow> for StatusReport {
+    fn from(r: StatusReportRow) -> Self {
+        StatusReport {
+            id: r.id,
+            date: r.reported_on,
+            text: r.text,
+            meeting: match (r.meeting_date, r.meeting_paragraph) {
+                (Some(date), Some(paragraph)) => Some(MeetingRef { date, paragraph }),
+                _ => None,
+            },
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActivityLinks {
+    #[serde(rename = "self")]
+    pub self_: String,
+    pub status_reports: String,
+    pub rollout: String,
+    pub procurements: String,
+    pub contracts: String,
+}
+
+/// An activity (*aktivitet*): a project, the management (*förvaltning*) of a shared
+/// solution, or running operations (*löpande verksamhet*).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 3, "category": "project",
+    "name": "Gemensamt system för elevhälsan i Norrbotten",
+    "goal": "En samlad elevhälsa i länet …", "phase": "procurement",
+    "timeline": {"start_year": 2019, "start_date": null, "expected_end": "2022-12-31"},
+    "participants": ["2505", "2506"], "contacts": [],
+    "latest_status": {"id": 9, "date": "2023-10-12", "text": "Upphandlingen är genomförd …",
+                      "meeting": {"date": "2023-10-12", "paragraph": 16}},
+    "phase_history": [], "links": {"self": "/api/v1/activities/3",
+    "status_reports": "/api/v1/activities/3/status-reports", "rollout": "/api/v1/activities/3/rollout",
+    "procurements": "/api/v1/procurements?activity=3", "contracts": "/api/v1/contracts?activity=3"}}))]
+pub struct Activity {
+    pub id: i64,
+    /// `project`, `management` or `operations`.
+    pub category: String,
+    pub name: String,
+    pub goal: Option<String>,
+    /// `idea`, `pre_study`, `development`, `procurement`, `implementation`,
+    /// `management`, `paused` or `closed`.
+    pub phase: String,
+    pub timeline: Timeline,
+    /// SCB codes of the participating member municipalities.
+    pub participants: Vec<String>,
+    pub contacts: Vec<Contact>,
+    /// The newest status report.
+    pub latest_status: Option<StatusReport>,
+    /// Phase changes, oldest first.
+    pub phase_history: Vec<PhaseChange>,
+    pub links: ActivityLinks,
+}
+
+impl Activity {
+    pub fn from_row(
+        a: ActivityRow,
+        participants: Vec<String>,
+        latest_status: Option<StatusReport>,
+        phase_history: Vec<PhaseChange>,
+    ) -> Self {
+        let base = format!("/api/v1/activities/{}", a.id);
+        Activity {
+            links: ActivityLinks {
+                status_reports: format!("{base}/status-reports"),
+                rollout: format!("{base}/rollout"),
+                procurements: format!("/api/v1/procurements?activity={}", a.id),
+                contracts: format!("/api/v1/contracts?activity={}", a.id),
+                self_: base,
+            },
+            id: a.id,
+            category: a.category,
+            name: a.name,
+            goal: a.goal,
+            phase: a.phase,
+            timeline: Timeline {
+                start_year: a.start_year,
+                start_date: a.start_date,
+                expected_end: a.expected_end,
+            },
+            participants,
+            contacts: serde_json::from_str(&a.contacts).unwrap_or_default(),
+            latest_status,
+            phase_history,
+        }
+    }
+}
+
+/// Query of the activity list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListActivitiesQuery {
+    /// `project`, `management` or `operations`.
+    #[param(example = "project")]
+    pub category: Option<String>,
+    /// One of the phases, e.g. `implementation`.
+    pub phase: Option<String>,
+    /// Only activities this municipality (SCB code) participates in.
+    #[param(example = "2514")]
+    pub municipality: Option<String>,
+    /// Only activities whose timeline covers this date (started on or before it, not
+    /// expected to end before it; unknown bounds count as open).
+    pub active_on: Option<NaiveDate>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+    /// Cursor from the previous page's `next` link (an activity id).
+    pub after: Option<i64>,
+}
+
+/// A new activity.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"category": "project", "name": "Förstudie gemensamt intranät",
+    "goal": "Ett gemensamt intranät", "phase": "pre_study", "start_year": 2024,
+    "expected_end": "2024-12-31", "participants": ["2580", "2581"],
+    "contacts": [{"name": "Adam Kjellgren", "role": "samordnare"}],
+    "decided_by": {"year": 2024, "paragraph": 3}}))]
+pub struct NewActivityBody {
+    /// `project`, `management` or `operations`.
+    pub category: String,
+    #[validate(length(min = 1, max = 300))]
+    pub name: String,
+    #[validate(length(max = 4000))]
+    pub goal: Option<String>,
+    /// Initial phase (default `idea`).
+    pub phase: Option<String>,
+    #[validate(range(min = 1990, max = 2100))]
+    pub start_year: Option<i32>,
+    pub start_date: Option<NaiveDate>,
+    pub expected_end: Option<NaiveDate>,
+    /// SCB codes of participating member municipalities.
+    #[serde(default)]
+    pub participants: Vec<String>,
+    #[serde(default)]
+    #[validate(nested)]
+    pub contacts: Vec<Contact>,
+    /// The decision that started the activity, if any (recorded in the phase history).
+    pub decided_by: Option<DecisionRef>,
+    /// Date of the initial phase entry (default today).
+    pub phase_date: Option<NaiveDate>,
+}
+
+/// Changes to an activity; absent fields are left alone. Changing `phase` records a
+/// phase change: going back in the order needs `phase_reason` (see the phase rule in
+/// the description of the activities tag).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"phase": "development", "phase_reason": "Kraven behöver arbetas om",
+    "phase_date": "2024-03-01", "decided_by": {"year": 2024, "paragraph": 12, "case_number": "2024/3-2.2.0.1"}}))]
+pub struct UpdateActivityBody {
+    pub category: Option<String>,
+    #[validate(length(min = 1, max = 300))]
+    pub name: Option<String>,
+    #[validate(length(max = 4000))]
+    pub goal: Option<String>,
+    #[validate(range(min = 1990, max = 2100))]
+    pub start_year: Option<i32>,
+    pub start_date: Option<NaiveDate>,
+    pub expected_end: Option<NaiveDate>,
+    /// Replaces the participant set.
+    pub participants: Option<Vec<String>>,
+    /// Replaces the contacts.
+    #[validate(nested)]
+    pub contacts: Option<Vec<Contact>>,
+    /// New phase.
+    pub phase: Option<String>,
+    /// Why; required when going back in the phase order or resuming from paused/closed.
+    #[validate(length(max = 2000))]
+    pub phase_reason: Option<String>,
+    /// Date of the change (default today).
+    pub phase_date: Option<NaiveDate>,
+    /// The paragraph that decided the change.
+    pub decided_by: Option<DecisionRef>,
+}
+
+/// A new status report.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"date": "2023-12-20", "text": "Införandet fortsätter i Kalix.",
+    "meeting": {"date": "2023-12-20", "paragraph": 22}}))]
+pub struct NewStatusReportBody {
+    pub date: NaiveDate,
+    #[validate(length(min = 1, max = 20000))]
+    pub text: String,
+    pub meeting: Option<MeetingRef>,
+}
+
+/// The rollout (*införande*) of an activity in one member municipality.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"scb_code": "2514", "name": "Kalix", "participating": true,
+    "state": "in_progress", "started_on": null, "completed_on": null, "as_of": "2023-10-12",
+    "note": "Införandet pågår."}))]
+pub struct Rollout {
+    pub scb_code: String,
+    pub name: String,
+    pub participating: bool,
+    /// `not_participating`, `planned`, `in_progress` or `done`; null for a participant
+    /// whose rollout has not been reported.
+    pub state: Option<String>,
+    pub started_on: Option<NaiveDate>,
+    pub completed_on: Option<NaiveDate>,
+    /// The date the state was reported for.
+    pub as_of: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+impl Rollout {
+    pub fn new(
+        scb_code: String,
+        name: String,
+        participating: bool,
+        row: Option<RolloutRow>,
+    ) -> Self {
+        match row {
+            Some(r) => Rollout {
+                scb_code,
+                name,
+                participating,
+                state: Some(r.state),
+                started_on: r.started_on,
+                completed_on: r.completed_on,
+                as_of: r.as_of,
+                note: r.note,
+            },
+            None => Rollout {
+                scb_code,
+                name,
+                participating,
+                state: (!participating).then(|| RolloutState::NotParticipating.as_str().to_owned()),
+                started_on: None,
+                completed_on: None,
+                as_of: None,
+                note: None,
+            },
+        }
+    }
+}
+
+/// Sets the rollout of an activity in a municipality.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"state": "done", "started_on": "2023-02-01", "completed_on": "2023-11-30",
+    "as_of": "2023-12-01", "note": "Migrering klar"}))]
+pub struct PutRolloutBody {
+    /// `not_participating`, `planned`, `in_progress` or `done`. Anything but
+    /// `not_participating` requires the municipality to participate.
+    pub state: String,
+    pub started_on: Option<NaiveDate>,
+    pub completed_on: Option<NaiveDate>,
+    pub as_of: Option<NaiveDate>,
+    #[validate(length(max = 2000))]
+    pub note: Option<String>,
+}
+
+/// An activity from one municipality's point of view.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MunicipalityActivity {
+    pub id: i64,
+    pub name: String,
+    pub category: String,
+    pub phase: String,
+    /// This municipality's rollout; state null when not reported.
+    pub rollout: Rollout,
+    pub latest_status: Option<StatusReport>,
+    pub href: String,
+}
+
+/// Rollout counts per state.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct RolloutCounts {
+    pub not_participating: i64,
+    pub planned: i64,
+    pub in_progress: i64,
+    pub done: i64,
+    /// Participants whose rollout has not been reported.
+    pub unreported: i64,
+}
+
+/// One line of the status board.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BoardItem {
+    pub id: i64,
+    pub name: String,
+    pub category: String,
+    pub phase: String,
+    pub latest_status_date: Option<NaiveDate>,
+    pub latest_status: Option<String>,
+    pub participant_count: i64,
+    pub rollout: RolloutCounts,
+    pub href: String,
+}
+
+/// Every active activity (phase other than `closed`) at a glance.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [{"id": 1, "name": "DCBD – Gemensamt datacenter Norrbotten",
+    "category": "project", "phase": "implementation", "latest_status_date": "2023-10-12",
+    "latest_status": "Införandet pågår …", "participant_count": 10,
+    "rollout": {"not_participating": 0, "planned": 0, "in_progress": 5, "done": 5, "unreported": 0},
+    "href": "/api/v1/activities/1"}]}))]
+pub struct StatusBoard {
+    pub items: Vec<BoardItem>,
+}
+
+/// A procurement (*upphandling*) within an activity.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 2, "activity_id": 2, "name": "EKO-system SOC Norrbotten",
+    "status": "awarded", "award": {"decided_by": {"year": 2021, "paragraph": 27,
+    "case_number": "2021/19-2.2.0.1", "href": "/api/v1/decisions?year=2021&paragraph=27"},
+    "supplier_name": "Pulsen Omsorg AB", "supplier_org_number": "556120-0881", "note": null}}))]
+pub struct Procurement {
+    pub id: i64,
+    pub activity_id: i64,
+    pub name: String,
+    /// `planned`, `ongoing`, `awarded` or `cancelled`.
+    pub status: String,
+    pub award: Option<Award>,
+}
+
+/// The award (*tilldelningsbeslut*) of a procurement.
+#[derive(Debug, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct Award {
+    pub decided_by: Option<DecisionRef>,
+    #[validate(length(min = 1, max = 300))]
+    pub supplier_name: Option<String>,
+    /// Swedish organisation number, Luhn-checked.
+    pub supplier_org_number: Option<String>,
+    #[validate(length(max = 2000))]
+    pub note: Option<String>,
+}
+
+impl From<ProcurementRow> for Procurement {
+    fn from(p: ProcurementRow) -> Self {
+        let decided_by = DecisionRef::new(
+            p.award_decision_year,
+            p.award_decision_paragraph,
+            p.award_case_number,
+        );
+        let award = (decided_by.is_some()
+            || p.supplier_name.is_some()
+            || p.supplier_org_number.is_some()
+            || p.award_note.is_some())
+        .then_some(Award {
+            decided_by,
+            supplier_name: p.supplier_name,
+            supplier_org_number: p.supplier_org_number,
+            note: p.award_note,
+        });
+        Procurement {
+            id: p.id,
+            activity_id: p.activity_id,
+            name: p.name,
+            status: p.status,
+            award,
+        }
+    }
+}
+
+/// A new procurement.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"activity_id": 2, "name": "EKO-system SOC Norrbotten", "status": "awarded",
+    "award": {"decided_by": {"year": 2021, "paragraph": 27}, "supplier_name": "Pulsen Omsorg AB",
+    "supplier_org_number": "556120-0881"}}))]
+pub struct NewProcurementBody {
+    pub activity_id: i64,
+    #[validate(length(min = 1, max = 300))]
+    pub name: String,
+    /// `planned`, `ongoing`, `awarded` or `cancelled`.
+    pub status: String,
+    #[validate(nested)]
+    pub award: Option<Award>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListProcurementsQuery {
+    /// Only procurements of this activity.
+    pub activity: Option<i64>,
+    /// `planned`, `ongoing`, `awarded` or `cancelled`.
+    pub status: Option<String>,
+    pub limit: Option<i64>,
+    pub after: Option<i64>,
+}
+
+/// Who may call off (*avropa*) from a contract.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallOff {
+    /// The member municipalities.
+    pub members: bool,
+    /// Municipal companies owned to at least 50 % by a member.
+    pub municipal_companies: bool,
+    pub foundations: bool,
+}
+
+/// A contract (*avtal*).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 3, "activity_id": 14, "procurement_id": 9, "name": "Mobila enheter och tillbehör",
+    "supplier_name": null, "supplier_org_number": null, "start_date": "2023-09-01", "end_date": "2026-09-01",
+    "extendable": false, "extension_options": null,
+    "call_off": {"members": true, "municipal_companies": true, "foundations": true}, "note": null}))]
+pub struct Contract {
+    pub id: i64,
+    pub activity_id: i64,
+    pub procurement_id: Option<i64>,
+    pub name: String,
+    pub supplier_name: Option<String>,
+    pub supplier_org_number: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    /// Whether the contract may be extended (*förlängningsoption*).
+    pub extendable: bool,
+    /// The extension options in words.
+    pub extension_options: Option<String>,
+    pub call_off: CallOff,
+    pub note: Option<String>,
+}
+
+impl From<ContractRow> for Contract {
+    fn from(c: ContractRow) -> Self {
+        Contract {
+            id: c.id,
+            activity_id: c.activity_id,
+            procurement_id: c.procurement_id,
+            name: c.name,
+            supplier_name: c.supplier_name,
+            supplier_org_number: c.supplier_org_number,
+            start_date: c.start_date,
+            end_date: c.end_date,
+            extendable: c.extendable,
+            extension_options: c.extension_options,
+            call_off: CallOff {
+                members: c.call_off_members,
+                municipal_companies: c.call_off_companies,
+                foundations: c.call_off_foundations,
+            },
+            note: c.note,
+        }
+    }
+}
+
+/// A new contract.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"activity_id": 14, "name": "Mobila enheter och tillbehör",
+    "supplier_name": "Exempel AB", "supplier_org_number": "556120-0881",
+    "start_date": "2023-09-01", "end_date": "2026-09-01", "extendable": true,
+    "extension_options": "1 + 1 år", "call_off": {"members": true, "municipal_companies": true, "foundations": true}}))]
+pub struct NewContractBody {
+    pub activity_id: i64,
+    pub procurement_id: Option<i64>,
+    #[validate(length(min = 1, max = 300))]
+    pub name: String,
+    #[validate(length(min = 1, max = 300))]
+    pub supplier_name: Option<String>,
+    pub supplier_org_number: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub extendable: bool,
+    #[validate(length(max = 2000))]
+    pub extension_options: Option<String>,
+    pub call_off: CallOff,
+    #[validate(length(max = 2000))]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListContractsQuery {
+    /// Only contracts with an end date before this date.
+    #[param(example = "2025-01-01")]
+    pub expiring_before: Option<NaiveDate>,
+    /// Only contracts of this activity.
+    pub activity: Option<i64>,
+    pub limit: Option<i64>,
+    pub after: Option<i64>,
+}
+
+pub fn parse_category(field: &str, s: &str) -> Result<Category, FieldError> {
+    Category::parse(s)
+        .ok_or_else(|| FieldError::new(field, format!("must be one of {}", Category::names())))
+}
+
+pub fn parse_phase(field: &str, s: &str) -> Result<Phase, FieldError> {
+    Phase::parse(s)
+        .ok_or_else(|| FieldError::new(field, format!("must be one of {}", Phase::names())))
+}
+
+pub fn parse_state(field: &str, s: &str) -> Result<RolloutState, FieldError> {
+    RolloutState::parse(s)
+        .ok_or_else(|| FieldError::new(field, format!("must be one of {}", RolloutState::names())))
+}
+
+/// Fails with all collected field errors, if any.
+pub fn fail_on(errors: Vec<FieldError>) -> Result<(), ApiError> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_fields(errors))
+    }
+}

@@ -1,0 +1,85 @@
+use actix_web::{HttpResponse, get, web};
+use samverkan_domain::ScbCode;
+use samverkan_persistence::activities::{self as repo, ActivityFilter};
+
+use super::json::{Activity, ListActivitiesQuery, parse_category, parse_phase};
+use crate::error::{ApiError, Problem};
+use crate::pagination::{self, Page};
+use crate::{AppState, db};
+
+/// List activities
+///
+/// Projects, management objects and running operations of the committee, ordered by id,
+/// each with its participants, latest status report and phase history. Filter by
+/// `category`, `phase`, participating `municipality` and `active_on`. Public.
+#[utoipa::path(
+    tag = "activities",
+    params(ListActivitiesQuery),
+    responses(
+        (status = 200, description = "A page of activities", body = Page<Activity>),
+        (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/activities")]
+pub async fn list_activities(
+    state: web::Data<AppState>,
+    query: web::Query<ListActivitiesQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let limit = pagination::limit(q.limit)?;
+    let bad = |e: crate::error::FieldError| ApiError::bad_request(&e.field, e.message);
+    let category = q
+        .category
+        .as_deref()
+        .map(|c| parse_category("category", c).map_err(bad))
+        .transpose()?;
+    let phase = q
+        .phase
+        .as_deref()
+        .map(|p| parse_phase("phase", p).map_err(bad))
+        .transpose()?;
+    let municipality = q
+        .municipality
+        .as_deref()
+        .map(|m| {
+            ScbCode::parse(m)
+                .map(|c| c.to_string())
+                .map_err(|e| ApiError::bad_request("municipality", format!("an SCB code {e}")))
+        })
+        .transpose()?;
+    let filter = ActivityFilter {
+        category: category.map(|c| c.as_str().to_owned()),
+        phase: phase.map(|p| p.as_str().to_owned()),
+        municipality,
+        active_on: q.active_on,
+        after_id: q.after,
+        limit: limit + 1,
+    };
+    let items = db::run(&state, move |conn| {
+        repo::list_activities(conn, &filter)?
+            .into_iter()
+            .map(|r| super::load(conn, r))
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await?;
+    let page = pagination::page(
+        items,
+        limit,
+        |a| a.id.to_string(),
+        |after| {
+            pagination::url(
+                "/api/v1/activities",
+                &[
+                    ("category", q.category.clone()),
+                    ("phase", q.phase.clone()),
+                    ("municipality", q.municipality.clone()),
+                    ("active_on", q.active_on.map(|d| d.to_string())),
+                    ("limit", Some(limit.to_string())),
+                    ("after", Some(after.to_owned())),
+                ],
+            )
+        },
+        |a| a,
+    );
+    Ok(HttpResponse::Ok().json(page))
+}

@@ -1,0 +1,153 @@
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, post, web};
+use samverkan_domain::OrgNumber;
+use samverkan_domain::activity::ProcurementStatus;
+use samverkan_persistence::activities::{self as repo, NewProcurement, ProcurementFilter};
+
+use super::json::{ListProcurementsQuery, NewProcurementBody, Procurement, fail_on};
+use crate::auth::{Authorized, SecretaryOnly};
+use crate::error::{ApiError, FieldError, Problem};
+use crate::extract::ValidJson;
+use crate::pagination::{self, Page};
+use crate::{AppState, db};
+
+fn parse_status(s: &str) -> Option<ProcurementStatus> {
+    ProcurementStatus::parse(s)
+}
+
+/// List procurements
+///
+/// Procurements (*upphandlingar*) of all activities, by id, with their award (the
+/// deciding paragraph, supplier and organisation number). Filter by `activity` and
+/// `status`. Public.
+#[utoipa::path(
+    tag = "activities",
+    params(ListProcurementsQuery),
+    responses(
+        (status = 200, description = "A page of procurements", body = Page<Procurement>),
+        (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/procurements")]
+pub async fn list_procurements(
+    state: web::Data<AppState>,
+    query: web::Query<ListProcurementsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let limit = pagination::limit(q.limit)?;
+    if let Some(s) = &q.status
+        && parse_status(s).is_none()
+    {
+        return Err(ApiError::bad_request(
+            "status",
+            format!("must be one of {}", ProcurementStatus::names()),
+        ));
+    }
+    let filter = ProcurementFilter {
+        activity_id: q.activity,
+        status: q.status.clone(),
+        after_id: q.after,
+        limit: limit + 1,
+    };
+    let rows = db::run(&state, move |conn| {
+        Ok(repo::list_procurements(conn, &filter)?)
+    })
+    .await?;
+    let page = pagination::page(
+        rows,
+        limit,
+        |p| p.id.to_string(),
+        |after| {
+            pagination::url(
+                "/api/v1/procurements",
+                &[
+                    ("activity", q.activity.map(|a| a.to_string())),
+                    ("status", q.status.clone()),
+                    ("limit", Some(limit.to_string())),
+                    ("after", Some(after.to_owned())),
+                ],
+            )
+        },
+        Procurement::from,
+    );
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Create a procurement
+///
+/// Registers a procurement of an activity, optionally with its award (secretary). The
+/// supplier's organisation number is Luhn-checked.
+#[utoipa::path(
+    tag = "activities",
+    request_body = NewProcurementBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = Procurement,
+         headers(("Location" = String, description = "URL of the activity's procurements"))),
+    )
+)]
+#[post("/procurements")]
+pub async fn create_procurement(
+    _who: Authorized<SecretaryOnly>,
+    state: web::Data<AppState>,
+    body: ValidJson<NewProcurementBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner();
+    let mut errors = Vec::new();
+    let status = parse_status(&b.status);
+    if status.is_none() {
+        errors.push(FieldError::new(
+            "status",
+            format!("must be one of {}", ProcurementStatus::names()),
+        ));
+    }
+    if b.name.trim().is_empty() {
+        errors.push(FieldError::new("name", "must not be blank"));
+    }
+    let mut org = None;
+    if let Some(a) = &b.award {
+        if let Some(d) = &a.decided_by {
+            d.check("award.decided_by", &mut errors);
+        }
+        if let Some(o) = &a.supplier_org_number {
+            match OrgNumber::parse(o) {
+                Ok(o) => org = Some(o.to_string()),
+                Err(e) => errors.push(FieldError::new("award.supplier_org_number", e.to_string())),
+            }
+        }
+    }
+    let row = db::transaction(&state, move |conn| {
+        if repo::find_activity(conn, b.activity_id)?.is_none() {
+            errors.push(FieldError::new(
+                "activity_id",
+                format!("no activity {}", b.activity_id),
+            ));
+        }
+        fail_on(errors)?;
+        let status = status.ok_or_else(|| ApiError::internal("validated status missing"))?;
+        let award = b.award;
+        let d = award.as_ref().and_then(|a| a.decided_by.clone());
+        Ok(repo::insert_procurement(
+            conn,
+            &NewProcurement {
+                activity_id: b.activity_id,
+                name: b.name.trim().to_owned(),
+                status: status.as_str().into(),
+                award_decision_year: d.as_ref().map(|d| d.year),
+                award_decision_paragraph: d.as_ref().map(|d| d.paragraph),
+                award_case_number: d.and_then(|d| d.case_number),
+                award_note: award.as_ref().and_then(|a| a.note.clone()),
+                supplier_name: award.as_ref().and_then(|a| a.supplier_name.clone()),
+                supplier_org_number: org,
+                created_at: samverkan_persistence::now(),
+            },
+        )?)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/procurements?activity={}", row.activity_id),
+        ))
+        .json(Procurement::from(row)))
+}

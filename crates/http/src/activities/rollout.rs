@@ -1,0 +1,127 @@
+use actix_web::{HttpResponse, get, put, web};
+use samverkan_domain::activity::rollout_allowed;
+use samverkan_persistence::activities::{self as repo, NewRollout};
+use samverkan_persistence::registry;
+
+use super::json::{PutRolloutBody, Rollout, fail_on, parse_state};
+use crate::auth::{Authorized, SecretaryOnly};
+use crate::error::{ApiError, FieldError, Problem};
+use crate::extract::ValidJson;
+use crate::{AppState, db};
+
+/// List an activity's rollout
+///
+/// One entry per member municipality, by SCB code: whether it participates and its
+/// rollout state (*införandestatus*) with dates and a note. Public.
+#[utoipa::path(
+    tag = "activities",
+    params(("id" = i64, Path, description = "Activity id")),
+    responses(
+        (status = 200, description = "Rollout per municipality", body = Vec<Rollout>),
+        (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/activities/{id}/rollout")]
+pub async fn list_rollout(
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let items = db::run(&state, move |conn| {
+        super::find(conn, id)?;
+        let participants = repo::participants(conn, id)?;
+        let mut rows = repo::list_rollouts(conn, id)?;
+        Ok(registry::all_municipalities(conn)?
+            .into_iter()
+            .map(|m| {
+                let row = rows
+                    .iter()
+                    .position(|r| r.scb_code == m.scb_code)
+                    .map(|i| rows.remove(i));
+                let p = participants.contains(&m.scb_code);
+                Rollout::new(m.scb_code, m.name, p, row)
+            })
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(items))
+}
+
+/// Set the rollout in a municipality
+///
+/// Creates or replaces the rollout state of the activity in one member municipality
+/// (secretary). A state other than `not_participating` needs the municipality to be a
+/// participant (422 on `state` otherwise).
+#[utoipa::path(
+    tag = "activities",
+    params(
+        ("id" = i64, Path, description = "Activity id"),
+        ("scb_code" = String, Path, description = "SCB municipality code", example = "2514"),
+    ),
+    request_body = PutRolloutBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The rollout", body = Rollout),
+        (status = 404, description = "No such activity or municipality", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/activities/{id}/rollout/{scb_code}")]
+pub async fn put_rollout(
+    _who: Authorized<SecretaryOnly>,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+    body: ValidJson<PutRolloutBody>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, code) = path.into_inner();
+    let code = crate::municipalities::path_code(&code)?.to_string();
+    let b = body.into_inner();
+    let mut errors = Vec::new();
+    let st = parse_state("state", &b.state)
+        .map_err(|e| errors.push(e))
+        .ok();
+    if let (Some(s), Some(c)) = (b.started_on, b.completed_on)
+        && c < s
+    {
+        errors.push(FieldError::new(
+            "completed_on",
+            "must not be before started_on",
+        ));
+    }
+    let item = db::transaction(&state, move |conn| {
+        super::find(conn, id)?;
+        let m = registry::find_municipality(conn, &code)?
+            .ok_or_else(|| ApiError::not_found(format!("no municipality with SCB code {code}")))?;
+        let participates = repo::participants(conn, id)?.contains(&code);
+        if let Some(s) = st
+            && !rollout_allowed(s, participates)
+        {
+            errors.push(FieldError::new(
+                "state",
+                format!(
+                    "{} does not participate in this activity; only `not_participating` is allowed",
+                    m.name
+                ),
+            ));
+        }
+        fail_on(errors)?;
+        let Some(st) = st else {
+            return Err(ApiError::internal("validated state missing"));
+        };
+        let (row, _) = repo::put_rollout(
+            conn,
+            &NewRollout {
+                activity_id: id,
+                scb_code: code.clone(),
+                state: st.as_str().into(),
+                started_on: b.started_on,
+                completed_on: b.completed_on,
+                as_of: b.as_of,
+                note: b.note.filter(|n| !n.trim().is_empty()),
+                updated_at: samverkan_persistence::now(),
+            },
+        )?;
+        Ok(Rollout::new(m.scb_code, m.name, participates, Some(row)))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(item))
+}

@@ -1,0 +1,96 @@
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, post, web};
+use samverkan_persistence::activities::{self as repo, NewStatusReport};
+
+use super::json::{NewStatusReportBody, StatusReport, fail_on};
+use crate::auth::{Authorized, SecretaryOnly};
+use crate::error::{ApiError, FieldError, Problem};
+use crate::extract::ValidJson;
+use crate::{AppState, db};
+
+/// List an activity's status reports
+///
+/// Dated status texts, each with the meeting paragraph that recorded it ("Aktuellt och
+/// pågående"), newest first. Public.
+#[utoipa::path(
+    tag = "activities",
+    params(("id" = i64, Path, description = "Activity id")),
+    responses(
+        (status = 200, description = "Status reports, newest first", body = Vec<StatusReport>),
+        (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/activities/{id}/status-reports")]
+pub async fn list_status_reports(
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let rows = db::run(&state, move |conn| {
+        super::find(conn, id)?;
+        Ok(repo::list_status_reports(conn, id)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(rows.into_iter().map(StatusReport::from).collect::<Vec<_>>()))
+}
+
+/// Add a status report
+///
+/// Records the status of an activity at a date, optionally with the meeting paragraph
+/// that recorded it (secretary).
+#[utoipa::path(
+    tag = "activities",
+    params(("id" = i64, Path, description = "Activity id")),
+    request_body = NewStatusReportBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = StatusReport,
+         headers(("Location" = String, description = "URL of the activity's status reports"))),
+        (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/activities/{id}/status-reports")]
+pub async fn create_status_report(
+    _who: Authorized<SecretaryOnly>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    body: ValidJson<NewStatusReportBody>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let b = body.into_inner();
+    let mut errors = Vec::new();
+    let text = b.text.trim().to_owned();
+    if text.is_empty() {
+        errors.push(FieldError::new("text", "must not be blank"));
+    }
+    if let Some(m) = &b.meeting
+        && !(1..=10_000).contains(&m.paragraph)
+    {
+        errors.push(FieldError::new(
+            "meeting.paragraph",
+            "must be between 1 and 10000",
+        ));
+    }
+    let row = db::transaction(&state, move |conn| {
+        super::find(conn, id)?;
+        fail_on(errors)?;
+        Ok(repo::insert_status_report(
+            conn,
+            &NewStatusReport {
+                activity_id: id,
+                reported_on: b.date,
+                text,
+                meeting_date: b.meeting.as_ref().map(|m| m.date),
+                meeting_paragraph: b.meeting.as_ref().map(|m| m.paragraph),
+                created_at: samverkan_persistence::now(),
+            },
+        )?)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/activities/{id}/status-reports"),
+        ))
+        .json(StatusReport::from(row)))
+}

@@ -1,0 +1,802 @@
+//! Repository of activities (*aktiviteter*): the activity itself, its participants,
+//! phase history, status reports, rollout per municipality, procurements and contracts.
+//! Decisions are referenced by (year, paragraph) with no foreign key.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::DbConnection;
+use crate::schema::{
+    activities, activity_participants, contracts, phase_changes, procurements, rollouts,
+    status_reports,
+};
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = activities)]
+pub struct ActivityRow {
+    pub id: i64,
+    pub category: String,
+    pub name: String,
+    pub goal: Option<String>,
+    pub phase: String,
+    pub start_year: Option<i32>,
+    pub start_date: Option<NaiveDate>,
+    pub expected_end: Option<NaiveDate>,
+    /// JSON array of `{name, role}`.
+    pub contacts: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = activities)]
+pub struct NewActivity {
+    pub category: String,
+    pub name: String,
+    pub goal: Option<String>,
+    pub phase: String,
+    pub start_year: Option<i32>,
+    pub start_date: Option<NaiveDate>,
+    pub expected_end: Option<NaiveDate>,
+    pub contacts: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A partial update; `None` leaves a column alone, `Some(None)` clears a nullable one.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = activities)]
+pub struct ActivityChanges {
+    pub category: Option<String>,
+    pub name: Option<String>,
+    pub goal: Option<Option<String>>,
+    pub phase: Option<String>,
+    pub start_year: Option<Option<i32>>,
+    pub start_date: Option<Option<NaiveDate>>,
+    pub expected_end: Option<Option<NaiveDate>>,
+    pub contacts: Option<String>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// Filters of the activity list.
+#[derive(Debug, Clone, Default)]
+pub struct ActivityFilter {
+    pub category: Option<String>,
+    pub phase: Option<String>,
+    /// Only activities this municipality participates in.
+    pub municipality: Option<String>,
+    /// Only activities whose timeline covers this date: started on or before it (by
+    /// date, or by year when only the year is known, or start unknown) and not expected
+    /// to have ended before it.
+    pub active_on: Option<NaiveDate>,
+    pub after_id: Option<i64>,
+    pub limit: i64,
+}
+
+pub fn list_activities(
+    conn: &mut DbConnection,
+    f: &ActivityFilter,
+) -> QueryResult<Vec<ActivityRow>> {
+    let mut q = activities::table
+        .select(ActivityRow::as_select())
+        .order(activities::id.asc())
+        .limit(f.limit)
+        .into_boxed();
+    if let Some(c) = &f.category {
+        q = q.filter(activities::category.eq(c.clone()));
+    }
+    if let Some(p) = &f.phase {
+        q = q.filter(activities::phase.eq(p.clone()));
+    }
+    if let Some(m) = &f.municipality {
+        q = q.filter(
+            activities::id.eq_any(
+                activity_participants::table
+                    .filter(activity_participants::scb_code.eq(m.clone()))
+                    .select(activity_participants::activity_id),
+            ),
+        );
+    }
+    if let Some(d) = f.active_on {
+        q = q
+            .filter(
+                activities::start_date
+                    .le(d)
+                    .or(activities::start_date.is_null().and(
+                        activities::start_year
+                            .is_null()
+                            .or(activities::start_year.le(d.year())),
+                    )),
+            )
+            .filter(
+                activities::expected_end
+                    .is_null()
+                    .or(activities::expected_end.ge(d)),
+            );
+    }
+    if let Some(a) = f.after_id {
+        q = q.filter(activities::id.gt(a));
+    }
+    q.load(conn)
+}
+
+pub fn all_activities(conn: &mut DbConnection) -> QueryResult<Vec<ActivityRow>> {
+    activities::table
+        .select(ActivityRow::as_select())
+        .order(activities::id.asc())
+        .load(conn)
+}
+
+pub fn find_activity(conn: &mut DbConnection, id: i64) -> QueryResult<Option<ActivityRow>> {
+    activities::table
+        .find(id)
+        .select(ActivityRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn count_activities(conn: &mut DbConnection) -> QueryResult<i64> {
+    activities::table.count().get_result(conn)
+}
+
+pub fn insert_activity(conn: &mut DbConnection, a: &NewActivity) -> QueryResult<ActivityRow> {
+    diesel::insert_into(activities::table)
+        .values(a)
+        .returning(activities::all_columns)
+        .get_result(conn)
+}
+
+pub fn update_activity(
+    conn: &mut DbConnection,
+    id: i64,
+    c: &ActivityChanges,
+) -> QueryResult<ActivityRow> {
+    diesel::update(activities::table.find(id))
+        .set(c)
+        .returning(activities::all_columns)
+        .get_result(conn)
+}
+
+/// SCB codes of an activity's participants, ascending.
+pub fn participants(conn: &mut DbConnection, activity_id: i64) -> QueryResult<Vec<String>> {
+    activity_participants::table
+        .filter(activity_participants::activity_id.eq(activity_id))
+        .select(activity_participants::scb_code)
+        .order(activity_participants::scb_code.asc())
+        .load(conn)
+}
+
+/// Every (activity id, SCB code) pair.
+pub fn all_participants(conn: &mut DbConnection) -> QueryResult<Vec<(i64, String)>> {
+    activity_participants::table
+        .select((
+            activity_participants::activity_id,
+            activity_participants::scb_code,
+        ))
+        .order((
+            activity_participants::activity_id.asc(),
+            activity_participants::scb_code.asc(),
+        ))
+        .load(conn)
+}
+
+/// Replaces the participant set.
+pub fn set_participants(
+    conn: &mut DbConnection,
+    activity_id: i64,
+    codes: &[String],
+) -> QueryResult<()> {
+    diesel::delete(
+        activity_participants::table.filter(activity_participants::activity_id.eq(activity_id)),
+    )
+    .execute(conn)?;
+    for c in codes {
+        diesel::insert_into(activity_participants::table)
+            .values((
+                activity_participants::activity_id.eq(activity_id),
+                activity_participants::scb_code.eq(c),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = phase_changes)]
+pub struct PhaseChangeRow {
+    pub id: i64,
+    pub activity_id: i64,
+    pub changed_on: NaiveDate,
+    pub from_phase: Option<String>,
+    pub to_phase: String,
+    pub reason: Option<String>,
+    pub decision_year: Option<i32>,
+    pub decision_paragraph: Option<i32>,
+    pub case_number: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = phase_changes)]
+pub struct NewPhaseChange {
+    pub activity_id: i64,
+    pub changed_on: NaiveDate,
+    pub from_phase: Option<String>,
+    pub to_phase: String,
+    pub reason: Option<String>,
+    pub decision_year: Option<i32>,
+    pub decision_paragraph: Option<i32>,
+    pub case_number: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert_phase_change(
+    conn: &mut DbConnection,
+    p: &NewPhaseChange,
+) -> QueryResult<PhaseChangeRow> {
+    diesel::insert_into(phase_changes::table)
+        .values(p)
+        .returning(phase_changes::all_columns)
+        .get_result(conn)
+}
+
+/// Phase history, oldest first.
+pub fn list_phase_changes(
+    conn: &mut DbConnection,
+    activity_id: i64,
+) -> QueryResult<Vec<PhaseChangeRow>> {
+    phase_changes::table
+        .filter(phase_changes::activity_id.eq(activity_id))
+        .select(PhaseChangeRow::as_select())
+        .order((phase_changes::changed_on.asc(), phase_changes::id.asc()))
+        .load(conn)
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = status_reports)]
+pub struct StatusReportRow {
+    pub id: i64,
+    pub activity_id: i64,
+    pub reported_on: NaiveDate,
+    pub text: String,
+    pub meeting_date: Option<NaiveDate>,
+    pub meeting_paragraph: Option<i32>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = status_reports)]
+pub struct NewStatusReport {
+    pub activity_id: i64,
+    pub reported_on: NaiveDate,
+    pub text: String,
+    pub meeting_date: Option<NaiveDate>,
+    pub meeting_paragraph: Option<i32>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert_status_report(
+    conn: &mut DbConnection,
+    r: &NewStatusReport,
+) -> QueryResult<StatusReportRow> {
+    diesel::insert_into(status_reports::table)
+        .values(r)
+        .returning(status_reports::all_columns)
+        .get_result(conn)
+}
+
+/// An activity's status reports, newest first.
+pub fn list_status_reports(
+    conn: &mut DbConnection,
+    activity_id: i64,
+) -> QueryResult<Vec<StatusReportRow>> {
+    status_reports::table
+        .filter(status_reports::activity_id.eq(activity_id))
+        .select(StatusReportRow::as_select())
+        .order((
+            status_reports::reported_on.desc(),
+            status_reports::id.desc(),
+        ))
+        .load(conn)
+}
+
+/// Every status report, newest first per activity (the first per activity is the latest).
+pub fn all_status_reports(conn: &mut DbConnection) -> QueryResult<Vec<StatusReportRow>> {
+    status_reports::table
+        .select(StatusReportRow::as_select())
+        .order((
+            status_reports::activity_id.asc(),
+            status_reports::reported_on.desc(),
+            status_reports::id.desc(),
+        ))
+        .load(conn)
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = rollouts)]
+pub struct RolloutRow {
+    pub id: i64,
+    pub activity_id: i64,
+    pub scb_code: String,
+    pub state: String,
+    pub started_on: Option<NaiveDate>,
+    pub completed_on: Option<NaiveDate>,
+    pub as_of: Option<NaiveDate>,
+    pub note: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = rollouts, treat_none_as_null = true)]
+pub struct NewRollout {
+    pub activity_id: i64,
+    pub scb_code: String,
+    pub state: String,
+    pub started_on: Option<NaiveDate>,
+    pub completed_on: Option<NaiveDate>,
+    pub as_of: Option<NaiveDate>,
+    pub note: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+/// An activity's rollout rows, by SCB code.
+pub fn list_rollouts(conn: &mut DbConnection, activity_id: i64) -> QueryResult<Vec<RolloutRow>> {
+    rollouts::table
+        .filter(rollouts::activity_id.eq(activity_id))
+        .select(RolloutRow::as_select())
+        .order(rollouts::scb_code.asc())
+        .load(conn)
+}
+
+pub fn all_rollouts(conn: &mut DbConnection) -> QueryResult<Vec<RolloutRow>> {
+    rollouts::table
+        .select(RolloutRow::as_select())
+        .order((rollouts::activity_id.asc(), rollouts::scb_code.asc()))
+        .load(conn)
+}
+
+/// Inserts or replaces the rollout of (activity, municipality). The combined backend
+/// has no `on_conflict`, so this looks first (inside the caller's transaction).
+pub fn put_rollout(conn: &mut DbConnection, r: &NewRollout) -> QueryResult<(RolloutRow, bool)> {
+    let existing: Option<i64> = rollouts::table
+        .filter(rollouts::activity_id.eq(r.activity_id))
+        .filter(rollouts::scb_code.eq(&r.scb_code))
+        .select(rollouts::id)
+        .first(conn)
+        .optional()?;
+    match existing {
+        Some(id) => Ok((
+            diesel::update(rollouts::table.find(id))
+                .set(r)
+                .returning(rollouts::all_columns)
+                .get_result(conn)?,
+            false,
+        )),
+        None => Ok((
+            diesel::insert_into(rollouts::table)
+                .values(r)
+                .returning(rollouts::all_columns)
+                .get_result(conn)?,
+            true,
+        )),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = procurements)]
+pub struct ProcurementRow {
+    pub id: i64,
+    pub activity_id: i64,
+    pub name: String,
+    pub status: String,
+    pub award_decision_year: Option<i32>,
+    pub award_decision_paragraph: Option<i32>,
+    pub award_case_number: Option<String>,
+    pub award_note: Option<String>,
+    pub supplier_name: Option<String>,
+    pub supplier_org_number: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = procurements)]
+pub struct NewProcurement {
+    pub activity_id: i64,
+    pub name: String,
+    pub status: String,
+    pub award_decision_year: Option<i32>,
+    pub award_decision_paragraph: Option<i32>,
+    pub award_case_number: Option<String>,
+    pub award_note: Option<String>,
+    pub supplier_name: Option<String>,
+    pub supplier_org_number: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ProcurementFilter {
+    pub activity_id: Option<i64>,
+    pub status: Option<String>,
+    pub after_id: Option<i64>,
+    pub limit: i64,
+}
+
+pub fn insert_procurement(
+    conn: &mut DbConnection,
+    p: &NewProcurement,
+) -> QueryResult<ProcurementRow> {
+    diesel::insert_into(procurements::table)
+        .values(p)
+        .returning(procurements::all_columns)
+        .get_result(conn)
+}
+
+pub fn find_procurement(conn: &mut DbConnection, id: i64) -> QueryResult<Option<ProcurementRow>> {
+    procurements::table
+        .find(id)
+        .select(ProcurementRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn list_procurements(
+    conn: &mut DbConnection,
+    f: &ProcurementFilter,
+) -> QueryResult<Vec<ProcurementRow>> {
+    let mut q = procurements::table
+        .select(ProcurementRow::as_select())
+        .order(procurements::id.asc())
+        .limit(f.limit)
+        .into_boxed();
+    if let Some(a) = f.activity_id {
+        q = q.filter(procurements::activity_id.eq(a));
+    }
+    if let Some(s) = &f.status {
+        q = q.filter(procurements::status.eq(s.clone()));
+    }
+    if let Some(a) = f.after_id {
+        q = q.filter(procurements::id.gt(a));
+    }
+    q.load(conn)
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = contracts)]
+pub struct ContractRow {
+    pub id: i64,
+    pub activity_id: i64,
+    pub procurement_id: Option<i64>,
+    pub name: String,
+    pub supplier_name: Option<String>,
+    pub supplier_org_number: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub extendable: bool,
+    pub extension_options: Option<String>,
+    pub call_off_members: bool,
+    pub call_off_companies: bool,
+    pub call_off_foundations: bool,
+    pub note: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = contracts)]
+pub struct NewContract {
+    pub activity_id: i64,
+    pub procurement_id: Option<i64>,
+    pub name: String,
+    pub supplier_name: Option<String>,
+    pub supplier_org_number: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub extendable: bool,
+    pub extension_options: Option<String>,
+    pub call_off_members: bool,
+    pub call_off_companies: bool,
+    pub call_off_foundations: bool,
+    pub note: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ContractFilter {
+    pub activity_id: Option<i64>,
+    /// Only contracts with a known end date before this date.
+    pub expiring_before: Option<NaiveDate>,
+    pub after_id: Option<i64>,
+    pub limit: i64,
+}
+
+pub fn insert_contract(conn: &mut DbConnection, c: &NewContract) -> QueryResult<ContractRow> {
+    diesel::insert_into(contracts::table)
+        .values(c)
+        .returning(contracts::all_columns)
+        .get_result(conn)
+}
+
+pub fn list_contracts(
+    conn: &mut DbConnection,
+    f: &ContractFilter,
+) -> QueryResult<Vec<ContractRow>> {
+    let mut q = contracts::table
+        .select(ContractRow::as_select())
+        .order(contracts::id.asc())
+        .limit(f.limit)
+        .into_boxed();
+    if let Some(a) = f.activity_id {
+        q = q.filter(contracts::activity_id.eq(a));
+    }
+    if let Some(d) = f.expiring_before {
+        q = q.filter(contracts::end_date.lt(d));
+    }
+    if let Some(a) = f.after_id {
+        q = q.filter(contracts::id.gt(a));
+    }
+    q.load(conn)
+}
+
+/// The demo activities: `data/seed/activities.json`, taken from the committee's
+/// protocols (see `data/seed/README.md`).
+pub mod seed {
+    use chrono::NaiveDate;
+    use samverkan_domain::OrgNumber;
+    use samverkan_domain::activity::{
+        Category, Phase, RolloutState, rollout_allowed, valid_contract_period,
+    };
+    use serde::{Deserialize, Serialize};
+
+    use super::*;
+    use crate::seed::SeedError;
+
+    const FILE: &str = "activities.json";
+    const JSON: &str = include_str!("../../../data/seed/activities.json");
+
+    #[derive(Deserialize)]
+    struct SeedFile {
+        activities: Vec<SeedActivity>,
+    }
+
+    #[derive(Deserialize, Serialize, Clone)]
+    pub struct Contact {
+        pub name: String,
+        pub role: String,
+    }
+
+    #[derive(Deserialize)]
+    struct DecisionRef {
+        year: i32,
+        paragraph: i32,
+        case_number: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    struct SeedPhase {
+        date: NaiveDate,
+        from: Option<String>,
+        to: String,
+        reason: Option<String>,
+        decided_by: Option<DecisionRef>,
+    }
+
+    #[derive(Deserialize)]
+    struct SeedReport {
+        meeting_date: NaiveDate,
+        paragraph: i32,
+        text: String,
+    }
+
+    #[derive(Deserialize)]
+    struct SeedRollout {
+        scb_code: String,
+        state: String,
+        as_of: Option<NaiveDate>,
+        note: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    struct SeedContract {
+        name: String,
+        start_date: Option<NaiveDate>,
+        end_date: Option<NaiveDate>,
+        extendable: bool,
+        extension_options: Option<String>,
+        call_off_members: bool,
+        call_off_companies: bool,
+        call_off_foundations: bool,
+        note: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    struct SeedProcurement {
+        name: String,
+        status: String,
+        decided_by: Option<DecisionRef>,
+        award_note: Option<String>,
+        supplier_name: Option<String>,
+        supplier_org_number: Option<String>,
+        contract: Option<SeedContract>,
+    }
+
+    #[derive(Deserialize)]
+    struct SeedActivity {
+        key: String,
+        category: String,
+        name: String,
+        goal: Option<String>,
+        phase: String,
+        start_year: Option<i32>,
+        start_date: Option<NaiveDate>,
+        expected_end: Option<NaiveDate>,
+        participants: Vec<String>,
+        contacts: Vec<Contact>,
+        phase_history: Vec<SeedPhase>,
+        status_reports: Vec<SeedReport>,
+        rollout: Vec<SeedRollout>,
+        procurements: Vec<SeedProcurement>,
+    }
+
+    fn bad(key: &str, message: impl Into<String>) -> SeedError {
+        SeedError::Data {
+            file: FILE,
+            line: 0,
+            message: format!("activity `{key}`: {}", message.into()),
+        }
+    }
+
+    fn phase(key: &str, s: &str) -> Result<String, SeedError> {
+        Phase::parse(s)
+            .map(|p| p.as_str().to_owned())
+            .ok_or_else(|| bad(key, format!("phase `{s}` is not one of {}", Phase::names())))
+    }
+
+    /// Loads the activities unless some exist; returns how many were added.
+    pub fn seed_activities(conn: &mut DbConnection) -> Result<usize, SeedError> {
+        if count_activities(conn)? > 0 {
+            return Ok(0);
+        }
+        let file: SeedFile = serde_json::from_str(JSON).map_err(|e| SeedError::Data {
+            file: FILE,
+            line: e.line(),
+            message: e.to_string(),
+        })?;
+        let members: Vec<String> = crate::registry::all_municipalities(conn)?
+            .into_iter()
+            .map(|m| m.scb_code)
+            .collect();
+        let now = crate::now();
+        for a in &file.activities {
+            let k = a.key.as_str();
+            let category = Category::parse(&a.category)
+                .ok_or_else(|| bad(k, format!("category `{}`", a.category)))?;
+            for c in &a.participants {
+                if !members.contains(c) {
+                    return Err(bad(k, format!("participant `{c}` is not a member")));
+                }
+            }
+            let row = insert_activity(
+                conn,
+                &NewActivity {
+                    category: category.as_str().into(),
+                    name: a.name.clone(),
+                    goal: a.goal.clone(),
+                    phase: phase(k, &a.phase)?,
+                    start_year: a.start_year.or(a.start_date.map(|d| d.year())),
+                    start_date: a.start_date,
+                    expected_end: a.expected_end,
+                    contacts: serde_json::to_string(&a.contacts)
+                        .map_err(|e| bad(k, e.to_string()))?,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?;
+            set_participants(conn, row.id, &a.participants)?;
+            for p in &a.phase_history {
+                insert_phase_change(
+                    conn,
+                    &NewPhaseChange {
+                        activity_id: row.id,
+                        changed_on: p.date,
+                        from_phase: p.from.as_deref().map(|f| phase(k, f)).transpose()?,
+                        to_phase: phase(k, &p.to)?,
+                        reason: p.reason.clone(),
+                        decision_year: p.decided_by.as_ref().map(|d| d.year),
+                        decision_paragraph: p.decided_by.as_ref().map(|d| d.paragraph),
+                        case_number: p.decided_by.as_ref().and_then(|d| d.case_number.clone()),
+                        created_at: now,
+                    },
+                )?;
+            }
+            for r in &a.status_reports {
+                insert_status_report(
+                    conn,
+                    &NewStatusReport {
+                        activity_id: row.id,
+                        reported_on: r.meeting_date,
+                        text: r.text.clone(),
+                        meeting_date: Some(r.meeting_date),
+                        meeting_paragraph: Some(r.paragraph),
+                        created_at: now,
+                    },
+                )?;
+            }
+            for r in &a.rollout {
+                let state = RolloutState::parse(&r.state)
+                    .ok_or_else(|| bad(k, format!("rollout state `{}`", r.state)))?;
+                if !rollout_allowed(state, a.participants.contains(&r.scb_code)) {
+                    return Err(bad(
+                        k,
+                        format!("rollout for non-participant {}", r.scb_code),
+                    ));
+                }
+                put_rollout(
+                    conn,
+                    &NewRollout {
+                        activity_id: row.id,
+                        scb_code: r.scb_code.clone(),
+                        state: state.as_str().into(),
+                        started_on: None,
+                        completed_on: None,
+                        as_of: r.as_of,
+                        note: r.note.clone(),
+                        updated_at: now,
+                    },
+                )?;
+            }
+            for p in &a.procurements {
+                let org = p
+                    .supplier_org_number
+                    .as_deref()
+                    .map(|o| {
+                        OrgNumber::parse(o)
+                            .map(|o| o.to_string())
+                            .map_err(|e| bad(k, format!("supplier_org_number `{o}` {e}")))
+                    })
+                    .transpose()?;
+                let pr = insert_procurement(
+                    conn,
+                    &NewProcurement {
+                        activity_id: row.id,
+                        name: p.name.clone(),
+                        status: p.status.clone(),
+                        award_decision_year: p.decided_by.as_ref().map(|d| d.year),
+                        award_decision_paragraph: p.decided_by.as_ref().map(|d| d.paragraph),
+                        award_case_number: p
+                            .decided_by
+                            .as_ref()
+                            .and_then(|d| d.case_number.clone()),
+                        award_note: p.award_note.clone(),
+                        supplier_name: p.supplier_name.clone(),
+                        supplier_org_number: org.clone(),
+                        created_at: now,
+                    },
+                )?;
+                if let Some(c) = &p.contract {
+                    if !valid_contract_period(c.start_date, c.end_date) {
+                        return Err(bad(k, "contract ends before it starts"));
+                    }
+                    insert_contract(
+                        conn,
+                        &NewContract {
+                            activity_id: row.id,
+                            procurement_id: Some(pr.id),
+                            name: c.name.clone(),
+                            supplier_name: p.supplier_name.clone(),
+                            supplier_org_number: org.clone(),
+                            start_date: c.start_date,
+                            end_date: c.end_date,
+                            extendable: c.extendable,
+                            extension_options: c.extension_options.clone(),
+                            call_off_members: c.call_off_members,
+                            call_off_companies: c.call_off_companies,
+                            call_off_foundations: c.call_off_foundations,
+                            note: c.note.clone(),
+                            created_at: now,
+                        },
+                    )?;
+                }
+            }
+        }
+        Ok(file.activities.len())
+    }
+}
