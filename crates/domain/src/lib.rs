@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod codes;
 pub mod money;
 pub mod registry;
+pub mod ubl;
 
 pub use auth::Role;
 pub use codes::{OrgNumber, ParseError, ScbCode};

@@ -24,6 +24,7 @@ Every successful GET carries an `ETag`; send it back in `If-None-Match` to get 3
     ),
     tags(
         (name = "registry", description = "Member municipalities, population snapshots (*folkmängd*) and committee members (*ledamöter och ersättare*)"),
+        (name = "money", description = "Cost splits (*fördelning*), cost streams, invoices per municipality and period, PEPPOL BIS Billing 3.0 and CSV"),
         (name = "health", description = "Liveness and readiness probes"),
     ),
     components(schemas(Problem, FieldError)),

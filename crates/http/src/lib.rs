@@ -10,6 +10,7 @@ pub mod fallback;
 pub mod health;
 pub mod members;
 pub mod middleware;
+pub mod money;
 pub mod municipalities;
 pub mod pagination;
 
@@ -57,7 +58,8 @@ fn api(cfg: &mut ServiceConfig<'_>) {
     cfg.service(
         utoipa_actix_web::scope("/api/v1")
             .configure(municipalities::configure)
-            .configure(members::configure),
+            .configure(members::configure)
+            .configure(money::configure),
     );
 }
 

@@ -3,6 +3,7 @@
 //! migrations per backend, and repositories that return `diesel::QueryResult`.
 
 pub mod db;
+pub mod money;
 pub mod registry;
 pub mod schema;
 pub mod seed;
