@@ -7,5 +7,6 @@ mod cli;
 mod errors;
 mod health;
 mod members;
+mod money;
 mod municipalities;
 mod openapi;
