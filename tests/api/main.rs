@@ -8,5 +8,6 @@ mod errors;
 mod health;
 mod meetings;
 mod members;
+mod money;
 mod municipalities;
 mod openapi;

@@ -13,6 +13,7 @@ pub mod codes;
 pub mod meeting;
 pub mod money;
 pub mod registry;
+pub mod ubl;
 
 pub use auth::Role;
 pub use codes::{OrgNumber, ParseError, ScbCode};

@@ -13,6 +13,7 @@ pub mod health;
 pub mod meetings;
 pub mod members;
 pub mod middleware;
+pub mod money;
 pub mod municipalities;
 pub mod pagination;
 
@@ -63,7 +64,8 @@ fn api(cfg: &mut ServiceConfig<'_>) {
             .configure(members::configure)
             .configure(meetings::configure)
             .configure(decisions::configure)
-            .configure(activities::configure),
+            .configure(activities::configure)
+            .configure(money::configure),
     );
 }
 

@@ -5,6 +5,7 @@
 pub mod activities;
 pub mod db;
 pub mod meetings;
+pub mod money;
 pub mod registry;
 pub mod schema;
 pub mod seed;

@@ -222,6 +222,93 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    cost_streams (id) {
+        id -> BigInt,
+        year -> Integer,
+        name -> Text,
+        kind -> Text,
+        model_json -> Text,
+        amount_ore -> BigInt,
+        rounding_unit_ore -> BigInt,
+        participants_json -> Text,
+        vat_category -> Text,
+        vat_percent -> Integer,
+        vat_exemption_reason -> Nullable<Text>,
+        activity_id -> Nullable<BigInt>,
+        decision_year -> Nullable<Integer>,
+        decision_paragraph -> Nullable<Integer>,
+        population_source -> Nullable<Text>,
+        allocation_json -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invoices (id) {
+        id -> BigInt,
+        doc_type -> Text,
+        scb_code -> Text,
+        year -> Integer,
+        period -> Text,
+        status -> Text,
+        series -> Nullable<Text>,
+        number -> Nullable<Text>,
+        issue_date -> Nullable<Date>,
+        due_date -> Nullable<Date>,
+        buyer_reference -> Nullable<Text>,
+        credits_invoice_id -> Nullable<BigInt>,
+        total_ore -> BigInt,
+        paid_ore -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invoice_lines (id) {
+        id -> BigInt,
+        invoice_id -> BigInt,
+        line_no -> Integer,
+        cost_stream_id -> BigInt,
+        description -> Text,
+        amount_ore -> BigInt,
+        vat_category -> Text,
+        vat_percent -> Integer,
+        vat_exemption_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    payments (id) {
+        id -> BigInt,
+        invoice_id -> BigInt,
+        amount_ore -> BigInt,
+        paid_on -> Date,
+        reference -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    number_series (series) {
+        series -> Text,
+        last_number -> BigInt,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (scope, idem_key) {
+        scope -> Text,
+        idem_key -> Text,
+        request_hash -> Text,
+        status -> Integer,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(population_snapshots -> municipalities (scb_code));
 diesel::joinable!(committee_members -> municipalities (scb_code));
 diesel::joinable!(meeting_notices -> meetings (meeting_id));
@@ -232,6 +319,8 @@ diesel::joinable!(status_reports -> activities (activity_id));
 diesel::joinable!(rollouts -> activities (activity_id));
 diesel::joinable!(procurements -> activities (activity_id));
 diesel::joinable!(contracts -> activities (activity_id));
+diesel::joinable!(invoice_lines -> invoices (invoice_id));
+diesel::joinable!(payments -> invoices (invoice_id));
 diesel::allow_tables_to_appear_in_same_query!(
     municipalities,
     population_snapshots,
@@ -248,4 +337,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     rollouts,
     procurements,
     contracts,
+    cost_streams,
+    invoices,
+    invoice_lines,
+    payments,
+    number_series,
+    idempotency_keys,
 );

@@ -175,6 +175,8 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
         (report.meetings, report.decisions) = crate::meetings::seed_meetings(conn)
             .map_err(|e| bad("meetings.json", 0, e.to_string()))?;
         crate::activities::seed::seed_activities(conn)?;
+        crate::money::seed_money(conn)
+            .map_err(|e| bad("cost-streams-2021.json", 0, e.to_string()))?;
         const C: &str = "members.csv";
         if force {
             // Members have no natural key; a forced reseed does not duplicate them.

@@ -1,0 +1,578 @@
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::Datelike;
+use samverkan_persistence::money::{self, CreateInvoice, InvoiceFilter, NewInvoice, NewLine};
+use samverkan_persistence::{DbConnection, registry};
+
+use super::access;
+use super::idempotency;
+use super::json::{
+    CreditNoteBody, Invoice, InvoiceSummary, IssueBody, ListInvoicesQuery, NewInvoiceBody,
+    PaymentBody, StreamSummary, SummaryQuery,
+};
+use crate::auth::{Authorized, Caller, TreasurerOnly};
+use crate::error::{ApiError, Problem};
+use crate::extract::ValidJson;
+use crate::pagination::{self, Page};
+use crate::{AppState, db};
+
+pub fn load_full(conn: &mut DbConnection, id: i64) -> Result<Invoice, ApiError> {
+    let inv = money::find_invoice(conn, id)?
+        .ok_or_else(|| ApiError::not_found(format!("no invoice {id}")))?;
+    let lines = money::lines_of(conn, id)?;
+    let pays = money::payments_of(conn, id)?;
+    Ok(Invoice::from_rows(inv, lines, pays))
+}
+
+fn to_value(i: &Invoice) -> serde_json::Value {
+    serde_json::to_value(i).unwrap_or_default()
+}
+
+fn period_year(period: &str) -> Result<i32, ApiError> {
+    period
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+        .ok_or_else(|| ApiError::invalid("period", "must be a year, e.g. 2021"))
+}
+
+/// List invoices
+///
+/// Treasurer and admin see every invoice; a municipality token only its own. Ordered by
+/// id, paged.
+#[utoipa::path(
+    tag = "money",
+    params(ListInvoicesQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "A page of invoices", body = Page<Invoice>))
+)]
+#[get("/invoices")]
+pub async fn list_invoices(
+    caller: Caller,
+    state: web::Data<AppState>,
+    query: web::Query<ListInvoicesQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let scope = access::invoice_scope(&caller)?;
+    let municipality = match (scope, q.municipality.clone()) {
+        (Some(own), Some(asked)) if own != asked => {
+            return Err(ApiError::not_found(format!("no invoices of {asked}")));
+        }
+        (Some(own), _) => Some(own),
+        (None, asked) => asked,
+    };
+    list(&state, q, municipality, "/api/v1/invoices").await
+}
+
+async fn list(
+    state: &AppState,
+    q: ListInvoicesQuery,
+    municipality: Option<String>,
+    path: &str,
+) -> Result<HttpResponse, ApiError> {
+    let limit = pagination::limit(q.limit)?;
+    let filter = InvoiceFilter {
+        scb_code: municipality,
+        year: q.year,
+        period: q.period.clone(),
+        status: q.status.clone(),
+        updated_since: q.updated_since,
+        after_id: q.after,
+        limit: limit + 1,
+    };
+    let (rows, lines) = db::run(state, move |conn| {
+        let rows = money::list_invoices(conn, &filter)?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        Ok((rows, money::lines_of_many(conn, &ids)?))
+    })
+    .await?;
+    let page = pagination::page(
+        rows,
+        limit,
+        |r| r.id.to_string(),
+        |after| {
+            pagination::url(
+                path,
+                &[
+                    ("municipality", q.municipality.clone()),
+                    ("year", q.year.map(|y| y.to_string())),
+                    ("period", q.period.clone()),
+                    ("status", q.status.clone()),
+                    ("updated_since", q.updated_since.map(|t| t.to_string())),
+                    ("limit", Some(limit.to_string())),
+                    ("after", Some(after.to_owned())),
+                ],
+            )
+        },
+        |r| {
+            let l = lines
+                .iter()
+                .filter(|l| l.invoice_id == r.id)
+                .cloned()
+                .collect();
+            Invoice::from_rows(r, l, vec![])
+        },
+    );
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Create a draft invoice
+///
+/// One invoice per municipality and period; its lines are the municipality's shares of
+/// each cost stream of the period (treasurer). Accepts `Idempotency-Key`: a retry returns
+/// the first result.
+#[utoipa::path(
+    tag = "money",
+    request_body = NewInvoiceBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = Invoice),
+        (status = 409, description = "The municipality already has an invoice for the period", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/invoices")]
+pub async fn create_invoice(
+    _who: Authorized<TreasurerOnly>,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ValidJson<NewInvoiceBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner();
+    let year = period_year(&b.period)?;
+    let request = (b.municipality.clone(), b.period.clone());
+    idempotency::run(
+        &state,
+        &req,
+        "POST /invoices".into(),
+        &request,
+        move |conn| {
+            let m = registry::find_municipality(conn, &b.municipality)?.ok_or_else(|| {
+                ApiError::invalid(
+                    "municipality",
+                    format!("`{}` is not a member municipality", b.municipality),
+                )
+            })?;
+            let streams = money::streams_with_allocations(conn, year)?;
+            match money::create_invoice(conn, &m.scb_code, year, &b.period, &streams)? {
+                CreateInvoice::Created(inv, _) => {
+                    Ok((StatusCode::CREATED, to_value(&load_full(conn, inv.id)?)))
+                }
+                CreateInvoice::Exists(id) => Err(ApiError::Conflict(format!(
+                    "municipality {} already has invoice {id} for period {}",
+                    m.scb_code, b.period
+                ))),
+                CreateInvoice::NothingToBill => Err(ApiError::invalid(
+                    "municipality",
+                    format!("no cost stream of {} bills {}", b.period, m.scb_code),
+                )),
+            }
+        },
+    )
+    .await
+}
+
+/// Get an invoice
+///
+/// With its lines and payments. Treasurer, or the billed municipality.
+#[utoipa::path(
+    tag = "money",
+    params(("id" = i64, Path, description = "Invoice id")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The invoice", body = Invoice))
+)]
+#[get("/invoices/{id}")]
+pub async fn get_invoice(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    access::invoice_scope(&caller)?;
+    let id = path.into_inner();
+    let inv = db::run(&state, move |conn| load_full(conn, id)).await?;
+    access::check(&caller, &inv.scb_code, &format!("no invoice {id}"))?;
+    Ok(HttpResponse::Ok().json(inv))
+}
+
+/// Approve an invoice
+///
+/// *Beslutsattest*: draft → approved (treasurer). Anything else is 409.
+#[utoipa::path(
+    tag = "money",
+    params(("id" = i64, Path, description = "Invoice id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Approved", body = Invoice),
+        (status = 409, description = "Not a draft", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/invoices/{id}/approval")]
+pub async fn approve_invoice(
+    _who: Authorized<TreasurerOnly>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let inv = db::transaction(&state, move |conn| {
+        let cur = load_full(conn, id)?;
+        if !money::transition(conn, id, "draft", "approved")? {
+            return Err(ApiError::Conflict(format!(
+                "invoice {id} is {}, only a draft can be approved",
+                cur.status
+            )));
+        }
+        load_full(conn, id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(inv))
+}
+
+/// Issue an invoice
+///
+/// approved → issued: takes the next number of the year's gap-free series inside the
+/// transaction, sets issue date, due date and buyer reference (required: given here or
+/// registered on the municipality). An issued invoice is never changed (409).
+#[utoipa::path(
+    tag = "money",
+    params(("id" = i64, Path, description = "Invoice id")),
+    request_body = IssueBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Issued", body = Invoice),
+        (status = 409, description = "Not approved, or already issued", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/invoices/{id}/issue")]
+pub async fn issue_invoice(
+    _who: Authorized<TreasurerOnly>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    body: ValidJson<IssueBody>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let b = body.into_inner();
+    let issue_date = b
+        .issue_date
+        .unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let due_date = b
+        .due_date
+        .unwrap_or(issue_date + chrono::Duration::days(30));
+    if due_date < issue_date {
+        return Err(ApiError::invalid(
+            "due_date",
+            "must not be before issue_date",
+        ));
+    }
+    let series = issue_date.year().to_string();
+    let s2 = series.clone();
+    db::run(&state, move |conn| Ok(money::ensure_series(conn, &s2)?)).await?;
+    let inv = db::transaction(&state, move |conn| {
+        // The counter first: it takes the write lock before anything is read.
+        let n = money::next_number(conn, &series)?;
+        let cur = money::find_invoice(conn, id)?
+            .ok_or_else(|| ApiError::not_found(format!("no invoice {id}")))?;
+        if cur.status != "approved" {
+            return Err(ApiError::Conflict(format!(
+                "invoice {id} is {}; only an approved invoice can be issued, and an issued one never changes",
+                cur.status
+            )));
+        }
+        let m = registry::find_municipality(conn, &cur.scb_code)?
+            .ok_or_else(|| ApiError::internal("municipality vanished"))?;
+        let reference = b
+            .buyer_reference
+            .clone()
+            .or(m.buyer_reference)
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty())
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "buyer_reference",
+                    format!("required: {} has no registered buyer reference", m.scb_code),
+                )
+            })?;
+        let number = format!("{series}-{n:06}");
+        if !money::mark_issued(conn, id, "approved", &series, &number, issue_date, due_date, &reference)? {
+            return Err(ApiError::Conflict(format!("invoice {id} changed concurrently")));
+        }
+        load_full(conn, id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(inv))
+}
+
+/// Record a payment
+///
+/// On an issued invoice; sets `partially_paid` or `paid` (treasurer). Accepts
+/// `Idempotency-Key`.
+#[utoipa::path(
+    tag = "money",
+    params(("id" = i64, Path, description = "Invoice id"),
+           ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    request_body = PaymentBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Recorded; the invoice", body = Invoice),
+        (status = 409, description = "Not an issued invoice", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/invoices/{id}/payments")]
+pub async fn create_payment(
+    _who: Authorized<TreasurerOnly>,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<i64>,
+    body: ValidJson<PaymentBody>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let b = body.into_inner();
+    if b.amount_ore <= 0 {
+        return Err(ApiError::invalid("amount_ore", "must be above 0"));
+    }
+    let request = (b.amount_ore, b.paid_on, b.reference.clone());
+    idempotency::run(
+        &state,
+        &req,
+        format!("POST /invoices/{id}/payments"),
+        &request,
+        move |conn| {
+            let cur = money::find_invoice(conn, id)?
+                .ok_or_else(|| ApiError::not_found(format!("no invoice {id}")))?;
+            if cur.doc_type != "invoice"
+                || !matches!(cur.status.as_str(), "issued" | "partially_paid")
+            {
+                return Err(ApiError::Conflict(format!(
+                    "{} {id} is {}; payments apply to issued, unpaid invoices",
+                    cur.doc_type, cur.status
+                )));
+            }
+            let paid = cur.paid_ore + b.amount_ore;
+            if paid > cur.total_ore {
+                return Err(ApiError::invalid(
+                    "amount_ore",
+                    format!(
+                        "exceeds the outstanding {} öre",
+                        cur.total_ore - cur.paid_ore
+                    ),
+                ));
+            }
+            money::insert_payment(
+                conn,
+                &money::NewPayment {
+                    invoice_id: id,
+                    amount_ore: b.amount_ore,
+                    paid_on: b.paid_on,
+                    reference: b.reference.clone(),
+                    created_at: samverkan_persistence::now(),
+                },
+            )?;
+            let status = if paid == cur.total_ore {
+                "paid"
+            } else {
+                "partially_paid"
+            };
+            money::set_paid(conn, id, paid, status)?;
+            Ok((StatusCode::CREATED, to_value(&load_full(conn, id)?)))
+        },
+    )
+    .await
+}
+
+/// Create a credit note
+///
+/// A draft credit note (*kreditfaktura*) crediting all of an issued invoice; the
+/// original is never modified. Approve and issue it like an invoice; once issued, a new
+/// invoice may be created for the period. Accepts `Idempotency-Key`.
+#[utoipa::path(
+    tag = "money",
+    params(("id" = i64, Path, description = "Id of the issued invoice to credit"),
+           ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    request_body = CreditNoteBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The credit note", body = Invoice),
+        (status = 409, description = "Not issued, or already credited", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/invoices/{id}/credit-notes")]
+pub async fn create_credit_note(
+    _who: Authorized<TreasurerOnly>,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<i64>,
+    body: ValidJson<CreditNoteBody>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let b = body.into_inner();
+    let request = b.reason.clone();
+    idempotency::run(
+        &state,
+        &req,
+        format!("POST /invoices/{id}/credit-notes"),
+        &request,
+        move |conn| {
+            let cur = money::find_invoice(conn, id)?
+                .ok_or_else(|| ApiError::not_found(format!("no invoice {id}")))?;
+            if cur.doc_type != "invoice" || cur.number.is_none() {
+                return Err(ApiError::Conflict(format!(
+                    "{} {id} is {}; only an issued invoice can be credited",
+                    cur.doc_type, cur.status
+                )));
+            }
+            if !money::credit_notes_of(conn, id)?.is_empty() {
+                return Err(ApiError::Conflict(format!(
+                    "invoice {id} already has a credit note"
+                )));
+            }
+            let now = samverkan_persistence::now();
+            let cn = money::insert_invoice(
+                conn,
+                &NewInvoice {
+                    doc_type: "credit_note".into(),
+                    scb_code: cur.scb_code.clone(),
+                    year: cur.year,
+                    period: cur.period.clone(),
+                    status: "draft".into(),
+                    credits_invoice_id: Some(id),
+                    total_ore: cur.total_ore,
+                    paid_ore: 0,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?;
+            for l in money::lines_of(conn, id)? {
+                money::insert_line(
+                    conn,
+                    &NewLine {
+                        invoice_id: cn.id,
+                        line_no: l.line_no,
+                        cost_stream_id: l.cost_stream_id,
+                        description: match &b.reason {
+                            Some(r) => format!("Kredit: {} ({r})", l.description),
+                            None => format!("Kredit: {}", l.description),
+                        },
+                        amount_ore: l.amount_ore,
+                        vat_category: l.vat_category,
+                        vat_percent: l.vat_percent,
+                        vat_exemption_reason: l.vat_exemption_reason,
+                    },
+                )?;
+            }
+            Ok((StatusCode::CREATED, to_value(&load_full(conn, cn.id)?)))
+        },
+    )
+    .await
+}
+
+/// List a municipality's invoices
+///
+/// Treasurer, or the municipality itself (another municipality's → 404).
+#[utoipa::path(
+    tag = "money",
+    params(("scb_code" = String, Path, description = "SCB municipality code", example = "2582"), ListInvoicesQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "A page of invoices", body = Page<Invoice>))
+)]
+#[get("/municipalities/{scb_code}/invoices")]
+pub async fn list_municipality_invoices(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<ListInvoicesQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let code = crate::municipalities::path_code(&path)?.to_string();
+    access::check(&caller, &code, &format!("no invoices of {code}"))?;
+    let mut q = query.into_inner();
+    q.municipality = None;
+    let p = format!("/api/v1/municipalities/{code}/invoices");
+    list(&state, q, Some(code), &p).await
+}
+
+/// A municipality's invoice summary
+///
+/// Billed (issued invoices), credited (issued credit notes), paid and outstanding in a
+/// year, in total and by cost stream. Treasurer, or the municipality itself.
+#[utoipa::path(
+    tag = "money",
+    params(("scb_code" = String, Path, description = "SCB municipality code", example = "2582"), SummaryQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The summary", body = InvoiceSummary))
+)]
+#[get("/municipalities/{scb_code}/invoice-summary")]
+pub async fn get_invoice_summary(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<SummaryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let code = crate::municipalities::path_code(&path)?.to_string();
+    access::check(&caller, &code, &format!("no invoices of {code}"))?;
+    let year = query.year;
+    let c2 = code.clone();
+    let (rows, lines) = db::run(&state, move |conn| {
+        registry::find_municipality(conn, &c2)?
+            .ok_or_else(|| ApiError::not_found(format!("no municipality {c2}")))?;
+        let rows = money::list_invoices(
+            conn,
+            &InvoiceFilter {
+                scb_code: Some(c2),
+                year: Some(year),
+                limit: i64::MAX,
+                ..Default::default()
+            },
+        )?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        Ok((rows, money::lines_of_many(conn, &ids)?))
+    })
+    .await?;
+    let mut s = InvoiceSummary {
+        scb_code: code,
+        year,
+        billed_ore: 0,
+        credited_ore: 0,
+        paid_ore: 0,
+        outstanding_ore: 0,
+        not_issued_ore: 0,
+        by_stream: vec![],
+    };
+    for r in &rows {
+        let issued = r.number.is_some();
+        let credit = r.doc_type == "credit_note";
+        match (issued, credit) {
+            (false, _) => {
+                if !credit {
+                    s.not_issued_ore += r.total_ore;
+                }
+                continue;
+            }
+            (true, false) => s.billed_ore += r.total_ore,
+            (true, true) => s.credited_ore += r.total_ore,
+        }
+        s.paid_ore += r.paid_ore;
+        for l in lines.iter().filter(|l| l.invoice_id == r.id) {
+            let idx = match s
+                .by_stream
+                .iter()
+                .position(|b| b.cost_stream_id == l.cost_stream_id)
+            {
+                Some(i) => i,
+                None => {
+                    s.by_stream.push(StreamSummary {
+                        cost_stream_id: l.cost_stream_id,
+                        description: l.description.clone(),
+                        billed_ore: 0,
+                        credited_ore: 0,
+                    });
+                    s.by_stream.len() - 1
+                }
+            };
+            if credit {
+                s.by_stream[idx].credited_ore += l.amount_ore;
+            } else {
+                s.by_stream[idx].billed_ore += l.amount_ore;
+            }
+        }
+    }
+    s.outstanding_ore = s.billed_ore - s.credited_ore - s.paid_ore;
+    Ok(HttpResponse::Ok().json(s))
+}

@@ -1,0 +1,378 @@
+//! JSON shapes of splits, cost streams and invoices.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use samverkan_domain::allocation::{Allocation, Model};
+use samverkan_persistence::money::{CostStreamRow, InvoiceRow, LineRow, PaymentRow};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+/// What to split (*fördelning*) and how.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"amount_ore": 93060000, "rounding_unit_ore": 10000,
+    "model": {"kind": "mixed", "flat_percent": 50, "population_date": "2020-12-31"},
+    "participants": ["2505", "2506"]}))]
+pub struct PreviewBody {
+    /// Amount to split, in öre (not negative).
+    pub amount_ore: i64,
+    /// Rounding unit in öre: 1, 100 (krona) or 10000 (hundred kronor). Default 100.
+    pub rounding_unit_ore: Option<i64>,
+    /// The model, tagged by `kind`: `equal`; `per_capita` and `mixed` (with
+    /// `population_date`, and `flat_percent` for mixed); `fixed` (`amounts_ore`);
+    /// `capped` (`caps_ore`); `usage` (`quantities`, `unit_price_ore`, `one_off_ore`).
+    #[schema(value_type = Object)]
+    pub model: Value,
+    /// SCB codes of the participants; omitted = all current members.
+    pub participants: Option<Vec<String>>,
+}
+
+/// A computed split: shares sum exactly to `total_ore`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"total_ore": 104440000, "rule_version": "largest-remainder-v1", "rounding_unit_ore": 10000,
+    "shares": [{"scb_code": "2505", "amount_ore": 7460000, "basis": {"exact_quota_ore": "7460000", "rounding_adjustment_ore": 0, "participant_count": 14}}]}))]
+pub struct AllocationJson {
+    pub total_ore: i64,
+    pub rule_version: String,
+    pub rounding_unit_ore: i64,
+    #[schema(value_type = Vec<Object>)]
+    pub shares: Value,
+}
+
+impl From<&Allocation> for AllocationJson {
+    fn from(a: &Allocation) -> Self {
+        AllocationJson {
+            total_ore: a.total_ore,
+            rule_version: a.rule_version.clone(),
+            rounding_unit_ore: a.rounding_unit_ore,
+            shares: serde_json::to_value(&a.shares).unwrap_or(Value::Null),
+        }
+    }
+}
+
+/// Parses a model; a bad one is 422 on `model`.
+pub fn parse_model(v: &Value) -> Result<Model, crate::ApiError> {
+    serde_json::from_value(v.clone()).map_err(|e| crate::ApiError::invalid("model", e.to_string()))
+}
+
+/// The decision (*beslut*) that decided a stream: year and paragraph (§) of the protocol.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRef {
+    pub year: i32,
+    pub paragraph: i32,
+}
+
+/// A new cost stream (*kostnadsström*).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"year": 2021, "name": "Grundbelopp 2021", "kind": "base_funding",
+    "amount_ore": 104440000, "rounding_unit_ore": 10000, "model": {"kind": "equal"}}))]
+pub struct NewCostStreamBody {
+    #[validate(range(min = 2000, max = 2100))]
+    pub year: i32,
+    #[validate(length(min = 1, max = 300))]
+    pub name: String,
+    /// `base_funding`, `e_office`, `system_manager`, `shared_service` or `project`.
+    pub kind: String,
+    pub amount_ore: i64,
+    /// Default 100 (whole kronor).
+    pub rounding_unit_ore: Option<i64>,
+    #[schema(value_type = Object)]
+    pub model: Value,
+    /// Omitted = every member on 1 January of the year.
+    pub participants: Option<Vec<String>>,
+    /// Population figures stated by the deciding document, used instead of the SCB
+    /// snapshot at `model.population_date` (then `population_source` is required).
+    pub populations: Option<BTreeMap<String, i64>>,
+    pub population_source: Option<String>,
+    /// UNCL5305 VAT category: `O` (outside scope, default) or `S`.
+    pub vat_category: Option<String>,
+    /// 0 for O; 25, 12 or 6 for S.
+    pub vat_percent: Option<i32>,
+    /// Default for O: "Not subject to VAT".
+    pub vat_exemption_reason: Option<String>,
+    /// The activity that decided it (no link is enforced).
+    pub activity_id: Option<i64>,
+    pub decision: Option<DecisionRef>,
+}
+
+/// A cost stream with its stored split.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CostStream {
+    pub id: i64,
+    pub year: i32,
+    pub name: String,
+    pub kind: String,
+    pub amount_ore: i64,
+    pub rounding_unit_ore: i64,
+    #[schema(value_type = Object)]
+    pub model: Value,
+    pub participants: Vec<String>,
+    pub population_source: Option<String>,
+    pub vat_category: String,
+    pub vat_percent: i32,
+    pub vat_exemption_reason: Option<String>,
+    pub activity_id: Option<i64>,
+    pub decision: Option<DecisionRef>,
+    pub created_at: NaiveDateTime,
+    pub links: StreamLinks,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StreamLinks {
+    #[serde(rename = "self")]
+    pub self_: String,
+    pub allocation: String,
+}
+
+impl From<CostStreamRow> for CostStream {
+    fn from(r: CostStreamRow) -> Self {
+        let base = format!("/api/v1/cost-streams/{}", r.id);
+        CostStream {
+            links: StreamLinks {
+                allocation: format!("{base}/allocation"),
+                self_: base,
+            },
+            id: r.id,
+            year: r.year,
+            name: r.name,
+            kind: r.kind,
+            amount_ore: r.amount_ore,
+            rounding_unit_ore: r.rounding_unit_ore,
+            model: serde_json::from_str(&r.model_json).unwrap_or(Value::Null),
+            participants: serde_json::from_str(&r.participants_json).unwrap_or_default(),
+            population_source: r.population_source,
+            vat_category: r.vat_category,
+            vat_percent: r.vat_percent,
+            vat_exemption_reason: r.vat_exemption_reason,
+            activity_id: r.activity_id,
+            decision: match (r.decision_year, r.decision_paragraph) {
+                (Some(year), Some(paragraph)) => Some(DecisionRef { year, paragraph }),
+                _ => None,
+            },
+            created_at: r.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListStreamsQuery {
+    pub year: Option<i32>,
+    pub limit: Option<i64>,
+    /// Cursor from the previous page's `next` link.
+    pub after: Option<i64>,
+}
+
+/// An invoice line: one cost stream's share.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvoiceLine {
+    pub line_no: i32,
+    pub cost_stream_id: i64,
+    pub description: String,
+    pub amount_ore: i64,
+    pub vat_category: String,
+    pub vat_percent: i32,
+    pub vat_exemption_reason: Option<String>,
+}
+
+impl From<LineRow> for InvoiceLine {
+    fn from(l: LineRow) -> Self {
+        InvoiceLine {
+            line_no: l.line_no,
+            cost_stream_id: l.cost_stream_id,
+            description: l.description,
+            amount_ore: l.amount_ore,
+            vat_category: l.vat_category,
+            vat_percent: l.vat_percent,
+            vat_exemption_reason: l.vat_exemption_reason,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Payment {
+    pub amount_ore: i64,
+    pub paid_on: NaiveDate,
+    pub reference: Option<String>,
+}
+
+impl From<PaymentRow> for Payment {
+    fn from(p: PaymentRow) -> Self {
+        Payment {
+            amount_ore: p.amount_ore,
+            paid_on: p.paid_on,
+            reference: p.reference,
+        }
+    }
+}
+
+/// An invoice (*faktura*) or credit note (*kreditfaktura*).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 1, "type": "invoice", "number": null, "status": "draft",
+    "scb_code": "2582", "year": 2021, "period": "2021", "issue_date": null, "due_date": null,
+    "buyer_reference": null, "credits_invoice_id": null, "total_ore": 12330700, "paid_ore": 0,
+    "lines": [], "payments": [], "links": {"self": "/api/v1/invoices/1", "ubl": "/api/v1/invoices/1/ubl", "csv": "/api/v1/invoices/1/csv"}}))]
+pub struct Invoice {
+    pub id: i64,
+    /// `invoice` or `credit_note`.
+    #[serde(rename = "type")]
+    pub doc_type: String,
+    /// From the gap-free series, set when issued.
+    pub number: Option<String>,
+    /// `draft`, `approved`, `issued`, `partially_paid`, `paid`.
+    pub status: String,
+    pub scb_code: String,
+    pub year: i32,
+    pub period: String,
+    pub issue_date: Option<NaiveDate>,
+    pub due_date: Option<NaiveDate>,
+    pub buyer_reference: Option<String>,
+    pub credits_invoice_id: Option<i64>,
+    pub total_ore: i64,
+    pub paid_ore: i64,
+    pub updated_at: NaiveDateTime,
+    pub lines: Vec<InvoiceLine>,
+    pub payments: Vec<Payment>,
+    pub links: InvoiceLinks,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvoiceLinks {
+    #[serde(rename = "self")]
+    pub self_: String,
+    pub ubl: String,
+    pub csv: String,
+}
+
+impl Invoice {
+    pub fn from_rows(r: InvoiceRow, lines: Vec<LineRow>, payments: Vec<PaymentRow>) -> Self {
+        let base = format!("/api/v1/invoices/{}", r.id);
+        Invoice {
+            links: InvoiceLinks {
+                ubl: format!("{base}/ubl"),
+                csv: format!("{base}/csv"),
+                self_: base,
+            },
+            id: r.id,
+            doc_type: r.doc_type,
+            number: r.number,
+            status: r.status,
+            scb_code: r.scb_code,
+            year: r.year,
+            period: r.period,
+            issue_date: r.issue_date,
+            due_date: r.due_date,
+            buyer_reference: r.buyer_reference,
+            credits_invoice_id: r.credits_invoice_id,
+            total_ore: r.total_ore,
+            paid_ore: r.paid_ore,
+            updated_at: r.updated_at,
+            lines: lines.into_iter().map(InvoiceLine::from).collect(),
+            payments: payments.into_iter().map(Payment::from).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListInvoicesQuery {
+    /// SCB code of the billed municipality.
+    pub municipality: Option<String>,
+    pub year: Option<i32>,
+    pub period: Option<String>,
+    pub status: Option<String>,
+    /// Only invoices changed at or after this UTC time (`2021-02-01T00:00:00`).
+    pub updated_since: Option<NaiveDateTime>,
+    pub limit: Option<i64>,
+    pub after: Option<i64>,
+}
+
+/// Creates the draft invoice of a municipality for a period.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"municipality": "2582", "period": "2021"}))]
+pub struct NewInvoiceBody {
+    pub municipality: String,
+    /// The billing period: a year, `2021`.
+    pub period: String,
+}
+
+/// Issues an approved invoice.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"issue_date": "2021-02-01", "due_date": "2021-03-03", "buyer_reference": "Boden 4711"}))]
+pub struct IssueBody {
+    /// Default today.
+    pub issue_date: Option<NaiveDate>,
+    /// Default 30 days after the issue date.
+    pub due_date: Option<NaiveDate>,
+    /// Default the municipality's registered buyer reference; required one way or the other.
+    #[validate(length(min = 1, max = 100))]
+    pub buyer_reference: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"amount_ore": 12330700, "paid_on": "2021-03-01", "reference": "BG 2021-000001"}))]
+pub struct PaymentBody {
+    pub amount_ore: i64,
+    pub paid_on: NaiveDate,
+    #[validate(length(max = 200))]
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "Fel fördelning"}))]
+pub struct CreditNoteBody {
+    #[validate(length(max = 500))]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SummaryQuery {
+    pub year: i32,
+}
+
+/// Per stream in a summary.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StreamSummary {
+    pub cost_stream_id: i64,
+    pub description: String,
+    pub billed_ore: i64,
+    pub credited_ore: i64,
+}
+
+/// What a municipality has been billed, credited and has paid in a year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvoiceSummary {
+    pub scb_code: String,
+    pub year: i32,
+    /// Issued invoices.
+    pub billed_ore: i64,
+    /// Issued credit notes.
+    pub credited_ore: i64,
+    pub paid_ore: i64,
+    /// billed − credited − paid.
+    pub outstanding_ore: i64,
+    /// Drafts and approved invoices not yet issued.
+    pub not_issued_ore: i64,
+    pub by_stream: Vec<StreamSummary>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// The period, e.g. `2021`.
+    pub period: String,
+}

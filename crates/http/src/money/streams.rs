@@ -1,0 +1,165 @@
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, post, web};
+use samverkan_persistence::money::{self, SplitRequest, StreamSpec};
+
+use super::json::{AllocationJson, CostStream, ListStreamsQuery, NewCostStreamBody, parse_model};
+use crate::auth::{Authorized, TreasurerOnly};
+use crate::error::{ApiError, Problem};
+use crate::extract::ValidJson;
+use crate::pagination::{self, Page};
+use crate::{AppState, db};
+
+/// List cost streams
+///
+/// Cost streams (*kostnadsströmmar*) ordered by id, optionally of one year. Public.
+#[utoipa::path(
+    tag = "money",
+    params(ListStreamsQuery),
+    responses((status = 200, description = "A page of cost streams", body = Page<CostStream>))
+)]
+#[get("/cost-streams")]
+pub async fn list_cost_streams(
+    state: web::Data<AppState>,
+    query: web::Query<ListStreamsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let limit = pagination::limit(q.limit)?;
+    let (year, after) = (q.year, q.after);
+    let rows = db::run(&state, move |conn| {
+        Ok(money::list_cost_streams(conn, year, after, limit + 1)?)
+    })
+    .await?;
+    let page = pagination::page(
+        rows,
+        limit,
+        |r| r.id.to_string(),
+        |after| {
+            pagination::url(
+                "/api/v1/cost-streams",
+                &[
+                    ("year", year.map(|y| y.to_string())),
+                    ("limit", Some(limit.to_string())),
+                    ("after", Some(after.to_owned())),
+                ],
+            )
+        },
+        CostStream::from,
+    );
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Create a cost stream
+///
+/// Validates the model, computes the split once and stores it with its basis (treasurer).
+/// A newer population snapshot never changes a stored split.
+#[utoipa::path(
+    tag = "money",
+    request_body = NewCostStreamBody,
+    security(("bearer" = [])),
+    responses((status = 201, description = "Created", body = CostStream,
+        headers(("Location" = String, description = "URL of the stream"))))
+)]
+#[post("/cost-streams")]
+pub async fn create_cost_stream(
+    _who: Authorized<TreasurerOnly>,
+    state: web::Data<AppState>,
+    body: ValidJson<NewCostStreamBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner();
+    let model = parse_model(&b.model)?;
+    if b.populations.is_some()
+        && b.population_source
+            .as_deref()
+            .is_none_or(|s| s.trim().is_empty())
+    {
+        return Err(ApiError::invalid(
+            "population_source",
+            "required when populations are given",
+        ));
+    }
+    if b.populations.is_some() && model.population_date().is_none() {
+        return Err(ApiError::invalid(
+            "populations",
+            "only per_capita and mixed models use populations",
+        ));
+    }
+    let spec = StreamSpec {
+        year: b.year,
+        name: b.name,
+        kind: b.kind,
+        split: SplitRequest {
+            amount_ore: b.amount_ore,
+            rounding_unit_ore: b.rounding_unit_ore.unwrap_or(100),
+            model,
+            participants: b.participants,
+            member_on: chrono::NaiveDate::from_ymd_opt(b.year, 1, 1).unwrap_or_default(),
+            populations: b.populations,
+        },
+        population_source: b.population_source,
+        vat_category: b.vat_category.unwrap_or_else(|| "O".into()),
+        vat_percent: b.vat_percent.unwrap_or(0),
+        vat_exemption_reason: b.vat_exemption_reason,
+        activity_id: b.activity_id,
+        decision_year: b.decision.as_ref().map(|d| d.year),
+        decision_paragraph: b.decision.as_ref().map(|d| d.paragraph),
+    };
+    let row = db::transaction(&state, move |conn| {
+        Ok(money::create_cost_stream(conn, &spec)?)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/cost-streams/{}", row.id)))
+        .json(CostStream::from(row)))
+}
+
+async fn load(state: &AppState, id: i64) -> Result<money::CostStreamRow, ApiError> {
+    db::run(state, move |conn| {
+        money::find_cost_stream(conn, id)?
+            .ok_or_else(|| ApiError::not_found(format!("no cost stream {id}")))
+    })
+    .await
+}
+
+/// Get a cost stream
+///
+/// Public.
+#[utoipa::path(
+    tag = "money",
+    params(("id" = i64, Path, description = "Cost stream id")),
+    responses(
+        (status = 200, description = "The stream", body = CostStream),
+        (status = 404, description = "No such stream", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/cost-streams/{id}")]
+pub async fn get_cost_stream(
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let row = load(&state, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(CostStream::from(row)))
+}
+
+/// Get a cost stream's split
+///
+/// The split as computed and stored when the stream was created, with each share's
+/// basis (population date and figures, quotas, rule version). Public.
+#[utoipa::path(
+    tag = "money",
+    params(("id" = i64, Path, description = "Cost stream id")),
+    responses(
+        (status = 200, description = "The stored split", body = AllocationJson),
+        (status = 404, description = "No such stream", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/cost-streams/{id}/allocation")]
+pub async fn get_cost_stream_allocation(
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let row = load(&state, path.into_inner()).await?;
+    let alloc = row
+        .allocation()
+        .ok_or_else(|| ApiError::internal("stored split is unreadable"))?;
+    Ok(HttpResponse::Ok().json(AllocationJson::from(&alloc)))
+}
