@@ -70,6 +70,10 @@ both!(
             .collect();
         assert_eq!(dates, ["2023-10-12", "2021-09-17", "2021-01-28"]);
         assert_eq!(reports[0]["meeting"]["paragraph"], 16);
+        assert_eq!(
+            reports[0]["meeting"]["href"],
+            "/api/v1/decisions?year=2023&paragraph=16"
+        );
         assert_eq!(reports[2]["meeting"]["date"], "2021-01-28");
         assert_eq!(reports[2]["meeting"]["paragraph"], 9);
 
@@ -454,6 +458,21 @@ both!(rollout_per_municipality, |app| async move {
     )
     .await
     .problem_field(422, "completed_on");
+    // A participant with a rollout under way cannot be dropped from the activity.
+    let parts = app.get(&format!("/api/v1/activities/{id}")).await.json()["participants"].clone();
+    let without_kiruna: Vec<Value> = parts
+        .as_array()
+        .expect("parts")
+        .iter()
+        .filter(|c| *c != "2584")
+        .cloned()
+        .collect();
+    sec.patch(
+        &format!("/api/v1/activities/{id}"),
+        &json!({"participants": without_kiruna}),
+    )
+    .await
+    .problem_field(422, "participants");
     sec.put(&format!("{url}/9999"), &json!({"state": "done"}))
         .await
         .problem(404);
