@@ -3,6 +3,7 @@
 
 mod support;
 
+mod activities;
 mod cli;
 mod errors;
 mod health;

@@ -64,11 +64,16 @@ impl DecisionRef {
 /// The meeting paragraph that recorded a status report ("Aktuellt och pågående").
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"date": "2023-10-12", "paragraph": 16}))]
+#[schema(example = json!({"date": "2023-10-12", "paragraph": 16,
+    "href": "/api/v1/decisions?year=2023&paragraph=16"}))]
 pub struct MeetingRef {
     /// Date of the meeting (*sammanträdesdatum*).
     pub date: NaiveDate,
+    /// The paragraph `§ N` of that meeting's protocol.
     pub paragraph: i32,
+    /// The paragraph as a decision (read-only; not accepted in requests).
+    #[serde(default, skip_deserializing)]
+    pub href: String,
 }
 
 /// A contact person, by name and role only (never a personal identity number).
@@ -136,7 +141,14 @@ impl From<StatusReportRow> for StatusReport {
             date: r.reported_on,
             text: r.text,
             meeting: match (r.meeting_date, r.meeting_paragraph) {
-                (Some(date), Some(paragraph)) => Some(MeetingRef { date, paragraph }),
+                (Some(date), Some(paragraph)) => Some(MeetingRef {
+                    href: format!(
+                        "/api/v1/decisions?year={}&paragraph={paragraph}",
+                        chrono::Datelike::year(&date)
+                    ),
+                    date,
+                    paragraph,
+                }),
                 _ => None,
             },
         }

@@ -66,7 +66,22 @@ pub async fn update_activity(
     let a = db::transaction(&state, move |conn| {
         let row = super::find(conn, id)?;
         let participants = match &b.participants {
-            Some(p) => Some(super::check_participants(conn, p, &mut errors)?),
+            Some(p) => {
+                let p = super::check_participants(conn, p, &mut errors)?;
+                // A municipality with a rollout under way cannot silently drop out.
+                for r in repo::list_rollouts(conn, id)? {
+                    if !p.contains(&r.scb_code) && r.state != "not_participating" {
+                        errors.push(FieldError::new(
+                            "participants",
+                            format!(
+                                "{} has rollout state `{}`; set it to `not_participating` first",
+                                r.scb_code, r.state
+                            ),
+                        ));
+                    }
+                }
+                Some(p)
+            }
             None => None,
         };
         super::check_timeline(
