@@ -223,7 +223,7 @@ pub fn populations_at(
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateInvoice {
-    Created(InvoiceRow, Vec<LineRow>),
+    Created(InvoiceRow),
     /// The municipality already has an invoice (not credited) for the period.
     Exists(i64),
     /// No stream of the period bills the municipality.
@@ -296,23 +296,38 @@ pub fn create_invoice(
         })
         .returning(invoices::all_columns)
         .get_result(conn)?;
-    let mut rows = Vec::with_capacity(lines.len());
-    for (i, (s, amount)) in lines.into_iter().enumerate() {
-        rows.push(insert_line(
-            conn,
-            &NewLine {
-                invoice_id: inv.id,
-                line_no: i32::try_from(i + 1).unwrap_or(i32::MAX),
-                cost_stream_id: s.id,
-                description: s.name.clone(),
-                amount_ore: amount,
-                vat_category: s.vat_category.clone(),
-                vat_percent: s.vat_percent,
-                vat_exemption_reason: s.vat_exemption_reason.clone(),
-            },
-        )?);
+    let rows: Vec<NewLine> = lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, (s, amount))| NewLine {
+            invoice_id: inv.id,
+            line_no: i32::try_from(i + 1).unwrap_or(i32::MAX),
+            cost_stream_id: s.id,
+            description: s.name.clone(),
+            amount_ore: amount,
+            vat_category: s.vat_category.clone(),
+            vat_percent: s.vat_percent,
+            vat_exemption_reason: s.vat_exemption_reason.clone(),
+        })
+        .collect();
+    insert_lines(conn, &rows)?;
+    Ok(CreateInvoice::Created(inv))
+}
+
+/// Inserts many lines with multi-row INSERTs (per backend: the combined connection has
+/// no multi-row `values`).
+pub fn insert_lines(conn: &mut DbConnection, lines: &[NewLine]) -> QueryResult<()> {
+    for chunk in lines.chunks(500) {
+        match conn {
+            DbConnection::Pg(c) => diesel::insert_into(invoice_lines::table)
+                .values(chunk)
+                .execute(c)?,
+            DbConnection::Sqlite(c) => diesel::insert_into(invoice_lines::table)
+                .values(chunk)
+                .execute(c)?,
+        };
     }
-    Ok(CreateInvoice::Created(inv, rows))
+    Ok(())
 }
 
 pub fn insert_line(conn: &mut DbConnection, l: &NewLine) -> QueryResult<LineRow> {

@@ -155,7 +155,7 @@ pub async fn create_invoice(
             })?;
             let streams = money::streams_with_allocations(conn, year)?;
             match money::create_invoice(conn, &m.scb_code, year, &b.period, &streams)? {
-                CreateInvoice::Created(inv, _) => {
+                CreateInvoice::Created(inv) => {
                     Ok((StatusCode::CREATED, to_value(&load_full(conn, inv.id)?)))
                 }
                 CreateInvoice::Exists(id) => Err(ApiError::Conflict(format!(
