@@ -264,6 +264,14 @@ pub fn create_invoice(
     period: &str,
     streams: &[(CostStreamRow, Allocation)],
 ) -> QueryResult<CreateInvoice> {
+    // PostgreSQL: serialise invoice creation per municipality (SQLite serialises writers).
+    if let DbConnection::Pg(c) = conn {
+        crate::schema::municipalities::table
+            .find(scb_code)
+            .select(crate::schema::municipalities::scb_code)
+            .for_update()
+            .load::<String>(c)?;
+    }
     if let Some(existing) = active_invoice(conn, scb_code, period)? {
         return Ok(CreateInvoice::Exists(existing.id));
     }
@@ -446,6 +454,17 @@ pub fn transition(conn: &mut DbConnection, id: i64, from: &str, to: &str) -> Que
     ))
     .execute(conn)?;
     Ok(n == 1)
+}
+
+/// Takes SQLite's write lock at the start of a transaction (a write that matches no row),
+/// so a read-then-write transaction waits for other writers instead of failing with
+/// SQLITE_BUSY. PostgreSQL: nothing (row locks do the work there).
+pub fn lock_for_write(conn: &mut DbConnection) -> QueryResult<()> {
+    if let DbConnection::Sqlite(c) = conn {
+        diesel::sql_query("UPDATE number_series SET last_number = last_number WHERE 0 = 1")
+            .execute(c)?;
+    }
+    Ok(())
 }
 
 /// Takes the next number of a gap-free series. Call it FIRST in the issuing transaction:

@@ -214,6 +214,7 @@ pub async fn approve_invoice(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let inv = db::transaction(&state, move |conn| {
+        money::lock_for_write(conn)?;
         let cur = load_full(conn, id)?;
         if !money::transition(conn, id, "draft", "approved")? {
             return Err(ApiError::Conflict(format!(
