@@ -583,3 +583,28 @@ both!(csv_is_swedish_excel_friendly, |app| async move {
     assert_eq!(r.status, 200);
     assert_eq!(r.text().trim_end().split("\r\n").count(), 1 + 14 + 13);
 });
+
+both!(concurrent_creation_makes_one_invoice, |app| async move {
+    let t = app.as_role(Role::Treasurer);
+    let r = t
+        .post(
+            "/api/v1/cost-streams",
+            &json!({"year": 2023, "name": "Grundbelopp 2023", "kind": "base_funding",
+                    "amount_ore": 1_400_000, "model": {"kind": "equal"}}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let body = json!({"municipality": "2505", "period": "2023"});
+    let results =
+        futures_util::future::join_all((0..6).map(|_| t.post("/api/v1/invoices", &body))).await;
+    let created = results.iter().filter(|r| r.status == 201).count();
+    assert_eq!(
+        created,
+        1,
+        "{:?}",
+        results.iter().map(|r| r.text()).collect::<Vec<_>>()
+    );
+    assert!(results.iter().all(|r| r.status == 201 || r.status == 409));
+    let list = t.get("/api/v1/invoices?period=2023").await.json();
+    assert_eq!(list["items"].as_array().expect("items").len(), 1);
+});

@@ -250,7 +250,10 @@ pub fn to_ubl(d: &Document) -> String {
     x.push_str("</cac:AccountingSupplierParty><cac:AccountingCustomerParty>");
     party(&mut x, &d.buyer, false, outside_scope);
     x.push_str("</cac:AccountingCustomerParty>");
-    x.push_str("<cac:PaymentMeans>");
+    // UBL order: PaymentMeansCode, PaymentDueDate (BT-9 of a credit note), PaymentID.
+    x.push_str(
+        "<cac:PaymentMeans><cbc:PaymentMeansCode name=\"Bankgiro\">30</cbc:PaymentMeansCode>",
+    );
     if d.credit_note {
         x.push_str(&format!(
             "<cbc:PaymentDueDate>{}</cbc:PaymentDueDate>",
@@ -258,7 +261,7 @@ pub fn to_ubl(d: &Document) -> String {
         ));
     }
     x.push_str(&format!(
-        "<cbc:PaymentMeansCode name=\"Bankgiro\">30</cbc:PaymentMeansCode><cbc:PaymentID>{}</cbc:PaymentID><cac:PayeeFinancialAccount><cbc:ID>{}</cbc:ID><cac:FinancialInstitutionBranch><cbc:ID>SE:BANKGIRO</cbc:ID></cac:FinancialInstitutionBranch></cac:PayeeFinancialAccount></cac:PaymentMeans>",
+        "<cbc:PaymentID>{}</cbc:PaymentID><cac:PayeeFinancialAccount><cbc:ID>{}</cbc:ID><cac:FinancialInstitutionBranch><cbc:ID>SE:BANKGIRO</cbc:ID></cac:FinancialInstitutionBranch></cac:PayeeFinancialAccount></cac:PaymentMeans>",
         e(&d.payment_id),
         e(&d.bankgiro)
     ));

@@ -223,7 +223,7 @@ pub fn populations_at(
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateInvoice {
-    Created(InvoiceRow, Vec<LineRow>),
+    Created(InvoiceRow),
     /// The municipality already has an invoice (not credited) for the period.
     Exists(i64),
     /// No stream of the period bills the municipality.
@@ -264,6 +264,14 @@ pub fn create_invoice(
     period: &str,
     streams: &[(CostStreamRow, Allocation)],
 ) -> QueryResult<CreateInvoice> {
+    // PostgreSQL: serialise invoice creation per municipality (SQLite serialises writers).
+    if let DbConnection::Pg(c) = conn {
+        crate::schema::municipalities::table
+            .find(scb_code)
+            .select(crate::schema::municipalities::scb_code)
+            .for_update()
+            .load::<String>(c)?;
+    }
     if let Some(existing) = active_invoice(conn, scb_code, period)? {
         return Ok(CreateInvoice::Exists(existing.id));
     }
@@ -296,23 +304,38 @@ pub fn create_invoice(
         })
         .returning(invoices::all_columns)
         .get_result(conn)?;
-    let mut rows = Vec::with_capacity(lines.len());
-    for (i, (s, amount)) in lines.into_iter().enumerate() {
-        rows.push(insert_line(
-            conn,
-            &NewLine {
-                invoice_id: inv.id,
-                line_no: i32::try_from(i + 1).unwrap_or(i32::MAX),
-                cost_stream_id: s.id,
-                description: s.name.clone(),
-                amount_ore: amount,
-                vat_category: s.vat_category.clone(),
-                vat_percent: s.vat_percent,
-                vat_exemption_reason: s.vat_exemption_reason.clone(),
-            },
-        )?);
+    let rows: Vec<NewLine> = lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, (s, amount))| NewLine {
+            invoice_id: inv.id,
+            line_no: i32::try_from(i + 1).unwrap_or(i32::MAX),
+            cost_stream_id: s.id,
+            description: s.name.clone(),
+            amount_ore: amount,
+            vat_category: s.vat_category.clone(),
+            vat_percent: s.vat_percent,
+            vat_exemption_reason: s.vat_exemption_reason.clone(),
+        })
+        .collect();
+    insert_lines(conn, &rows)?;
+    Ok(CreateInvoice::Created(inv))
+}
+
+/// Inserts many lines with multi-row INSERTs (per backend: the combined connection has
+/// no multi-row `values`).
+pub fn insert_lines(conn: &mut DbConnection, lines: &[NewLine]) -> QueryResult<()> {
+    for chunk in lines.chunks(500) {
+        match conn {
+            DbConnection::Pg(c) => diesel::insert_into(invoice_lines::table)
+                .values(chunk)
+                .execute(c)?,
+            DbConnection::Sqlite(c) => diesel::insert_into(invoice_lines::table)
+                .values(chunk)
+                .execute(c)?,
+        };
     }
-    Ok(CreateInvoice::Created(inv, rows))
+    Ok(())
 }
 
 pub fn insert_line(conn: &mut DbConnection, l: &NewLine) -> QueryResult<LineRow> {
@@ -431,6 +454,17 @@ pub fn transition(conn: &mut DbConnection, id: i64, from: &str, to: &str) -> Que
     ))
     .execute(conn)?;
     Ok(n == 1)
+}
+
+/// Takes SQLite's write lock at the start of a transaction (a write that matches no row),
+/// so a read-then-write transaction waits for other writers instead of failing with
+/// SQLITE_BUSY. PostgreSQL: nothing (row locks do the work there).
+pub fn lock_for_write(conn: &mut DbConnection) -> QueryResult<()> {
+    if let DbConnection::Sqlite(c) = conn {
+        diesel::sql_query("UPDATE number_series SET last_number = last_number WHERE 0 = 1")
+            .execute(c)?;
+    }
+    Ok(())
 }
 
 /// Takes the next number of a gap-free series. Call it FIRST in the issuing transaction:

@@ -12,10 +12,15 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::{AppState, db};
 
-/// Bankgiro of the host for PaymentMeans 30. Set `SAMVERKAN_BANKGIRO` in production; the
-/// default is a PLACEHOLDER, not a real account.
+/// PLACEHOLDER bankgiro: not a real account. Set `SAMVERKAN_BANKGIRO` in production.
+pub const PLACEHOLDER_BANKGIRO: &str = "0000-0000-PLACEHOLDER";
+
+/// Bankgiro of the host for PaymentMeans 30, from `SAMVERKAN_BANKGIRO`.
 pub fn bankgiro() -> String {
-    std::env::var("SAMVERKAN_BANKGIRO").unwrap_or_else(|_| "0000-0000".into())
+    std::env::var("SAMVERKAN_BANKGIRO")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| PLACEHOLDER_BANKGIRO.into())
 }
 
 fn party(m: &MunicipalityRow, seller: bool) -> Party {

@@ -42,6 +42,7 @@ where
         serde_json::to_vec(request).unwrap_or_default(),
     ));
     let (status, body) = db::transaction(state, move |conn| {
+        money::lock_for_write(conn)?;
         if let Some(k) = &key
             && let Some(prev) = money::find_idempotency(conn, &scope, k)?
         {

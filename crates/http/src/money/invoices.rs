@@ -155,7 +155,7 @@ pub async fn create_invoice(
             })?;
             let streams = money::streams_with_allocations(conn, year)?;
             match money::create_invoice(conn, &m.scb_code, year, &b.period, &streams)? {
-                CreateInvoice::Created(inv, _) => {
+                CreateInvoice::Created(inv) => {
                     Ok((StatusCode::CREATED, to_value(&load_full(conn, inv.id)?)))
                 }
                 CreateInvoice::Exists(id) => Err(ApiError::Conflict(format!(
@@ -214,6 +214,7 @@ pub async fn approve_invoice(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let inv = db::transaction(&state, move |conn| {
+        money::lock_for_write(conn)?;
         let cur = load_full(conn, id)?;
         if !money::transition(conn, id, "draft", "approved")? {
             return Err(ApiError::Conflict(format!(

@@ -104,6 +104,7 @@ pub async fn create_cost_stream(
         decision_paragraph: b.decision.as_ref().map(|d| d.paragraph),
     };
     let row = db::transaction(&state, move |conn| {
+        money::lock_for_write(conn)?;
         Ok(money::create_cost_stream(conn, &spec)?)
     })
     .await?;
