@@ -350,11 +350,15 @@ pub struct NoticeInput {
 
 /// Member municipalities on a date.
 pub fn member_codes_on(conn: &mut DbConnection, on: NaiveDate) -> QueryResult<Vec<String>> {
-    Ok(registry::all_municipalities(conn)?
-        .into_iter()
+    Ok(members_on(&registry::all_municipalities(conn)?, on))
+}
+
+/// Member municipalities on a date, from an already loaded registry.
+pub fn members_on(all: &[registry::MunicipalityRow], on: NaiveDate) -> Vec<String> {
+    all.iter()
         .filter(|m| samverkan_domain::registry::in_force(m.member_from, m.member_to, on))
-        .map(|m| m.scb_code)
-        .collect())
+        .map(|m| m.scb_code.clone())
+        .collect()
 }
 
 fn validate_meeting(

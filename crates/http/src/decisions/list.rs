@@ -23,6 +23,7 @@ pub(crate) fn appeals(
     ids.sort_unstable();
     ids.dedup();
     let notices = meetings::notices_of(conn, &ids)?;
+    let registry = samverkan_persistence::registry::all_municipalities(conn)?;
     let mut out = HashMap::new();
     for id in ids {
         let Some(date) = rows
@@ -32,7 +33,7 @@ pub(crate) fn appeals(
         else {
             continue;
         };
-        let members = meetings::member_codes_on(conn, date)?;
+        let members = meetings::members_on(&registry, date);
         let n: Vec<_> = notices
             .iter()
             .filter(|n| n.meeting_id == id)
