@@ -205,6 +205,23 @@ both!(search_finds_the_student_health_project, |app| async move {
     }
     let none = app.get("/api/v1/decisions?q=zebrastrategi").await.json();
     assert!(items(&none).is_empty());
+    // Ranked results page without duplicates or gaps.
+    let all = ids(&app
+        .get("/api/v1/decisions?q=n%C3%A4mnden&limit=200")
+        .await
+        .json());
+    assert!(all.len() > 5, "{all:?}");
+    let mut paged = Vec::new();
+    let mut url = "/api/v1/decisions?q=n%C3%A4mnden&limit=3".to_owned();
+    loop {
+        let page = app.get(&url).await.json();
+        paged.extend(ids(&page));
+        match page["next"].as_str() {
+            Some(n) => url = n.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(paged, all);
 });
 
 fn urlencode(s: &str) -> String {

@@ -350,11 +350,15 @@ pub struct NoticeInput {
 
 /// Member municipalities on a date.
 pub fn member_codes_on(conn: &mut DbConnection, on: NaiveDate) -> QueryResult<Vec<String>> {
-    Ok(registry::all_municipalities(conn)?
-        .into_iter()
+    Ok(members_on(&registry::all_municipalities(conn)?, on))
+}
+
+/// Member municipalities on a date, from an already loaded registry.
+pub fn members_on(all: &[registry::MunicipalityRow], on: NaiveDate) -> Vec<String> {
+    all.iter()
         .filter(|m| samverkan_domain::registry::in_force(m.member_from, m.member_to, on))
-        .map(|m| m.scb_code)
-        .collect())
+        .map(|m| m.scb_code.clone())
+        .collect()
 }
 
 fn validate_meeting(
@@ -1017,86 +1021,103 @@ pub struct DecisionFilter {
     pub limit: Option<i64>,
 }
 
+/// Applies a [`DecisionFilter`] to a boxed decisions query (shared by the row and
+/// id listings).
+macro_rules! filter_decisions {
+    ($q:ident, $f:ident) => {{
+        let f = $f;
+        let mut q = $q;
+        match (f.staff, f.modified_since) {
+            (true, _) => {}
+            (false, None) => {
+                q = q
+                    .filter(decisions::approved.eq(true))
+                    .filter(decisions::public.eq(true));
+            }
+            (false, Some(_)) => {
+                // Visible now, or visible once and withdrawn since (a tombstone).
+                q = q.filter(
+                    decisions::approved
+                        .eq(true)
+                        .and(decisions::public.eq(true))
+                        .or(decisions::published_at.is_not_null()),
+                );
+            }
+        }
+        if let Some(t) = f.modified_since {
+            q = q
+                .filter(decisions::updated_at.gt(t))
+                .order((decisions::updated_at.asc(), decisions::id.asc()));
+        } else {
+            q = q.order((decisions::meeting_date.desc(), decisions::id.desc()));
+        }
+        if let Some(y) = f.year {
+            q = q.filter(decisions::year.eq(y));
+        }
+        if let Some(m) = f.meeting_id {
+            q = q.filter(decisions::meeting_id.eq(m));
+        }
+        if let Some(k) = &f.kind {
+            q = q.filter(decisions::kind.eq(k.clone()));
+        }
+        if let Some(c) = &f.case_number {
+            q = q.filter(decisions::case_number.eq(c.clone()));
+        }
+        if let Some(r) = &f.recipient {
+            q = q.filter(
+                decisions::recipients_folded
+                    .like(format!("%{}%", escape_like(r)))
+                    .escape('\\'),
+            );
+        }
+        if let Some(d) = f.from {
+            q = q.filter(decisions::meeting_date.ge(d));
+        }
+        if let Some(d) = f.to {
+            q = q.filter(decisions::meeting_date.le(d));
+        }
+        if let Some(ids) = &f.ids {
+            q = q.filter(decisions::id.eq_any(ids.clone()));
+        }
+        match f.after {
+            Some(DecisionCursor::ByDate(d, id)) => {
+                q = q.filter(
+                    decisions::meeting_date
+                        .lt(d)
+                        .or(decisions::meeting_date.eq(d).and(decisions::id.lt(id))),
+                );
+            }
+            Some(DecisionCursor::ByUpdate(t, id)) => {
+                q = q.filter(
+                    decisions::updated_at
+                        .gt(t)
+                        .or(decisions::updated_at.eq(t).and(decisions::id.gt(id))),
+                );
+            }
+            None => {}
+        }
+        if let Some(l) = f.limit {
+            q = q.limit(l);
+        }
+
+        q
+    }};
+}
+
 pub fn list_decisions(
     conn: &mut DbConnection,
     f: &DecisionFilter,
 ) -> QueryResult<Vec<DecisionRow>> {
-    let mut q = decisions::table
+    let q = decisions::table
         .select(DecisionRow::as_select())
         .into_boxed();
-    match (f.staff, f.modified_since) {
-        (true, _) => {}
-        (false, None) => {
-            q = q
-                .filter(decisions::approved.eq(true))
-                .filter(decisions::public.eq(true));
-        }
-        (false, Some(_)) => {
-            // Visible now, or visible once and withdrawn since (a tombstone).
-            q = q.filter(
-                decisions::approved
-                    .eq(true)
-                    .and(decisions::public.eq(true))
-                    .or(decisions::published_at.is_not_null()),
-            );
-        }
-    }
-    if let Some(t) = f.modified_since {
-        q = q
-            .filter(decisions::updated_at.gt(t))
-            .order((decisions::updated_at.asc(), decisions::id.asc()));
-    } else {
-        q = q.order((decisions::meeting_date.desc(), decisions::id.desc()));
-    }
-    if let Some(y) = f.year {
-        q = q.filter(decisions::year.eq(y));
-    }
-    if let Some(m) = f.meeting_id {
-        q = q.filter(decisions::meeting_id.eq(m));
-    }
-    if let Some(k) = &f.kind {
-        q = q.filter(decisions::kind.eq(k.clone()));
-    }
-    if let Some(c) = &f.case_number {
-        q = q.filter(decisions::case_number.eq(c.clone()));
-    }
-    if let Some(r) = &f.recipient {
-        q = q.filter(
-            decisions::recipients_folded
-                .like(format!("%{}%", escape_like(r)))
-                .escape('\\'),
-        );
-    }
-    if let Some(d) = f.from {
-        q = q.filter(decisions::meeting_date.ge(d));
-    }
-    if let Some(d) = f.to {
-        q = q.filter(decisions::meeting_date.le(d));
-    }
-    if let Some(ids) = &f.ids {
-        q = q.filter(decisions::id.eq_any(ids.clone()));
-    }
-    match f.after {
-        Some(DecisionCursor::ByDate(d, id)) => {
-            q = q.filter(
-                decisions::meeting_date
-                    .lt(d)
-                    .or(decisions::meeting_date.eq(d).and(decisions::id.lt(id))),
-            );
-        }
-        Some(DecisionCursor::ByUpdate(t, id)) => {
-            q = q.filter(
-                decisions::updated_at
-                    .gt(t)
-                    .or(decisions::updated_at.eq(t).and(decisions::id.gt(id))),
-            );
-        }
-        None => {}
-    }
-    if let Some(l) = f.limit {
-        q = q.limit(l);
-    }
-    q.load(conn)
+    filter_decisions!(q, f).load(conn)
+}
+
+/// Like [`list_decisions`], ids only (a search ranks all matches before loading a page).
+pub fn list_decision_ids(conn: &mut DbConnection, f: &DecisionFilter) -> QueryResult<Vec<i64>> {
+    let q = decisions::table.select(decisions::id).into_boxed();
+    filter_decisions!(q, f).load(conn)
 }
 
 #[derive(Debug, QueryableByName)]

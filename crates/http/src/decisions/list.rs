@@ -23,6 +23,7 @@ pub(crate) fn appeals(
     ids.sort_unstable();
     ids.dedup();
     let notices = meetings::notices_of(conn, &ids)?;
+    let registry = samverkan_persistence::registry::all_municipalities(conn)?;
     let mut out = HashMap::new();
     for id in ids {
         let Some(date) = rows
@@ -32,7 +33,7 @@ pub(crate) fn appeals(
         else {
             continue;
         };
-        let members = meetings::member_codes_on(conn, date)?;
+        let members = meetings::members_on(&registry, date);
         let n: Vec<_> = notices
             .iter()
             .filter(|n| n.meeting_id == id)
@@ -148,30 +149,39 @@ pub async fn list_decisions(
     let search = text.clone();
     let (rows, ranks, appeals) = db::run(&state, move |conn| {
         let mut ranks = HashMap::new();
-        let mut rows = if let Some(t) = &search {
+        let rows = if let Some(t) = &search {
+            // Rank all matches by id (cheap), then load only the page's rows.
             let hits = meetings::search(conn, t)?;
             filter.ids = Some(hits.iter().map(|h| h.0).collect());
             filter.limit = None;
             ranks = hits.into_iter().collect::<HashMap<i64, f64>>();
-            meetings::list_decisions(conn, &filter)?
+            let key = |id: i64| (ranks.get(&id).copied().unwrap_or(0.0), id);
+            let mut ids = meetings::list_decision_ids(conn, &filter)?;
+            ids.sort_by(|a, b| {
+                let (ra, ia) = key(*a);
+                let (rb, ib) = key(*b);
+                rb.total_cmp(&ra).then(ia.cmp(&ib))
+            });
+            if let Some((r, after)) = rank_after {
+                ids.retain(|id| {
+                    let (rd, idd) = key(*id);
+                    rd.total_cmp(&r).is_lt() || (rd.total_cmp(&r).is_eq() && idd > after)
+                });
+            }
+            ids.truncate(usize::try_from(limit + 1).unwrap_or(usize::MAX));
+            let mut rows = meetings::list_decisions(
+                conn,
+                &DecisionFilter {
+                    staff: filter.staff,
+                    ids: Some(ids.clone()),
+                    ..DecisionFilter::default()
+                },
+            )?;
+            rows.sort_by_key(|d| ids.iter().position(|i| *i == d.id));
+            rows
         } else {
             meetings::list_decisions(conn, &filter)?
         };
-        if search.is_some() {
-            let key = |d: &DecisionRow| (ranks.get(&d.id).copied().unwrap_or(0.0), d.id);
-            rows.sort_by(|a, b| {
-                let (ra, ia) = key(a);
-                let (rb, ib) = key(b);
-                rb.total_cmp(&ra).then(ia.cmp(&ib))
-            });
-            if let Some((r, id)) = rank_after {
-                rows.retain(|d| {
-                    let (rd, idd) = key(d);
-                    rd.total_cmp(&r).is_lt() || (rd.total_cmp(&r).is_eq() && idd > id)
-                });
-            }
-            rows.truncate(usize::try_from(limit + 1).unwrap_or(usize::MAX));
-        }
         let appeals = appeals(conn, &rows)?;
         Ok((rows, ranks, appeals))
     })

@@ -49,9 +49,10 @@ pub async fn list_meetings(
         let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
         let notices = meetings::notices_of(conn, &ids)?;
         let decisions = meetings::decisions_of(conn, &ids)?;
+        let registry = samverkan_persistence::registry::all_municipalities(conn)?;
         let mut out = Vec::new();
         for m in rows {
-            let members = meetings::member_codes_on(conn, m.meeting_date)?;
+            let members = meetings::members_on(&registry, m.meeting_date);
             let n = notices
                 .iter()
                 .filter(|n| n.meeting_id == m.id)
