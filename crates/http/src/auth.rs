@@ -233,25 +233,15 @@ pub async fn authenticate(
     next.call(req).await.map(|r| r.map_into_left_body())
 }
 
-/// Writes that need no token (they store nothing).
-const PUBLIC_WRITES: &[&str] = &["/api/v1/allocations/preview"];
-
 async fn check_token(req: &actix_web::dev::ServiceRequest) -> Result<Option<Claims>, ApiError> {
     let Some(header) = req.headers().get(header::AUTHORIZATION) else {
-        let write = !matches!(
-            *req.method(),
-            actix_web::http::Method::GET
-                | actix_web::http::Method::HEAD
-                | actix_web::http::Method::OPTIONS
-        );
-        // Unknown paths and methods stay 404/405 for anonymous callers too.
-        let known = req
+        // An operation the spec marks as secured needs a token; answering 401 here means
+        // the body of an anonymous write is never read. Unknown paths and methods stay
+        // 404/405, and public operations (including the split preview) stay open.
+        let secured = req
             .app_data::<web::Data<crate::fallback::RouteTable>>()
-            .and_then(|t| t.allowed(req.path()))
-            .is_some_and(|m| m.iter().any(|x| x == req.method().as_str()));
-        // Computing a split without storing it is public, like the published protocols.
-        let public_write = PUBLIC_WRITES.contains(&req.path());
-        if write && known && !public_write {
+            .is_some_and(|t| t.is_secured(req.path(), req.method().as_str()));
+        if secured {
             return Err(ApiError::Unauthorized(
                 "this operation needs a bearer token".into(),
             ));

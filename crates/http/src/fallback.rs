@@ -8,15 +8,24 @@ use utoipa::openapi::OpenApi;
 
 use crate::error::ApiError;
 
-/// Path templates and the methods each allows.
+/// Path templates, the methods each allows, and the methods the spec marks as secured
+/// (a non-empty security requirement without an anonymous alternative).
 #[derive(Debug, Default)]
-pub struct RouteTable(Vec<(ResourceDef, Vec<String>)>);
+pub struct RouteTable(Vec<Route>);
+
+#[derive(Debug)]
+struct Route {
+    def: ResourceDef,
+    methods: Vec<String>,
+    secured: Vec<String>,
+}
 
 impl RouteTable {
     pub fn from_spec(spec: &OpenApi) -> Self {
         let mut rows = Vec::new();
         for (path, item) in &spec.paths.paths {
             let mut methods = Vec::new();
+            let mut secured = Vec::new();
             let ops = [
                 ("GET", &item.get),
                 ("PUT", &item.put),
@@ -26,21 +35,44 @@ impl RouteTable {
                 ("HEAD", &item.head),
             ];
             for (name, op) in ops {
-                if op.is_some() {
+                if let Some(op) = op {
                     methods.push(name.to_owned());
+                    let reqs = op.security.as_deref().unwrap_or_default();
+                    let anonymous_allowed = reqs.iter().any(|r| {
+                        serde_json::to_value(r)
+                            .is_ok_and(|v| v.as_object().is_some_and(|o| o.is_empty()))
+                    });
+                    if !reqs.is_empty() && !anonymous_allowed {
+                        secured.push(name.to_owned());
+                    }
                 }
             }
-            rows.push((ResourceDef::new(path.as_str()), methods));
+            rows.push(Route {
+                def: ResourceDef::new(path.as_str()),
+                methods,
+                secured,
+            });
         }
         RouteTable(rows)
     }
 
     /// The methods allowed on `path`, if it is a known resource.
     pub fn allowed(&self, path: &str) -> Option<&[String]> {
+        self.find(path).map(|r| r.methods.as_slice())
+    }
+
+    /// True when the operation `method path` requires a token.
+    pub fn is_secured(&self, path: &str, method: &str) -> bool {
+        self.find(path)
+            .is_some_and(|r| r.secured.iter().any(|m| m == method))
+    }
+
+    fn find(&self, path: &str) -> Option<&Route> {
+        // Literal segments win over parameters (`/invoices/export` over `/invoices/{id}`).
         self.0
             .iter()
-            .find(|(def, _)| def.is_match(path))
-            .map(|(_, m)| m.as_slice())
+            .filter(|r| r.def.is_match(path))
+            .min_by_key(|r| r.def.pattern().map(|p| p.matches('{').count()).unwrap_or(0))
     }
 }
 
