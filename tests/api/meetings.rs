@@ -304,7 +304,7 @@ both!(drafts_are_invisible_to_the_public, |app| async move {
         let found = who.get("/api/v1/decisions?q=zebrastrategi").await.json();
         assert!(items(&found).is_empty());
         let feed = who
-            .get("/api/v1/decisions?modified_since=2000-01-01T00:00:00&limit=200")
+            .get("/api/v1/decisions?modified_since=2000-01-01T00:00:00Z&limit=200")
             .await
             .json();
         assert!(!ids(&feed).contains(&did));
@@ -352,7 +352,7 @@ both!(drafts_are_invisible_to_the_public, |app| async move {
         .expect("approved meeting listed");
     assert_eq!(item["decision_count"], 1);
     let feed = app
-        .get("/api/v1/decisions?modified_since=2000-01-01T00:00:00&limit=200")
+        .get("/api/v1/decisions?modified_since=2000-01-01T00:00:00Z&limit=200")
         .await
         .json();
     assert!(

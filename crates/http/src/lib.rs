@@ -16,6 +16,7 @@ pub mod middleware;
 pub mod money;
 pub mod municipalities;
 pub mod pagination;
+pub mod refs;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};

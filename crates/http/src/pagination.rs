@@ -77,3 +77,8 @@ fn encode(s: &str) -> String {
     }
     out
 }
+
+/// A timestamp as query parameters and JSON carry it: RFC 3339 in UTC, microseconds.
+pub fn timestamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}

@@ -1,6 +1,7 @@
 //! JSON shapes of activities, status reports, rollout, the status board, procurements
 //! and contracts.
 
+use crate::refs::{DecisionRef, DecisionRefBody, MeetingRef, MeetingRefBody};
 use chrono::NaiveDate;
 use samverkan_domain::activity::{Category, Phase, RolloutState};
 use samverkan_persistence::activities::{
@@ -11,70 +12,6 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::error::{ApiError, FieldError};
-
-/// A reference to a decision (*beslut*) by the paragraph (*§*) that recorded it. The
-/// paragraph number is unique within a calendar year, so `{year, paragraph}` names the
-/// decision without depending on how meetings are stored.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"year": 2021, "paragraph": 27, "case_number": "2021/19-2.2.0.1",
-    "href": "/api/v1/decisions?year=2021&paragraph=27"}))]
-pub struct DecisionRef {
-    pub year: i32,
-    /// The paragraph number `§ N`.
-    pub paragraph: i32,
-    /// Case number (*ärendenummer*) when known.
-    #[serde(default)]
-    pub case_number: Option<String>,
-    /// Where the decision is served (read-only; ignored in requests).
-    #[serde(default, skip_deserializing)]
-    pub href: String,
-}
-
-impl DecisionRef {
-    pub fn new(
-        year: Option<i32>,
-        paragraph: Option<i32>,
-        case_number: Option<String>,
-    ) -> Option<Self> {
-        Some(DecisionRef {
-            href: format!("/api/v1/decisions?year={}&paragraph={}", year?, paragraph?),
-            year: year?,
-            paragraph: paragraph?,
-            case_number,
-        })
-    }
-
-    /// Checks a decision reference given in a request under `field`.
-    pub fn check(&self, field: &str, errors: &mut Vec<FieldError>) {
-        if !(1990..=2100).contains(&self.year) {
-            errors.push(FieldError::new(
-                format!("{field}.year"),
-                "must be between 1990 and 2100",
-            ));
-        }
-        if !(1..=10_000).contains(&self.paragraph) {
-            errors.push(FieldError::new(
-                format!("{field}.paragraph"),
-                "must be between 1 and 10000",
-            ));
-        }
-    }
-}
-
-/// The meeting paragraph that recorded a status report ("Aktuellt och pågående").
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"date": "2023-10-12", "paragraph": 16,
-    "href": "/api/v1/decisions?year=2023&paragraph=16"}))]
-pub struct MeetingRef {
-    /// Date of the meeting (*sammanträdesdatum*).
-    pub date: NaiveDate,
-    /// The paragraph `§ N` of that meeting's protocol.
-    pub paragraph: i32,
-    /// The paragraph as a decision (read-only; not accepted in requests).
-    #[serde(default, skip_deserializing)]
-    pub href: String,
-}
 
 /// A contact person, by name and role only (never a personal identity number).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
@@ -140,17 +77,7 @@ impl From<StatusReportRow> for StatusReport {
             id: r.id,
             date: r.reported_on,
             text: r.text,
-            meeting: match (r.meeting_date, r.meeting_paragraph) {
-                (Some(date), Some(paragraph)) => Some(MeetingRef {
-                    href: format!(
-                        "/api/v1/decisions?year={}&paragraph={paragraph}",
-                        chrono::Datelike::year(&date)
-                    ),
-                    date,
-                    paragraph,
-                }),
-                _ => None,
-            },
+            meeting: MeetingRef::new(r.meeting_date, r.meeting_paragraph),
         }
     }
 }
@@ -282,7 +209,7 @@ pub struct NewActivityBody {
     #[validate(nested)]
     pub contacts: Vec<Contact>,
     /// The decision that started the activity, if any (recorded in the phase history).
-    pub decided_by: Option<DecisionRef>,
+    pub decided_by: Option<DecisionRefBody>,
     /// Date of the initial phase entry (default today).
     pub phase_date: Option<NaiveDate>,
 }
@@ -317,7 +244,7 @@ pub struct UpdateActivityBody {
     /// Date of the change (default today).
     pub phase_date: Option<NaiveDate>,
     /// The paragraph that decided the change.
-    pub decided_by: Option<DecisionRef>,
+    pub decided_by: Option<DecisionRefBody>,
 }
 
 /// A new status report.
@@ -329,7 +256,7 @@ pub struct NewStatusReportBody {
     pub date: NaiveDate,
     #[validate(length(min = 1, max = 20000))]
     pub text: String,
-    pub meeting: Option<MeetingRef>,
+    pub meeting: Option<MeetingRefBody>,
 }
 
 /// The rollout (*införande*) of an activity in one member municipality.
@@ -464,10 +391,20 @@ pub struct Procurement {
 }
 
 /// The award (*tilldelningsbeslut*) of a procurement.
-#[derive(Debug, Serialize, Deserialize, ToSchema, Validate)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Award {
     pub decided_by: Option<DecisionRef>,
+    pub supplier_name: Option<String>,
+    /// Swedish organisation number.
+    pub supplier_org_number: Option<String>,
+    pub note: Option<String>,
+}
+
+/// The award (*tilldelningsbeslut*) of a procurement, as given in a request.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct AwardBody {
+    pub decided_by: Option<DecisionRefBody>,
     #[validate(length(min = 1, max = 300))]
     pub supplier_name: Option<String>,
     /// Swedish organisation number, Luhn-checked.
@@ -516,7 +453,7 @@ pub struct NewProcurementBody {
     /// `planned`, `ongoing`, `awarded` or `cancelled`.
     pub status: String,
     #[validate(nested)]
-    pub award: Option<Award>,
+    pub award: Option<AwardBody>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -1,4 +1,4 @@
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 use samverkan_domain::calendar::AppealDeadline;
 use samverkan_persistence::meetings::{BasisDocument, DecisionContent, DecisionRow};
 use serde::{Deserialize, Serialize};
@@ -62,7 +62,7 @@ pub struct Decision {
     /// 1, plus one per correction.
     pub version: i32,
     pub appeal_deadline: Option<Appeal>,
-    pub updated_at: NaiveDateTime,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl Decision {
@@ -86,7 +86,7 @@ impl Decision {
             recipients: b.recipients,
             version: d.version,
             appeal_deadline: appeal,
-            updated_at: d.updated_at,
+            updated_at: d.updated_at.and_utc(),
         }
     }
 }
@@ -158,7 +158,7 @@ pub struct ListDecisionsQuery {
     pub q: Option<String>,
     /// Only decisions changed after this instant (UTC, `YYYY-MM-DDTHH:MM:SS[.ffffff]`),
     /// oldest change first; decisions no longer visible come as `{"id": …, "deleted": true}`.
-    pub modified_since: Option<NaiveDateTime>,
+    pub modified_since: Option<DateTime<Utc>>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
     /// Cursor from the previous page's `next` link.
@@ -173,7 +173,7 @@ pub struct DecisionVersion {
     pub reason: Option<String>,
     /// Fields that differ from the previous version.
     pub changed: Vec<String>,
-    pub created_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
     pub content: DecisionContent,
 }
 

@@ -142,7 +142,7 @@ pub async fn list_decisions(
         from: q.from,
         to: q.to,
         ids: None,
-        modified_since: q.modified_since,
+        modified_since: q.modified_since.map(|t| t.naive_utc()),
         after: db_after,
         limit: Some(limit + 1),
     };
@@ -218,8 +218,7 @@ pub async fn list_decisions(
                     ("q", text.clone()),
                     (
                         "modified_since",
-                        q.modified_since
-                            .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()),
+                        q.modified_since.map(pagination::timestamp),
                     ),
                     ("limit", Some(limit.to_string())),
                     ("after", Some(after.to_owned())),
@@ -310,7 +309,7 @@ pub async fn list_decision_versions(
                 version: v.version,
                 reason: v.reason,
                 changed: serde_json::from_str(&v.changed).map_err(ApiError::internal)?,
-                created_at: v.created_at,
+                created_at: v.created_at.and_utc(),
                 content: serde_json::from_str(&v.content).map_err(ApiError::internal)?,
             })
         })

@@ -1,4 +1,4 @@
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use samverkan_persistence::meetings::{AttendanceEntry, MeetingRow, NoticeRow, Signature};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -67,7 +67,7 @@ pub struct Meeting {
     pub decision_count: i64,
     /// The paragraphs (only on the single-meeting resource).
     pub decisions: Option<Vec<Decision>>,
-    pub updated_at: NaiveDateTime,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl Meeting {
@@ -103,7 +103,7 @@ impl Meeting {
             appeal_deadline: appeal,
             decision_count,
             decisions,
-            updated_at: m.updated_at,
+            updated_at: m.updated_at.and_utc(),
         }
     }
 }

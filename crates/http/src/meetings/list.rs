@@ -127,7 +127,7 @@ pub async fn get_meeting(
         .collect();
     let updated = decisions
         .iter()
-        .map(|d| d.updated_at)
+        .map(|d| d.updated_at.naive_utc())
         .chain(std::iter::once(m.updated_at))
         .max()
         .unwrap_or(m.updated_at);

@@ -76,7 +76,7 @@ async fn list(
         year: q.year,
         period: q.period.clone(),
         status: q.status.clone(),
-        updated_since: q.updated_since,
+        updated_since: q.updated_since.map(|t| t.naive_utc()),
         after_id: q.after,
         limit: limit + 1,
     };
@@ -98,7 +98,7 @@ async fn list(
                     ("year", q.year.map(|y| y.to_string())),
                     ("period", q.period.clone()),
                     ("status", q.status.clone()),
-                    ("updated_since", q.updated_since.map(|t| t.to_string())),
+                    ("updated_since", q.updated_since.map(pagination::timestamp)),
                     ("limit", Some(limit.to_string())),
                     ("after", Some(after.to_owned())),
                 ],

@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use crate::refs::{DecisionRef, DecisionRefBody};
+use chrono::{DateTime, NaiveDate, Utc};
 use samverkan_domain::allocation::{Allocation, Model};
 use samverkan_persistence::money::{CostStreamRow, InvoiceRow, LineRow, PaymentRow};
 use serde::{Deserialize, Serialize};
@@ -58,14 +59,6 @@ pub fn parse_model(v: &Value) -> Result<Model, crate::ApiError> {
     serde_json::from_value(v.clone()).map_err(|e| crate::ApiError::invalid("model", e.to_string()))
 }
 
-/// The decision (*beslut*) that decided a stream: year and paragraph (§) of the protocol.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DecisionRef {
-    pub year: i32,
-    pub paragraph: i32,
-}
-
 /// A new cost stream (*kostnadsström*).
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -97,7 +90,7 @@ pub struct NewCostStreamBody {
     pub vat_exemption_reason: Option<String>,
     /// The activity that decided it (no link is enforced).
     pub activity_id: Option<i64>,
-    pub decision: Option<DecisionRef>,
+    pub decision: Option<DecisionRefBody>,
 }
 
 /// A cost stream with its stored split.
@@ -118,7 +111,7 @@ pub struct CostStream {
     pub vat_exemption_reason: Option<String>,
     pub activity_id: Option<i64>,
     pub decision: Option<DecisionRef>,
-    pub created_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
     pub links: StreamLinks,
 }
 
@@ -150,11 +143,8 @@ impl From<CostStreamRow> for CostStream {
             vat_percent: r.vat_percent,
             vat_exemption_reason: r.vat_exemption_reason,
             activity_id: r.activity_id,
-            decision: match (r.decision_year, r.decision_paragraph) {
-                (Some(year), Some(paragraph)) => Some(DecisionRef { year, paragraph }),
-                _ => None,
-            },
-            created_at: r.created_at,
+            decision: DecisionRef::new(r.decision_year, r.decision_paragraph, None),
+            created_at: r.created_at.and_utc(),
         }
     }
 }
@@ -236,7 +226,7 @@ pub struct Invoice {
     pub credits_invoice_id: Option<i64>,
     pub total_ore: i64,
     pub paid_ore: i64,
-    pub updated_at: NaiveDateTime,
+    pub updated_at: DateTime<Utc>,
     pub lines: Vec<InvoiceLine>,
     pub payments: Vec<Payment>,
     pub links: InvoiceLinks,
@@ -272,7 +262,7 @@ impl Invoice {
             credits_invoice_id: r.credits_invoice_id,
             total_ore: r.total_ore,
             paid_ore: r.paid_ore,
-            updated_at: r.updated_at,
+            updated_at: r.updated_at.and_utc(),
             lines: lines.into_iter().map(InvoiceLine::from).collect(),
             payments: payments.into_iter().map(Payment::from).collect(),
         }
@@ -289,7 +279,7 @@ pub struct ListInvoicesQuery {
     pub period: Option<String>,
     pub status: Option<String>,
     /// Only invoices changed at or after this UTC time (`2021-02-01T00:00:00`).
-    pub updated_since: Option<NaiveDateTime>,
+    pub updated_since: Option<DateTime<Utc>>,
     pub limit: Option<i64>,
     pub after: Option<i64>,
 }
