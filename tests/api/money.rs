@@ -611,3 +611,15 @@ both!(concurrent_creation_makes_one_invoice, |app| async move {
     let list = t.get("/api/v1/invoices?period=2023").await.json();
     assert_eq!(list["items"].as_array().expect("items").len(), 1);
 });
+
+both!(export_period_is_validated, |app| async move {
+    let t = app.as_role(Role::Treasurer);
+    t.get("/api/v1/invoices/export?period=20x1")
+        .await
+        .problem_field(400, "period");
+    t.get("/api/v1/invoices/export?period=%C2%A0b%0B")
+        .await
+        .problem_field(400, "period");
+    let r = t.get("/api/v1/invoices/export?period=2021").await;
+    assert_eq!(r.status, 200);
+});

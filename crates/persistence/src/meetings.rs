@@ -54,7 +54,9 @@ pub struct Signature {
     /// `chair`, `adjuster` (*justerare*), `secretary` or `notice` (who certified the notice).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
+    /// Local time in Europe/Stockholm, as the signature service records it (no offset).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?$", example = "2023-10-16T09:39:11")]
     pub signed_at: Option<NaiveDateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,

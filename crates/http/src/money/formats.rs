@@ -206,6 +206,9 @@ pub async fn export_invoices_csv(
 ) -> Result<HttpResponse, ApiError> {
     let scope = access::invoice_scope(&caller)?;
     let period = query.into_inner().period;
+    if !(period.len() == 4 && period.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(ApiError::bad_request("period", "must be a year, e.g. 2021"));
+    }
     let p2 = period.clone();
     let body = db::run(&state, move |conn| {
         let rows = money::list_invoices(

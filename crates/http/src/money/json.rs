@@ -363,6 +363,7 @@ pub struct InvoiceSummary {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
-    /// The period, e.g. `2021`.
+    /// The period, a year, e.g. `2021`.
+    #[param(pattern = "^[0-9]{4}$", example = "2021")]
     pub period: String,
 }
