@@ -327,8 +327,9 @@ both!(invoice_lifecycle, |app| async move {
         "<cbc:EndpointID schemeID=\"0007\">2120002742</cbc:EndpointID>",
         "<cbc:EndpointID schemeID=\"0007\">2120002767</cbc:EndpointID>",
         "<cbc:RegistrationName>Luleå kommun</cbc:RegistrationName>",
-        "<cbc:RegistrationName>Boden kommun</cbc:RegistrationName>",
+        "<cbc:RegistrationName>Bodens kommun</cbc:RegistrationName>",
         ">30</cbc:PaymentMeansCode>",
+        "<cbc:ID>5050-1055</cbc:ID>",
         "<cbc:TaxExemptionReason>Not subject to VAT</cbc:TaxExemptionReason>",
     ] {
         assert!(x.contains(needle), "missing {needle} in {x}");

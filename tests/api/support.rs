@@ -322,6 +322,7 @@ impl TestApp {
         let state = AppState {
             pool: pool.clone(),
             keys: keys.clone(),
+            bankgiro: "5050-1055".into(),
         };
         let svc = Rc::new(test::init_service(samverkan_http::app(state, settings)).await);
         let call: Call = Rc::new(move |req: test::TestRequest| {

@@ -36,7 +36,12 @@ pub use error::ApiError;
 pub struct AppState {
     pub pool: DbPool,
     pub keys: JwtKeys,
+    /// The host's bankgiro number for PaymentMeans (code 30) on invoices.
+    pub bankgiro: String,
 }
+
+/// Shown on invoices when no bankgiro is configured: clearly not a real account.
+pub const PLACEHOLDER_BANKGIRO: &str = "0000-0000-PLACEHOLDER";
 
 /// HTTP settings that are not state.
 #[derive(Debug, Clone)]

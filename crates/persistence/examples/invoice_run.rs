@@ -50,6 +50,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     address_city: None,
                     created_at: now,
                     updated_at: now,
+                    legal_name: None,
                 },
             )?;
             registry::insert_population(

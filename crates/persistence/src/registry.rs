@@ -24,6 +24,8 @@ pub struct MunicipalityRow {
     pub address_city: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Registered legal name, e.g. `Bodens kommun`.
+    pub legal_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -43,6 +45,7 @@ pub struct NewMunicipality {
     pub address_city: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub legal_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]

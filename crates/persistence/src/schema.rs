@@ -17,6 +17,7 @@ diesel::table! {
         address_city -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        legal_name -> Nullable<Text>,
     }
 }
 

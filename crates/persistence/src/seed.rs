@@ -47,6 +47,7 @@ pub struct SeedReport {
 struct MunicipalityCsv {
     scb_code: String,
     name: String,
+    legal_name: String,
     org_number: String,
     host: bool,
     member_from: NaiveDate,
@@ -147,6 +148,7 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
                     address_city: non_empty(r.address_city),
                     created_at: now,
                     updated_at: now,
+                    legal_name: non_empty(Some(r.legal_name)),
                 },
             )?;
             report.municipalities += 1;

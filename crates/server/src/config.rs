@@ -126,6 +126,10 @@ pub struct ServeArgs {
     /// Seconds to let requests finish on SIGTERM/SIGINT.
     #[arg(long, env = "SAMVERKAN_SHUTDOWN_TIMEOUT_SECS", default_value_t = 30)]
     pub shutdown_timeout_secs: u64,
+    /// The host's bankgiro number printed as PaymentMeans on invoices (UBL, CSV).
+    /// Unset: the placeholder `0000-0000-PLACEHOLDER`.
+    #[arg(long, env = "SAMVERKAN_BANKGIRO")]
+    pub bankgiro: Option<String>,
     /// Log format: `text` or `json`.
     #[arg(long, env = "SAMVERKAN_LOG_FORMAT", default_value = "text")]
     pub log_format: String,

@@ -86,8 +86,14 @@ pub fn parse_ttl(s: &str) -> Result<chrono::Duration, String> {
 }
 
 /// Builds the state shared by the HTTP workers.
-pub fn state(pool: DbPool, keys: JwtKeys) -> AppState {
-    AppState { pool, keys }
+pub fn state(pool: DbPool, keys: JwtKeys, bankgiro: Option<String>) -> AppState {
+    AppState {
+        pool,
+        keys,
+        bankgiro: bankgiro
+            .filter(|b| !b.trim().is_empty())
+            .unwrap_or_else(|| samverkan_http::PLACEHOLDER_BANKGIRO.into()),
+    }
 }
 
 pub fn http_settings(args: &ServeArgs) -> HttpSettings {

@@ -106,7 +106,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         }
     }
     let settings = samverkan_server::http_settings(&args);
-    let state = samverkan_server::state(pool, keys);
+    let state = samverkan_server::state(pool, keys, args.bankgiro.clone());
     let bind = args.bind.clone();
     let workers = args.workers;
     let shutdown = args.shutdown_timeout_secs;

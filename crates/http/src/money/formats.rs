@@ -12,23 +12,15 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::{AppState, db};
 
-/// PLACEHOLDER bankgiro: not a real account. Set `SAMVERKAN_BANKGIRO` in production.
-pub const PLACEHOLDER_BANKGIRO: &str = "0000-0000-PLACEHOLDER";
-
-/// Bankgiro of the host for PaymentMeans 30, from `SAMVERKAN_BANKGIRO`.
-pub fn bankgiro() -> String {
-    std::env::var("SAMVERKAN_BANKGIRO")
-        .ok()
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| PLACEHOLDER_BANKGIRO.into())
-}
-
 fn party(m: &MunicipalityRow, seller: bool) -> Party {
     let digits = OrgNumber::parse(&m.org_number)
         .map(|o| o.digits())
         .unwrap_or_else(|_| m.org_number.replace('-', ""));
     Party {
-        name: format!("{} kommun", m.name),
+        name: m
+            .legal_name
+            .clone()
+            .unwrap_or_else(|| format!("{} kommun", m.name)),
         org_digits: m.peppol_endpoint_id.clone().unwrap_or(digits),
         street: m.address_street.clone(),
         city: m.address_city.clone(),
@@ -38,7 +30,11 @@ fn party(m: &MunicipalityRow, seller: bool) -> Party {
     }
 }
 
-fn document(conn: &mut DbConnection, inv: &Invoice) -> Result<Document, ApiError> {
+fn document(
+    conn: &mut DbConnection,
+    inv: &Invoice,
+    bankgiro: String,
+) -> Result<Document, ApiError> {
     let (Some(number), Some(issue_date), Some(due_date), Some(reference)) = (
         inv.number.clone(),
         inv.issue_date,
@@ -78,7 +74,7 @@ fn document(conn: &mut DbConnection, inv: &Invoice) -> Result<Document, ApiError
         billing_reference,
         seller: party(&host, true),
         buyer: party(&buyer, false),
-        bankgiro: bankgiro(),
+        bankgiro,
         lines: inv
             .lines
             .iter()
@@ -116,10 +112,11 @@ pub async fn get_invoice_ubl(
     access::invoice_scope(&caller)?;
     let id = path.into_inner();
     let c = caller.0.clone();
+    let bankgiro = state.bankgiro.clone();
     let xml = db::run(&state, move |conn| {
         let inv = load_full(conn, id)?;
         access::check(&Caller(c), &inv.scb_code, &format!("no invoice {id}"))?;
-        Ok(ubl::to_ubl(&document(conn, &inv)?))
+        Ok(ubl::to_ubl(&document(conn, &inv, bankgiro)?))
     })
     .await?;
     Ok(HttpResponse::Ok()

@@ -9,7 +9,7 @@ use validator::Validate;
 /// A member municipality (*medlemskommun*) of the joint committee.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
-    "scb_code": "2580", "name": "Luleå", "org_number": "212000-2742", "host": true,
+    "scb_code": "2580", "name": "Luleå", "legal_name": "Luleå kommun", "org_number": "212000-2742", "host": true,
     "member_from": "2019-01-01", "member_to": null,
     "invoicing": {"peppol_endpoint_id": "2120002742", "buyer_reference": null,
                   "address": {"street": null, "postcode": null, "city": null}},
@@ -22,6 +22,8 @@ pub struct Municipality {
     /// SCB municipality code (*kommunkod*), the natural key.
     pub scb_code: String,
     pub name: String,
+    /// Registered legal name (*juridiskt namn*), as on invoices, e.g. `Bodens kommun`.
+    pub legal_name: Option<String>,
     /// Swedish organisation number (*organisationsnummer*), `NNNNNN-NNNN`.
     pub org_number: String,
     /// True for the host municipality (*värdkommun*), which employs the staff.
@@ -96,6 +98,7 @@ impl Municipality {
             },
             scb_code: m.scb_code,
             name: m.name,
+            legal_name: m.legal_name,
             org_number: m.org_number,
             host: m.is_host,
             member_from: m.member_from,
