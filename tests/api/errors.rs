@@ -22,7 +22,7 @@ both!(unknown_path_and_wrong_method, |app| async move {
         )
         .await;
     r.problem(405);
-    assert_eq!(r.header("allow"), Some("GET"));
+    assert_eq!(r.header("allow"), Some("GET, PATCH"));
     let r = app
         .raw(Method::PUT, URL, "application/json", b"{}".to_vec())
         .await;

@@ -227,3 +227,52 @@ both!(cursor_is_validated, |app| async move {
     let page = app.get("/api/v1/municipalities?after=2580").await.json();
     assert_eq!(codes(&page), ["2581", "2582", "2583", "2584"]);
 });
+
+both!(admin_sets_invoicing_fields, |app| async move {
+    let url = "/api/v1/municipalities/2582";
+    let body = json!({"buyer_reference": "E-NÄMND-2582", "peppol_endpoint_id": "2120002767",
+        "address": {"street": "Kyrkgatan 24", "postcode": "961 86", "city": "Boden"}});
+    app.patch(url, &body).await.problem(401);
+    app.as_role(Role::Secretary)
+        .patch(url, &body)
+        .await
+        .problem(403);
+    let admin = app.as_role(Role::Admin);
+    let r = admin.patch(url, &body).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let m = app.get(url).await.json();
+    assert_eq!(m["invoicing"]["buyer_reference"], "E-NÄMND-2582");
+    assert_eq!(m["invoicing"]["address"]["city"], "Boden");
+    assert_eq!(m["legal_name"], "Bodens kommun");
+    assert_eq!(m["org_number"], "212000-2767");
+    // Absent fields stay; null clears.
+    let r = admin.patch(url, &json!({"buyer_reference": null})).await;
+    assert_eq!(r.status, 200);
+    let m = r.json();
+    assert!(m["invoicing"]["buyer_reference"].is_null());
+    assert_eq!(m["invoicing"]["peppol_endpoint_id"], "2120002767");
+    // Bad input names the field and changes nothing.
+    admin
+        .patch(url, &json!({"peppol_endpoint_id": "212000-2767"}))
+        .await
+        .problem_field(422, "peppol_endpoint_id");
+    admin
+        .patch(url, &json!({"buyer_reference": "  "}))
+        .await
+        .problem_field(422, "buyer_reference");
+    admin
+        .patch(url, &json!({"member_to": "2010-01-01"}))
+        .await
+        .problem_field(422, "member_to");
+    admin
+        .patch(url, &json!({"scb_code": "9999"}))
+        .await
+        .problem_field(422, "scb_code");
+    admin
+        .patch("/api/v1/municipalities/0180", &body)
+        .await
+        .problem(404);
+    let m = app.get(url).await.json();
+    assert_eq!(m["invoicing"]["peppol_endpoint_id"], "2120002767");
+    assert!(m["member_to"].is_null());
+});

@@ -300,3 +300,29 @@ pub fn escape_like(s: &str) -> String {
 pub fn fold(s: &str) -> String {
     s.to_lowercase()
 }
+
+/// The fields of a municipality that may change (never the SCB code or organisation
+/// number). `None` writes NULL.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = municipalities, treat_none_as_null = true)]
+pub struct MunicipalityChanges {
+    pub legal_name: Option<String>,
+    pub member_to: Option<NaiveDate>,
+    pub peppol_endpoint_id: Option<String>,
+    pub buyer_reference: Option<String>,
+    pub address_street: Option<String>,
+    pub address_postcode: Option<String>,
+    pub address_city: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn update_municipality(
+    conn: &mut DbConnection,
+    code: &str,
+    changes: &MunicipalityChanges,
+) -> QueryResult<MunicipalityRow> {
+    diesel::update(municipalities::table.find(code))
+        .set(changes)
+        .returning(municipalities::all_columns)
+        .get_result(conn)
+}

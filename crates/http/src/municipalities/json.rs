@@ -163,3 +163,51 @@ pub struct NewPopulationBody {
     #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub source: String,
 }
+
+/// `Some(None)` for an explicit `null`, `None` for an absent field.
+fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// Changes to a municipality: absent fields stay, `null` clears.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"buyer_reference": "E-NÄMND-2582", "peppol_endpoint_id": "2120002767",
+    "address": {"street": "Kyrkgatan 24", "postcode": "961 86", "city": "Boden"}}))]
+pub struct MunicipalityPatch {
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, max_length = 200)]
+    #[validate(length(min = 1, max = 200))]
+    pub legal_name: Option<Option<String>>,
+    /// Last day of membership; null while a member.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub member_to: Option<Option<NaiveDate>>,
+    /// PEPPOL endpoint id, scheme 0007: ten digits.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, pattern = "^[0-9]{10}$")]
+    pub peppol_endpoint_id: Option<Option<String>>,
+    /// The buyer reference every invoice to this municipality must carry.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, max_length = 100)]
+    #[validate(length(min = 1, max = 100))]
+    pub buyer_reference: Option<Option<String>>,
+    /// Replaces the whole postal address.
+    #[validate(nested)]
+    pub address: Option<AddressPatch>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddressPatch {
+    #[validate(length(max = 200))]
+    pub street: Option<String>,
+    #[validate(length(max = 20))]
+    pub postcode: Option<String>,
+    #[validate(length(max = 100))]
+    pub city: Option<String>,
+}

@@ -4,6 +4,7 @@ mod get;
 pub mod json;
 mod list;
 mod populations;
+mod update;
 
 use samverkan_domain::ScbCode;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -13,6 +14,7 @@ use crate::error::ApiError;
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.service(list::list_municipalities)
         .service(get::get_municipality)
+        .service(update::update_municipality)
         .service(populations::list_populations)
         .service(populations::create_population);
 }

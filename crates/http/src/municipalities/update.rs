@@ -1,0 +1,95 @@
+use actix_web::{HttpResponse, patch, web};
+use samverkan_persistence::registry::{self, MunicipalityChanges};
+
+use super::json::{Municipality, MunicipalityPatch, Population};
+use crate::auth::{AdminOnly, Authorized};
+use crate::error::{ApiError, FieldError, Problem};
+use crate::extract::ValidJson;
+use crate::{AppState, db};
+
+/// Update a municipality's registry and invoicing fields
+///
+/// Sets the legal name, the end of membership, and what invoices need: the buyer
+/// reference (*beställarreferens*), the PEPPOL endpoint id (scheme 0007, the organisation
+/// number's ten digits) and the postal address (admin). Absent fields are left as they
+/// are; `null` clears an optional field. The SCB code and organisation number never change.
+#[utoipa::path(
+    tag = "registry",
+    params(("scb_code" = String, Path, description = "SCB municipality code (*kommunkod*)", example = "2582", pattern = "^(0[1-9]|[1-9][0-9])[0-9]{2}$")),
+    request_body = MunicipalityPatch,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The updated municipality", body = Municipality),
+        (status = 404, description = "No such municipality", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/municipalities/{scb_code}")]
+pub async fn update_municipality(
+    _admin: Authorized<AdminOnly>,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: ValidJson<MunicipalityPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let code = super::path_code(&path)?.to_string();
+    let b = body.into_inner();
+    let mut errors = Vec::new();
+    if let Some(Some(id)) = &b.peppol_endpoint_id {
+        if !(id.len() == 10 && id.bytes().all(|c| c.is_ascii_digit())) {
+            errors.push(FieldError::new(
+                "peppol_endpoint_id",
+                "must be the ten digits of a Swedish organisation number (scheme 0007)",
+            ));
+        }
+    }
+    for (field, value) in [
+        ("buyer_reference", &b.buyer_reference),
+        ("legal_name", &b.legal_name),
+    ] {
+        if let Some(Some(v)) = value {
+            if v.trim().is_empty() {
+                errors.push(FieldError::new(
+                    field,
+                    "must not be blank; send null to clear it",
+                ));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::invalid_fields(errors));
+    }
+    let (m, pops) = db::transaction(&state, move |conn| {
+        let current = registry::find_municipality(conn, &code)?
+            .ok_or_else(|| ApiError::not_found(format!("no municipality with SCB code {code}")))?;
+        let member_to = b.member_to.unwrap_or(current.member_to);
+        if !samverkan_domain::registry::valid_range(current.member_from, member_to) {
+            return Err(ApiError::invalid(
+                "member_to",
+                format!("must not be before member_from ({})", current.member_from),
+            ));
+        }
+        let address = b.address.as_ref();
+        let changes = MunicipalityChanges {
+            legal_name: b.legal_name.clone().unwrap_or(current.legal_name.clone()),
+            member_to,
+            peppol_endpoint_id: b
+                .peppol_endpoint_id
+                .clone()
+                .unwrap_or(current.peppol_endpoint_id.clone()),
+            buyer_reference: b
+                .buyer_reference
+                .clone()
+                .map(|r| r.map(|r| r.trim().to_owned()))
+                .unwrap_or(current.buyer_reference.clone()),
+            address_street: address.map_or(current.address_street.clone(), |a| a.street.clone()),
+            address_postcode: address
+                .map_or(current.address_postcode.clone(), |a| a.postcode.clone()),
+            address_city: address.map_or(current.address_city.clone(), |a| a.city.clone()),
+            updated_at: samverkan_persistence::now(),
+        };
+        let m = registry::update_municipality(conn, &code, &changes)?;
+        Ok((m, registry::list_populations(conn, &code)?))
+    })
+    .await?;
+    let latest = pops.first().map(Population::from);
+    Ok(HttpResponse::Ok().json(Municipality::from_row(m, latest, None)))
+}
