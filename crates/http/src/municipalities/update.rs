@@ -33,25 +33,25 @@ pub async fn update_municipality(
     let code = super::path_code(&path)?.to_string();
     let b = body.into_inner();
     let mut errors = Vec::new();
-    if let Some(Some(id)) = &b.peppol_endpoint_id {
-        if !(id.len() == 10 && id.bytes().all(|c| c.is_ascii_digit())) {
-            errors.push(FieldError::new(
-                "peppol_endpoint_id",
-                "must be the ten digits of a Swedish organisation number (scheme 0007)",
-            ));
-        }
+    if let Some(Some(id)) = &b.peppol_endpoint_id
+        && !(id.len() == 10 && id.bytes().all(|c| c.is_ascii_digit()))
+    {
+        errors.push(FieldError::new(
+            "peppol_endpoint_id",
+            "must be the ten digits of a Swedish organisation number (scheme 0007)",
+        ));
     }
     for (field, value) in [
         ("buyer_reference", &b.buyer_reference),
         ("legal_name", &b.legal_name),
     ] {
-        if let Some(Some(v)) = value {
-            if v.trim().is_empty() {
-                errors.push(FieldError::new(
-                    field,
-                    "must not be blank; send null to clear it",
-                ));
-            }
+        if let Some(Some(v)) = value
+            && v.trim().is_empty()
+        {
+            errors.push(FieldError::new(
+                field,
+                "must not be blank; send null to clear it",
+            ));
         }
     }
     if !errors.is_empty() {
