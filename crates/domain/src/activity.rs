@@ -15,30 +15,6 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-macro_rules! str_enum {
-    ($t:ident { $($v:ident => $s:literal),* $(,)? }) => {
-        impl $t {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$t] = &[$(Self::$v),*];
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$v => $s),* }
-            }
-            pub fn parse(s: &str) -> Option<Self> {
-                match s { $($s => Some(Self::$v),)* _ => None }
-            }
-            /// The accepted spellings, for error messages.
-            pub fn names() -> String {
-                [$($s),*].join(", ")
-            }
-        }
-        impl std::fmt::Display for $t {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
 /// What kind of activity: a time-boxed project, the management (*förvaltning*) of a
 /// shared solution, or running operations (*löpande verksamhet*).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

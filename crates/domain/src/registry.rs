@@ -20,18 +20,6 @@ pub enum Office {
     None,
 }
 
-macro_rules! str_enum {
-    ($t:ty { $($v:ident => $s:literal),* $(,)? }) => {
-        impl $t {
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$v => $s),* }
-            }
-            pub fn parse(s: &str) -> Option<Self> {
-                match s { $($s => Some(Self::$v),)* _ => None }
-            }
-        }
-    };
-}
 str_enum!(SeatRole { Member => "member", Substitute => "substitute" });
 str_enum!(Office { Chair => "chair", ViceChair => "vice_chair", None => "none" });
 
