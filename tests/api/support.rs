@@ -63,12 +63,13 @@ fn with_db(url: &str, db: &str) -> String {
     format!("{base}/{db}")
 }
 
-/// A hash of migrations and seed data: the template is rebuilt when either changes.
+/// A hash of migrations, seed data and the persistence code that loads them: the template
+/// is rebuilt when any of them changes.
 fn fingerprint() -> String {
     use std::hash::{Hash, Hasher};
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut files = Vec::new();
-    for dir in ["migrations", "data/seed"] {
+    for dir in ["migrations", "data/seed", "crates/persistence/src"] {
         collect(&root.join(dir), &mut files);
     }
     files.sort();
