@@ -114,6 +114,16 @@ impl ApiError {
         ApiError::Unprocessable { detail, errors }
     }
 
+    /// Fails with all collected field errors, if any (422), so a client sees every bad
+    /// field at once.
+    pub fn fail_on(errors: Vec<FieldError>) -> Result<(), Self> {
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Self::invalid_fields(errors))
+        }
+    }
+
     pub fn not_found(what: impl Into<String>) -> Self {
         ApiError::NotFound(what.into())
     }

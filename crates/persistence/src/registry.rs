@@ -204,19 +204,6 @@ pub fn population_on(
         .optional()
 }
 
-/// Snapshots dated exactly `date` for the given municipalities.
-pub fn populations_at(
-    conn: &mut DbConnection,
-    codes: &[String],
-    date: NaiveDate,
-) -> QueryResult<Vec<PopulationRow>> {
-    population_snapshots::table
-        .filter(population_snapshots::scb_code.eq_any(codes))
-        .filter(population_snapshots::snapshot_date.eq(date))
-        .select(PopulationRow::as_select())
-        .load(conn)
-}
-
 pub fn insert_population(conn: &mut DbConnection, p: &NewPopulation) -> QueryResult<PopulationRow> {
     diesel::insert_into(population_snapshots::table)
         .values(p)

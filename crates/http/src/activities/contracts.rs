@@ -4,7 +4,7 @@ use samverkan_domain::OrgNumber;
 use samverkan_domain::activity::valid_contract_period;
 use samverkan_persistence::activities::{self as repo, ContractFilter, NewContract};
 
-use super::json::{Contract, ListContractsQuery, NewContractBody, fail_on};
+use super::json::{Contract, ListContractsQuery, NewContractBody};
 use crate::auth::{Authorized, SecretaryOnly};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::ValidJson;
@@ -116,7 +116,7 @@ pub async fn create_contract(
                 Some(_) => {}
             }
         }
-        fail_on(errors)?;
+        ApiError::fail_on(errors)?;
         Ok(repo::insert_contract(
             conn,
             &NewContract {

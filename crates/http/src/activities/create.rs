@@ -3,7 +3,7 @@ use actix_web::{HttpResponse, post, web};
 use samverkan_domain::activity::Phase;
 use samverkan_persistence::activities::{self as repo, NewActivity, NewPhaseChange};
 
-use super::json::{Activity, NewActivityBody, fail_on, parse_category, parse_phase};
+use super::json::{Activity, NewActivityBody, parse_category, parse_phase};
 use crate::auth::{Authorized, SecretaryOnly};
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
@@ -50,7 +50,7 @@ pub async fn create_activity(
     }
     let a = db::transaction(&state, move |conn| {
         let participants = super::check_participants(conn, &b.participants, &mut errors)?;
-        fail_on(errors)?;
+        ApiError::fail_on(errors)?;
         let (Some(category), Some(phase)) = (category, phase) else {
             return Err(ApiError::internal("validated fields missing"));
         };

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::error::{ApiError, FieldError};
+use crate::error::FieldError;
 
 /// A contact person, by name and role only (never a personal identity number).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
@@ -577,13 +577,4 @@ pub fn parse_phase(field: &str, s: &str) -> Result<Phase, FieldError> {
 pub fn parse_state(field: &str, s: &str) -> Result<RolloutState, FieldError> {
     RolloutState::parse(s)
         .ok_or_else(|| FieldError::new(field, format!("must be one of {}", RolloutState::names())))
-}
-
-/// Fails with all collected field errors, if any.
-pub fn fail_on(errors: Vec<FieldError>) -> Result<(), ApiError> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::invalid_fields(errors))
-    }
 }

@@ -4,7 +4,7 @@ use samverkan_domain::OrgNumber;
 use samverkan_domain::activity::ProcurementStatus;
 use samverkan_persistence::activities::{self as repo, NewProcurement, ProcurementFilter};
 
-use super::json::{ListProcurementsQuery, NewProcurementBody, Procurement, fail_on};
+use super::json::{ListProcurementsQuery, NewProcurementBody, Procurement};
 use crate::auth::{Authorized, SecretaryOnly};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::ValidJson;
@@ -123,7 +123,7 @@ pub async fn create_procurement(
                 format!("no activity {}", b.activity_id),
             ));
         }
-        fail_on(errors)?;
+        ApiError::fail_on(errors)?;
         let status = status.ok_or_else(|| ApiError::internal("validated status missing"))?;
         let award = b.award;
         let d = award.as_ref().and_then(|a| a.decided_by.clone());

@@ -3,7 +3,7 @@ use samverkan_domain::activity::rollout_allowed;
 use samverkan_persistence::activities::{self as repo, NewRollout};
 use samverkan_persistence::registry;
 
-use super::json::{PutRolloutBody, Rollout, fail_on, parse_state};
+use super::json::{PutRolloutBody, Rollout, parse_state};
 use crate::auth::{Authorized, SecretaryOnly};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::ValidJson;
@@ -103,7 +103,7 @@ pub async fn put_rollout(
                 ),
             ));
         }
-        fail_on(errors)?;
+        ApiError::fail_on(errors)?;
         let Some(st) = st else {
             return Err(ApiError::internal("validated state missing"));
         };

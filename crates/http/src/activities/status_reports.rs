@@ -2,7 +2,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use samverkan_persistence::activities::{self as repo, NewStatusReport};
 
-use super::json::{NewStatusReportBody, StatusReport, fail_on};
+use super::json::{NewStatusReportBody, StatusReport};
 use crate::auth::{Authorized, SecretaryOnly};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::ValidJson;
@@ -73,7 +73,7 @@ pub async fn create_status_report(
     }
     let row = db::transaction(&state, move |conn| {
         super::find(conn, id)?;
-        fail_on(errors)?;
+        ApiError::fail_on(errors)?;
         Ok(repo::insert_status_report(
             conn,
             &NewStatusReport {

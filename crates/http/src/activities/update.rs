@@ -2,7 +2,7 @@ use actix_web::{HttpResponse, patch, web};
 use samverkan_domain::activity::{Phase, check_phase_change};
 use samverkan_persistence::activities::{self as repo, ActivityChanges, NewPhaseChange};
 
-use super::json::{Activity, UpdateActivityBody, fail_on, parse_category, parse_phase};
+use super::json::{Activity, UpdateActivityBody, parse_category, parse_phase};
 use crate::auth::{Authorized, SecretaryOnly};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::ValidJson;
@@ -96,7 +96,7 @@ pub async fn update_activity(
         {
             errors.push(FieldError::new("phase_reason", e.to_string()));
         }
-        fail_on(errors)?;
+        ApiError::fail_on(errors)?;
         let now = samverkan_persistence::now();
         let contacts = b
             .contacts

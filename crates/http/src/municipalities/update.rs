@@ -54,9 +54,7 @@ pub async fn update_municipality(
             ));
         }
     }
-    if !errors.is_empty() {
-        return Err(ApiError::invalid_fields(errors));
-    }
+    ApiError::fail_on(errors)?;
     let (m, pops) = db::transaction(&state, move |conn| {
         let current = registry::find_municipality(conn, &code)?
             .ok_or_else(|| ApiError::not_found(format!("no municipality with SCB code {code}")))?;
