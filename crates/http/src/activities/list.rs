@@ -1,5 +1,4 @@
 use actix_web::{HttpResponse, get, web};
-use samverkan_domain::ScbCode;
 use samverkan_persistence::activities::{self as repo, ActivityFilter};
 
 use super::json::{Activity, ListActivitiesQuery, parse_category, parse_phase};
@@ -38,15 +37,8 @@ pub async fn list_activities(
         .as_deref()
         .map(|p| parse_phase("phase", p).map_err(bad))
         .transpose()?;
-    let municipality = q
-        .municipality
-        .as_deref()
-        .map(|m| {
-            ScbCode::parse(m)
-                .map(|c| c.to_string())
-                .map_err(|e| ApiError::bad_request("municipality", format!("an SCB code {e}")))
-        })
-        .transpose()?;
+    let municipality =
+        crate::municipalities::query_code("municipality", q.municipality.as_deref())?;
     let filter = ActivityFilter {
         category: category.map(|c| c.as_str().to_owned()),
         phase: phase.map(|p| p.as_str().to_owned()),

@@ -1,5 +1,4 @@
 use actix_web::{HttpResponse, get, web};
-use samverkan_domain::ScbCode;
 use samverkan_domain::registry::{Office, SeatRole};
 use samverkan_persistence::registry::{self, MemberFilter};
 
@@ -27,15 +26,7 @@ pub async fn list_members(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let limit = pagination::limit(q.limit)?;
-    let scb_code = q
-        .municipality
-        .as_deref()
-        .map(|c| {
-            ScbCode::parse(c)
-                .map(|c| c.to_string())
-                .map_err(|e| ApiError::bad_request("municipality", e.to_string()))
-        })
-        .transpose()?;
+    let scb_code = crate::municipalities::query_code("municipality", q.municipality.as_deref())?;
     let role = q.role.map(|r| match r {
         SeatRoleParam::Member => SeatRole::Member,
         SeatRoleParam::Substitute => SeatRole::Substitute,

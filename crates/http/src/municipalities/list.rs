@@ -1,7 +1,6 @@
 use std::collections::HashMap;
 
 use actix_web::{HttpResponse, get, web};
-use samverkan_domain::ScbCode;
 use samverkan_persistence::registry::{self, MunicipalityFilter};
 
 use super::json::{ListMunicipalitiesQuery, Municipality, Population};
@@ -28,9 +27,7 @@ pub async fn list_municipalities(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let limit = pagination::limit(q.limit)?;
-    if let Some(a) = &q.after {
-        ScbCode::parse(a).map_err(|e| ApiError::bad_request("after", e.to_string()))?;
-    }
+    super::query_code("after", q.after.as_deref())?;
     let filter = MunicipalityFilter {
         member_on: q.member_on,
         name_contains: q.q.as_deref().map(registry::fold),

@@ -24,3 +24,14 @@ pub fn path_code(s: &str) -> Result<ScbCode, ApiError> {
     ScbCode::parse(s)
         .map_err(|e| ApiError::NotFound(format!("no municipality `{s}`: an SCB code {e}")))
 }
+
+/// Parses an optional query parameter that holds an SCB code; a bad one is 400 naming it.
+pub fn query_code(param: &str, value: Option<&str>) -> Result<Option<String>, ApiError> {
+    value
+        .map(|c| {
+            ScbCode::parse(c)
+                .map(|c| c.to_string())
+                .map_err(|e| ApiError::bad_request(param, format!("an SCB code {e}")))
+        })
+        .transpose()
+}
