@@ -31,6 +31,17 @@ impl Ore {
     pub fn checked_add(self, other: Ore) -> Option<Ore> {
         self.0.checked_add(other.0).map(Ore)
     }
+
+    pub fn checked_sub(self, other: Ore) -> Option<Ore> {
+        self.0.checked_sub(other.0).map(Ore)
+    }
+
+    /// The sum of many amounts; `None` on overflow (never a wrap).
+    pub fn checked_sum(items: impl IntoIterator<Item = Ore>) -> Option<Ore> {
+        items
+            .into_iter()
+            .try_fold(Ore::ZERO, |acc, o| acc.checked_add(o))
+    }
 }
 
 impl fmt::Display for Ore {
@@ -48,6 +59,14 @@ impl std::iter::Sum for Ore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn checked_arithmetic_never_wraps() {
+        assert_eq!(Ore(i64::MAX).checked_add(Ore(1)), None);
+        assert_eq!(Ore(i64::MIN).checked_sub(Ore(1)), None);
+        assert_eq!(Ore::checked_sum([Ore(i64::MAX), Ore(1)]), None);
+        assert_eq!(Ore::checked_sum([Ore(2), Ore(3)]), Some(Ore(5)));
+    }
 
     #[test]
     fn formats() {

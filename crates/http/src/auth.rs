@@ -308,11 +308,20 @@ impl Policy for TreasurerOnly {
 
 /// Claims of a caller whose role the policy admits; 401/403 otherwise. Put it first in
 /// a handler's arguments so the role is checked before the body is read.
-pub struct Authorized<P: Policy>(pub Claims, std::marker::PhantomData<P>);
+pub struct Authorized<P: Policy>(pub Claims, Option<String>, std::marker::PhantomData<P>);
 
 impl<P: Policy> Authorized<P> {
     pub fn claims(&self) -> &Claims {
         &self.0
+    }
+
+    /// Who writes (the token's `sub` and role) and for which request: what the write
+    /// path stores in the audit log.
+    pub fn context(&self) -> samverkan_persistence::WriteContext {
+        samverkan_persistence::WriteContext::new(
+            samverkan_persistence::Actor::new(&self.0.sub, self.0.role.as_str()),
+            self.1.clone(),
+        )
     }
 }
 
@@ -323,10 +332,14 @@ impl<P: Policy> FromRequest for Authorized<P> {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         use actix_web::HttpMessage;
         let caller = Caller(req.extensions().get::<Claims>().cloned());
+        let request_id = req
+            .extensions()
+            .get::<tracing_actix_web::RequestId>()
+            .map(|id| id.to_string());
         std::future::ready(
             caller
                 .require(P::ROLES)
-                .map(|c| Authorized(c.clone(), std::marker::PhantomData)),
+                .map(|c| Authorized(c.clone(), request_id, std::marker::PhantomData)),
         )
     }
 }

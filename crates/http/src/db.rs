@@ -2,12 +2,13 @@
 //! executor threads.
 
 use actix_web::web;
-use samverkan_persistence::DbConnection;
+use samverkan_persistence::{DbConnection, Tx, WriteContext, write};
 
 use crate::AppState;
 use crate::error::ApiError;
 
-/// Checks a connection out of the pool and runs `f` on a blocking thread.
+/// Checks a connection out of the pool and runs `f` on a blocking thread. A connection
+/// on which `f` found the server gone is discarded, so the pool recovers by itself.
 pub async fn run<F, T>(state: &AppState, f: F) -> Result<T, ApiError>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
@@ -18,21 +19,23 @@ where
         let mut conn = pool
             .get()
             .map_err(|e| ApiError::Unavailable(format!("no database connection available: {e}")))?;
-        f(&mut conn)
+        let r = f(&mut conn);
+        if matches!(r, Err(ApiError::Unavailable(_))) {
+            conn.mark_broken();
+        }
+        r
     })
     .await
     .map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?
 }
 
-/// Like [`run`], inside one transaction: all of `f` is written or nothing.
-pub async fn transaction<F, T>(state: &AppState, f: F) -> Result<T, ApiError>
+/// Runs a command through the one write path ([`write::execute`]): one locked
+/// transaction with its audit events, retried when the database was busy. The only way
+/// a handler writes.
+pub async fn write<F, T>(state: &AppState, ctx: WriteContext, f: F) -> Result<T, ApiError>
 where
-    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    F: FnMut(&mut Tx<'_>) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    run(state, move |conn| {
-        use diesel::Connection;
-        conn.transaction(f)
-    })
-    .await
+    run(state, move |conn| write::execute(conn, &ctx, f)).await
 }

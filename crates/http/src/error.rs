@@ -88,6 +88,13 @@ pub enum ApiError {
     PreconditionFailed(String),
     #[error("{0}")]
     Unavailable(String),
+    /// The database is busy (locks, a lost race) even after the write path's retries: 503.
+    #[error("{0}")]
+    Busy(String),
+    /// Another request with the same `Idempotency-Key` is still running: 409 with
+    /// `Retry-After`.
+    #[error("{0}")]
+    InFlight(String),
     /// Logged with the request id; the client sees an opaque message.
     #[error("internal error: {0}")]
     Internal(String),
@@ -145,6 +152,8 @@ impl ApiError {
             ApiError::Unprocessable { .. } => "validation",
             ApiError::PreconditionFailed(_) => "precondition-failed",
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::Busy(_) => "busy",
+            ApiError::InFlight(_) => "in-flight",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -193,6 +202,9 @@ impl ApiError {
                     HeaderValue::from_static("Bearer realm=\"samverkan\""),
                 ));
             }
+            ApiError::Unavailable(_) | ApiError::Busy(_) | ApiError::InFlight(_) => {
+                res.insert_header((header::RETRY_AFTER, HeaderValue::from_static("1")));
+            }
             _ => {}
         }
         let body = serde_json::to_vec(&self.problem(instance, request_id)).unwrap_or_default();
@@ -213,7 +225,8 @@ impl ResponseError for ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::InFlight(_) => StatusCode::CONFLICT,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -226,6 +239,18 @@ impl ResponseError for ApiError {
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind as K, Error as E};
+        use samverkan_persistence::write::{Fault, classify};
+        match classify(&e) {
+            Fault::Retryable => {
+                return ApiError::Busy("the database is busy; retry the request".into());
+            }
+            Fault::ConnectionLost => {
+                return ApiError::Unavailable(
+                    "the database connection was lost; retry the request".into(),
+                );
+            }
+            Fault::Other => {}
+        }
         match e {
             E::NotFound => ApiError::NotFound("no such resource".into()),
             E::DatabaseError(K::UniqueViolation, info) => ApiError::Conflict(format!(
@@ -246,10 +271,19 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
+impl samverkan_persistence::write::WriteError for ApiError {
+    fn is_retryable(&self) -> bool {
+        matches!(self, ApiError::Busy(_))
+    }
+}
+
 impl From<samverkan_persistence::DbError> for ApiError {
     fn from(e: samverkan_persistence::DbError) -> Self {
         match e {
             samverkan_persistence::DbError::Query(q) => q.into(),
+            samverkan_persistence::DbError::Connection(c) => {
+                ApiError::Unavailable(format!("the database is not available: {c}"))
+            }
             samverkan_persistence::DbError::Pool(p) => {
                 ApiError::Unavailable(format!("the database is not available: {p}"))
             }

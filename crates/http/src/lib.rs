@@ -2,6 +2,7 @@
 //! authentication, errors as problem documents, and the middleware around them.
 
 pub mod activities;
+pub mod audit;
 pub mod auth;
 pub mod db;
 pub mod decisions;
@@ -71,7 +72,8 @@ fn api(cfg: &mut ServiceConfig<'_>) {
             .configure(meetings::configure)
             .configure(decisions::configure)
             .configure(activities::configure)
-            .configure(money::configure),
+            .configure(money::configure)
+            .configure(audit::configure),
     );
 }
 

@@ -63,6 +63,33 @@ pub enum DbError {
     Migration(String),
 }
 
+/// A pooled connection and whether a query on it found the server gone; a broken one is
+/// discarded when it goes back to the pool, so the pool heals after a database restart.
+pub struct PooledConn {
+    conn: DbConnection,
+    broken: bool,
+}
+
+impl PooledConn {
+    /// Marks the connection as lost (the server closed it): the pool drops it.
+    pub fn mark_broken(&mut self) {
+        self.broken = true;
+    }
+}
+
+impl std::ops::Deref for PooledConn {
+    type Target = DbConnection;
+    fn deref(&self) -> &DbConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for PooledConn {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.conn
+    }
+}
+
 /// The r2d2 manager: picks the backend by URL scheme and sets SQLite pragmas on
 /// connect (diesel's derived `establish` would hide the real connection error).
 #[derive(Debug, Clone)]
@@ -73,10 +100,28 @@ pub struct Manager {
 }
 
 impl ManageConnection for Manager {
-    type Connection = DbConnection;
+    type Connection = PooledConn;
     type Error = DbError;
 
-    fn connect(&self) -> Result<DbConnection, DbError> {
+    fn connect(&self) -> Result<PooledConn, DbError> {
+        Ok(PooledConn {
+            conn: self.establish()?,
+            broken: false,
+        })
+    }
+
+    fn is_valid(&self, conn: &mut PooledConn) -> Result<(), DbError> {
+        conn.batch_execute("SELECT 1").map_err(DbError::Query)
+    }
+
+    fn has_broken(&self, conn: &mut PooledConn) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        conn.broken || std::thread::panicking() || conn.conn.is_broken()
+    }
+}
+
+impl Manager {
+    fn establish(&self) -> Result<DbConnection, DbError> {
         match self.backend {
             Backend::Postgres => Ok(DbConnection::Pg(PgConnection::establish(&self.url)?)),
             Backend::Sqlite => {
@@ -89,14 +134,6 @@ impl ManageConnection for Manager {
                 Ok(DbConnection::Sqlite(c))
             }
         }
-    }
-
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), DbError> {
-        conn.batch_execute("SELECT 1").map_err(DbError::Query)
-    }
-
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
     }
 }
 

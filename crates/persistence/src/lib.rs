@@ -4,11 +4,14 @@
 
 pub mod activities;
 pub mod db;
+pub mod idempotency;
 pub mod meetings;
 pub mod money;
 pub mod registry;
 pub mod schema;
 pub mod seed;
 pub mod tokens;
+pub mod write;
 
 pub use db::{Backend, DbConnection, DbError, DbPool, PoolConfig, connect_pool, now};
+pub use write::{Actor, Tx, WriteContext};

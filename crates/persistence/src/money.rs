@@ -9,8 +9,7 @@ use samverkan_domain::allocation::Allocation;
 
 use crate::DbConnection;
 use crate::schema::{
-    cost_streams, idempotency_keys, invoice_lines, invoices, number_series, payments,
-    population_snapshots,
+    cost_streams, invoice_lines, invoices, number_series, payments, population_snapshots,
 };
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
@@ -149,17 +148,6 @@ pub struct NewPayment {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
-#[diesel(table_name = idempotency_keys)]
-pub struct IdempotencyRow {
-    pub scope: String,
-    pub idem_key: String,
-    pub request_hash: String,
-    pub status: i32,
-    pub body: String,
-    pub created_at: NaiveDateTime,
-}
-
 // ---- cost streams ----
 
 pub fn insert_cost_stream(
@@ -257,6 +245,12 @@ pub fn active_invoice(
 
 /// Creates a draft invoice of `scb_code` for `period` (a year, `"2021"`) whose lines are
 /// the municipality's shares of the streams of that year (`streams`, already loaded).
+/// Run it under the lock [`invoice_period_lock`] names.
+/// The aggregate lock that serialises invoice creation of a municipality and period.
+pub fn invoice_period_lock(scb_code: &str, period: &str) -> String {
+    format!("{scb_code}:{period}")
+}
+
 pub fn create_invoice(
     conn: &mut DbConnection,
     scb_code: &str,
@@ -264,14 +258,6 @@ pub fn create_invoice(
     period: &str,
     streams: &[(CostStreamRow, Allocation)],
 ) -> QueryResult<CreateInvoice> {
-    // PostgreSQL: serialise invoice creation per municipality (SQLite serialises writers).
-    if let DbConnection::Pg(c) = conn {
-        crate::schema::municipalities::table
-            .find(scb_code)
-            .select(crate::schema::municipalities::scb_code)
-            .for_update()
-            .load::<String>(c)?;
-    }
     if let Some(existing) = active_invoice(conn, scb_code, period)? {
         return Ok(CreateInvoice::Exists(existing.id));
     }
@@ -441,6 +427,45 @@ pub fn list_invoices(conn: &mut DbConnection, f: &InvoiceFilter) -> QueryResult<
     q.load(conn)
 }
 
+/// The invoice aggregate as the rules see it: its row, with `paid` summed from the payment
+/// rows and the number of credit notes referencing it. Load it under the invoice's lock.
+pub fn load_invoice_state(
+    conn: &mut DbConnection,
+    id: i64,
+) -> QueryResult<Option<(InvoiceRow, samverkan_domain::invoice::InvoiceState)>> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::BigInt;
+    use samverkan_domain::invoice::{DocType, InvoiceId, InvoiceState, InvoiceStatus};
+    let Some(row) = find_invoice(conn, id)? else {
+        return Ok(None);
+    };
+    let paid: i64 = payments::table
+        .filter(payments::invoice_id.eq(id))
+        .select(sql::<BigInt>(
+            "CAST(COALESCE(SUM(amount_ore), 0) AS BIGINT)",
+        ))
+        .first(conn)?;
+    let credit_notes: i64 = invoices::table
+        .filter(invoices::credits_invoice_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    let corrupt = |what: &str| {
+        diesel::result::Error::DeserializationError(
+            format!("invoice {id} has an unknown {what}").into(),
+        )
+    };
+    let state = InvoiceState {
+        id: InvoiceId(row.id),
+        doc_type: DocType::parse(&row.doc_type).ok_or_else(|| corrupt("doc_type"))?,
+        status: InvoiceStatus::parse(&row.status).ok_or_else(|| corrupt("status"))?,
+        total: samverkan_domain::Ore(row.total_ore),
+        paid: samverkan_domain::Ore(paid),
+        issued: row.number.is_some(),
+        credit_notes: usize::try_from(credit_notes).unwrap_or(usize::MAX),
+    };
+    Ok(Some((row, state)))
+}
+
 /// Moves an invoice from `from` to `to`; returns false if it was not in `from`.
 pub fn transition(conn: &mut DbConnection, id: i64, from: &str, to: &str) -> QueryResult<bool> {
     let n = diesel::update(
@@ -456,20 +481,8 @@ pub fn transition(conn: &mut DbConnection, id: i64, from: &str, to: &str) -> Que
     Ok(n == 1)
 }
 
-/// Takes SQLite's write lock at the start of a transaction (a write that matches no row),
-/// so a read-then-write transaction waits for other writers instead of failing with
-/// SQLITE_BUSY. PostgreSQL: nothing (row locks do the work there).
-pub fn lock_for_write(conn: &mut DbConnection) -> QueryResult<()> {
-    if let DbConnection::Sqlite(c) = conn {
-        diesel::sql_query("UPDATE number_series SET last_number = last_number WHERE 0 = 1")
-            .execute(c)?;
-    }
-    Ok(())
-}
-
-/// Takes the next number of a gap-free series. Call it FIRST in the issuing transaction:
-/// the counter row is locked (PostgreSQL row lock, SQLite write lock) until commit, and a
-/// rollback gives the number back.
+/// Takes the next number of a gap-free series, inside the issuing write (which holds the
+/// series' lock): a rollback gives the number back, and a failed issue leaves no row.
 pub fn next_number(conn: &mut DbConnection, series: &str) -> QueryResult<i64> {
     let bumped: Option<i64> = diesel::update(number_series::table.find(series))
         .set(number_series::last_number.eq(number_series::last_number + 1))
@@ -479,8 +492,7 @@ pub fn next_number(conn: &mut DbConnection, series: &str) -> QueryResult<i64> {
     if let Some(n) = bumped {
         return Ok(n);
     }
-    // First number of a new series. A concurrent first insert fails on the primary key
-    // (409 to that caller, nothing written).
+    // First number of a new series (the caller holds the series' lock).
     diesel::insert_into(number_series::table)
         .values((
             number_series::series.eq(series),
@@ -488,34 +500,6 @@ pub fn next_number(conn: &mut DbConnection, series: &str) -> QueryResult<i64> {
         ))
         .execute(conn)?;
     Ok(1)
-}
-
-/// Makes sure a series exists (outside the issuing transaction), so concurrent first
-/// issues do not race on creating it.
-pub fn ensure_series(conn: &mut DbConnection, series: &str) -> QueryResult<()> {
-    let exists = number_series::table
-        .find(series)
-        .select(number_series::series)
-        .first::<String>(conn)
-        .optional()?
-        .is_some();
-    if !exists {
-        let r = diesel::insert_into(number_series::table)
-            .values((
-                number_series::series.eq(series),
-                number_series::last_number.eq(0_i64),
-            ))
-            .execute(conn);
-        match r {
-            Ok(_)
-            | Err(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            )) => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
 }
 
 /// Stamps an approved invoice (or draft credit note) as issued.
@@ -573,41 +557,6 @@ pub fn credit_notes_of(conn: &mut DbConnection, invoice_id: i64) -> QueryResult<
         .order(invoices::id.asc())
         .select(InvoiceRow::as_select())
         .load(conn)
-}
-
-// ---- idempotency ----
-
-pub fn find_idempotency(
-    conn: &mut DbConnection,
-    scope: &str,
-    key: &str,
-) -> QueryResult<Option<IdempotencyRow>> {
-    idempotency_keys::table
-        .find((scope, key))
-        .select(IdempotencyRow::as_select())
-        .first(conn)
-        .optional()
-}
-
-pub fn insert_idempotency(
-    conn: &mut DbConnection,
-    scope: &str,
-    key: &str,
-    request_hash: &str,
-    status: i32,
-    body: &str,
-) -> QueryResult<()> {
-    diesel::insert_into(idempotency_keys::table)
-        .values((
-            idempotency_keys::scope.eq(scope),
-            idempotency_keys::idem_key.eq(key),
-            idempotency_keys::request_hash.eq(request_hash),
-            idempotency_keys::status.eq(status),
-            idempotency_keys::body.eq(body),
-            idempotency_keys::created_at.eq(crate::now()),
-        ))
-        .execute(conn)
-        .map(|_| ())
 }
 
 // ---- splits ----

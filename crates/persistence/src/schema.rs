@@ -300,13 +300,29 @@ diesel::table! {
 }
 
 diesel::table! {
-    idempotency_keys (scope, idem_key) {
+    idempotency_keys (caller, scope, idem_key) {
+        caller -> Text,
         scope -> Text,
         idem_key -> Text,
         request_hash -> Text,
-        status -> Integer,
-        body -> Text,
+        state -> Text,
+        status -> Nullable<Integer>,
+        body -> Nullable<Text>,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_events (seq) {
+        seq -> BigInt,
+        at -> Timestamp,
+        actor_sub -> Text,
+        actor_role -> Text,
+        request_id -> Nullable<Text>,
+        aggregate_type -> Text,
+        aggregate_id -> Text,
+        action -> Text,
+        change_json -> Text,
     }
 }
 
@@ -344,4 +360,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     payments,
     number_series,
     idempotency_keys,
+    audit_events,
 );

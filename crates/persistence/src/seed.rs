@@ -2,7 +2,6 @@
 //! files in `data/seed/` (embedded in the binary so `seed` works anywhere).
 
 use chrono::NaiveDate;
-use diesel::Connection;
 use samverkan_domain::registry::{Office, SeatRole};
 use samverkan_domain::{OrgNumber, ScbCode};
 use serde::Deserialize;
@@ -26,6 +25,12 @@ pub enum SeedError {
     Db(#[from] DbError),
 }
 
+impl crate::write::WriteError for SeedError {
+    fn is_retryable(&self) -> bool {
+        matches!(self, SeedError::Db(DbError::Query(e)) if crate::write::WriteError::is_retryable(e))
+    }
+}
+
 impl From<diesel::result::Error> for SeedError {
     fn from(e: diesel::result::Error) -> Self {
         SeedError::Db(DbError::Query(e))
@@ -33,7 +38,7 @@ impl From<diesel::result::Error> for SeedError {
 }
 
 /// What a seed run did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct SeedReport {
     pub skipped: bool,
     pub municipalities: usize,
@@ -112,10 +117,12 @@ fn non_empty(s: Option<String>) -> Option<String> {
     s.filter(|v| !v.trim().is_empty())
 }
 
-/// Loads the registry into an empty database in one transaction. With `force = false`
-/// a database that already has municipalities is left alone (`skipped`).
+/// Loads the registry into an empty database in one write (actor `seed`, one audit
+/// event). With `force = false` a database that already has municipalities is left alone
+/// (`skipped`).
 pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedError> {
-    conn.transaction(|conn| {
+    use crate::write::{Actor, WriteContext, execute};
+    execute(conn, &WriteContext::new(Actor::seed(), None), |conn| {
         if registry::count_municipalities(conn)? > 0 && !force {
             return Ok(SeedReport {
                 skipped: true,
@@ -228,6 +235,7 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
             )?;
             report.members += 1;
         }
+        conn.record("seed", "demo", "load", None, crate::write::state(&report));
         Ok(report)
     })
 }

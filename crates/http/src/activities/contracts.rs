@@ -3,6 +3,7 @@ use actix_web::{HttpResponse, get, post, web};
 use samverkan_domain::OrgNumber;
 use samverkan_domain::activity::valid_contract_period;
 use samverkan_persistence::activities::{self as repo, ContractFilter, NewContract};
+use samverkan_persistence::write::state as audit_state;
 
 use super::json::{Contract, ListContractsQuery, NewContractBody};
 use crate::auth::{Authorized, SecretaryOnly};
@@ -74,7 +75,7 @@ pub async fn list_contracts(
 )]
 #[post("/contracts")]
 pub async fn create_contract(
-    _who: Authorized<SecretaryOnly>,
+    who: Authorized<SecretaryOnly>,
     state: web::Data<AppState>,
     body: ValidJson<NewContractBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -96,7 +97,9 @@ pub async fn create_contract(
         },
         None => None,
     };
-    let row = db::transaction(&state, move |conn| {
+    let row = db::write(&state, who.context(), move |conn| {
+        let (b, mut errors, org) = (b.clone(), errors.clone(), org.clone());
+        conn.lock("activity", &b.activity_id.to_string())?;
         if repo::find_activity(conn, b.activity_id)?.is_none() {
             errors.push(FieldError::new(
                 "activity_id",
@@ -117,7 +120,7 @@ pub async fn create_contract(
             }
         }
         ApiError::fail_on(errors)?;
-        Ok(repo::insert_contract(
+        let row = repo::insert_contract(
             conn,
             &NewContract {
                 activity_id: b.activity_id,
@@ -135,7 +138,15 @@ pub async fn create_contract(
                 note: b.note,
                 created_at: samverkan_persistence::now(),
             },
-        )?)
+        )?;
+        conn.record(
+            "contract",
+            row.id,
+            "create",
+            None,
+            audit_state(&Contract::from(row.clone())),
+        );
+        Ok(row)
     })
     .await?;
     Ok(HttpResponse::Created()

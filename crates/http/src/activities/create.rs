@@ -2,6 +2,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use samverkan_domain::activity::Phase;
 use samverkan_persistence::activities::{self as repo, NewActivity, NewPhaseChange};
+use samverkan_persistence::write::state as audit_state;
 
 use super::json::{Activity, NewActivityBody, parse_category, parse_phase};
 use crate::auth::{Authorized, SecretaryOnly};
@@ -27,7 +28,7 @@ use crate::{AppState, db};
 )]
 #[post("/activities")]
 pub async fn create_activity(
-    _who: Authorized<SecretaryOnly>,
+    who: Authorized<SecretaryOnly>,
     state: web::Data<AppState>,
     body: ValidJson<NewActivityBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -48,7 +49,8 @@ pub async fn create_activity(
     if let Some(d) = &b.decided_by {
         d.check("decided_by", &mut errors);
     }
-    let a = db::transaction(&state, move |conn| {
+    let a = db::write(&state, who.context(), move |conn| {
+        let (b, mut errors) = (b.clone(), errors.clone());
         let participants = super::check_participants(conn, &b.participants, &mut errors)?;
         ApiError::fail_on(errors)?;
         let (Some(category), Some(phase)) = (category, phase) else {
@@ -87,7 +89,9 @@ pub async fn create_activity(
                 created_at: now,
             },
         )?;
-        super::load(conn, row)
+        let a = super::load(conn, row)?;
+        conn.record("activity", a.id, "create", None, audit_state(&a));
+        Ok(a)
     })
     .await?;
     Ok(HttpResponse::Created()

@@ -160,7 +160,7 @@ impl Activity {
 }
 
 /// Query of the activity list.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListActivitiesQuery {
@@ -182,7 +182,7 @@ pub struct ListActivitiesQuery {
 }
 
 /// A new activity.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"category": "project", "name": "Förstudie gemensamt intranät",
     "goal": "Ett gemensamt intranät", "phase": "pre_study", "start_year": 2024,
@@ -217,7 +217,7 @@ pub struct NewActivityBody {
 /// Changes to an activity; absent fields are left alone. Changing `phase` records a
 /// phase change: going back in the order needs `phase_reason` (see the phase rule in
 /// the description of the activities tag).
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"phase": "development", "phase_reason": "Kraven behöver arbetas om",
     "phase_date": "2024-03-01", "decided_by": {"year": 2024, "paragraph": 12, "case_number": "2024/3-2.2.0.1"}}))]
@@ -248,7 +248,7 @@ pub struct UpdateActivityBody {
 }
 
 /// A new status report.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"date": "2023-12-20", "text": "Införandet fortsätter i Kalix.",
     "meeting": {"date": "2023-12-20", "paragraph": 22}}))]
@@ -311,7 +311,7 @@ impl Rollout {
 }
 
 /// Sets the rollout of an activity in a municipality.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"state": "done", "started_on": "2023-02-01", "completed_on": "2023-11-30",
     "as_of": "2023-12-01", "note": "Migrering klar"}))]
@@ -401,7 +401,7 @@ pub struct Award {
 }
 
 /// The award (*tilldelningsbeslut*) of a procurement, as given in a request.
-#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[derive(Clone, Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct AwardBody {
     pub decided_by: Option<DecisionRefBody>,
@@ -441,7 +441,7 @@ impl From<ProcurementRow> for Procurement {
 }
 
 /// A new procurement.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"activity_id": 2, "name": "EKO-system SOC Norrbotten", "status": "awarded",
     "award": {"decided_by": {"year": 2021, "paragraph": 27}, "supplier_name": "Pulsen Omsorg AB",
@@ -456,7 +456,7 @@ pub struct NewProcurementBody {
     pub award: Option<AwardBody>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListProcurementsQuery {
@@ -526,7 +526,7 @@ impl From<ContractRow> for Contract {
 }
 
 /// A new contract.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"activity_id": 14, "name": "Mobila enheter och tillbehör",
     "supplier_name": "Exempel AB", "supplier_org_number": "556120-0881",
@@ -551,7 +551,7 @@ pub struct NewContractBody {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListContractsQuery {

@@ -3,6 +3,7 @@ use actix_web::{HttpResponse, get, post, web};
 use samverkan_domain::OrgNumber;
 use samverkan_domain::activity::ProcurementStatus;
 use samverkan_persistence::activities::{self as repo, NewProcurement, ProcurementFilter};
+use samverkan_persistence::write::state as audit_state;
 
 use super::json::{ListProcurementsQuery, NewProcurementBody, Procurement};
 use crate::auth::{Authorized, SecretaryOnly};
@@ -88,7 +89,7 @@ pub async fn list_procurements(
 )]
 #[post("/procurements")]
 pub async fn create_procurement(
-    _who: Authorized<SecretaryOnly>,
+    who: Authorized<SecretaryOnly>,
     state: web::Data<AppState>,
     body: ValidJson<NewProcurementBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -116,7 +117,9 @@ pub async fn create_procurement(
             }
         }
     }
-    let row = db::transaction(&state, move |conn| {
+    let row = db::write(&state, who.context(), move |conn| {
+        let (b, mut errors, org) = (b.clone(), errors.clone(), org.clone());
+        conn.lock("activity", &b.activity_id.to_string())?;
         if repo::find_activity(conn, b.activity_id)?.is_none() {
             errors.push(FieldError::new(
                 "activity_id",
@@ -127,7 +130,7 @@ pub async fn create_procurement(
         let status = status.ok_or_else(|| ApiError::internal("validated status missing"))?;
         let award = b.award;
         let d = award.as_ref().and_then(|a| a.decided_by.clone());
-        Ok(repo::insert_procurement(
+        let row = repo::insert_procurement(
             conn,
             &NewProcurement {
                 activity_id: b.activity_id,
@@ -141,7 +144,15 @@ pub async fn create_procurement(
                 supplier_org_number: org,
                 created_at: samverkan_persistence::now(),
             },
-        )?)
+        )?;
+        conn.record(
+            "procurement",
+            row.id,
+            "create",
+            None,
+            audit_state(&Procurement::from(row.clone())),
+        );
+        Ok(row)
     })
     .await?;
     Ok(HttpResponse::Created()

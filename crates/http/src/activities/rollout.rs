@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, get, put, web};
 use samverkan_domain::activity::rollout_allowed;
 use samverkan_persistence::activities::{self as repo, NewRollout};
 use samverkan_persistence::registry;
+use samverkan_persistence::write::state as audit_state;
 
 use super::json::{PutRolloutBody, Rollout, parse_state};
 use crate::auth::{Authorized, SecretaryOnly};
@@ -67,7 +68,7 @@ pub async fn list_rollout(
 )]
 #[put("/activities/{id}/rollout/{scb_code}")]
 pub async fn put_rollout(
-    _who: Authorized<SecretaryOnly>,
+    who: Authorized<SecretaryOnly>,
     state: web::Data<AppState>,
     path: web::Path<(i64, String)>,
     body: ValidJson<PutRolloutBody>,
@@ -87,8 +88,13 @@ pub async fn put_rollout(
             "must not be before started_on",
         ));
     }
-    let item = db::transaction(&state, move |conn| {
+    let item = db::write(&state, who.context(), move |conn| {
+        let (b, mut errors) = (b.clone(), errors.clone());
+        conn.lock("activity", &id.to_string())?;
         super::find(conn, id)?;
+        let before = repo::list_rollouts(conn, id)?
+            .into_iter()
+            .find(|r| r.scb_code == code);
         let m = registry::find_municipality(conn, &code)?
             .ok_or_else(|| ApiError::not_found(format!("no municipality with SCB code {code}")))?;
         let participates = repo::participants(conn, id)?.contains(&code);
@@ -120,7 +126,17 @@ pub async fn put_rollout(
                 updated_at: samverkan_persistence::now(),
             },
         )?;
-        Ok(Rollout::new(m.scb_code, m.name, participates, Some(row)))
+        let before =
+            before.map(|r| Rollout::new(m.scb_code.clone(), m.name.clone(), participates, Some(r)));
+        let after = Rollout::new(m.scb_code, m.name, participates, Some(row));
+        conn.record(
+            "activity",
+            id,
+            "put_rollout",
+            audit_state(&before),
+            audit_state(&after),
+        );
+        Ok(after)
     })
     .await?;
     Ok(HttpResponse::Ok().json(item))

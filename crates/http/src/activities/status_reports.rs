@@ -1,6 +1,7 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use samverkan_persistence::activities::{self as repo, NewStatusReport};
+use samverkan_persistence::write::state as audit_state;
 
 use super::json::{NewStatusReportBody, StatusReport};
 use crate::auth::{Authorized, SecretaryOnly};
@@ -51,7 +52,7 @@ pub async fn list_status_reports(
 )]
 #[post("/activities/{id}/status-reports")]
 pub async fn create_status_report(
-    _who: Authorized<SecretaryOnly>,
+    who: Authorized<SecretaryOnly>,
     state: web::Data<AppState>,
     path: web::Path<i64>,
     body: ValidJson<NewStatusReportBody>,
@@ -71,10 +72,12 @@ pub async fn create_status_report(
             "must be between 1 and 10000",
         ));
     }
-    let row = db::transaction(&state, move |conn| {
+    let row = db::write(&state, who.context(), move |conn| {
+        let (b, errors, text) = (b.clone(), errors.clone(), text.clone());
+        conn.lock("activity", &id.to_string())?;
         super::find(conn, id)?;
         ApiError::fail_on(errors)?;
-        Ok(repo::insert_status_report(
+        let row = repo::insert_status_report(
             conn,
             &NewStatusReport {
                 activity_id: id,
@@ -84,7 +87,15 @@ pub async fn create_status_report(
                 meeting_paragraph: b.meeting.as_ref().map(|m| m.paragraph),
                 created_at: samverkan_persistence::now(),
             },
-        )?)
+        )?;
+        conn.record(
+            "activity",
+            id,
+            "create_status_report",
+            None,
+            audit_state(&StatusReport::from(row.clone())),
+        );
+        Ok(row)
     })
     .await?;
     Ok(HttpResponse::Created()

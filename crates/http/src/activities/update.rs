@@ -1,6 +1,7 @@
 use actix_web::{HttpResponse, patch, web};
 use samverkan_domain::activity::{Phase, check_phase_change};
 use samverkan_persistence::activities::{self as repo, ActivityChanges, NewPhaseChange};
+use samverkan_persistence::write::state as audit_state;
 
 use super::json::{Activity, UpdateActivityBody, parse_category, parse_phase};
 use crate::auth::{Authorized, SecretaryOnly};
@@ -29,7 +30,7 @@ use crate::{AppState, db};
 )]
 #[patch("/activities/{id}")]
 pub async fn update_activity(
-    _who: Authorized<SecretaryOnly>,
+    who: Authorized<SecretaryOnly>,
     state: web::Data<AppState>,
     path: web::Path<i64>,
     body: ValidJson<UpdateActivityBody>,
@@ -63,8 +64,11 @@ pub async fn update_activity(
             "is required with phase_reason, phase_date or decided_by",
         ));
     }
-    let a = db::transaction(&state, move |conn| {
+    let a = db::write(&state, who.context(), move |conn| {
+        let (b, mut errors) = (b.clone(), errors.clone());
+        conn.lock("activity", &id.to_string())?;
         let row = super::find(conn, id)?;
+        let before = super::load(conn, row.clone())?;
         let participants = match &b.participants {
             Some(p) => {
                 let p = super::check_participants(conn, p, &mut errors)?;
@@ -140,7 +144,15 @@ pub async fn update_activity(
                 },
             )?;
         }
-        super::load(conn, row)
+        let after = super::load(conn, row)?;
+        conn.record(
+            "activity",
+            id,
+            "update",
+            audit_state(&before),
+            audit_state(&after),
+        );
+        Ok(after)
     })
     .await?;
     Ok(HttpResponse::Ok().json(a))

@@ -1,5 +1,6 @@
 use actix_web::{HttpResponse, post, web};
 use samverkan_persistence::meetings;
+use samverkan_persistence::write::state as audit_state;
 
 use super::json::{CorrectionRequest, Decision};
 use crate::auth::{Authorized, SecretaryOnly};
@@ -26,16 +27,19 @@ use crate::{AppState, db};
 )]
 #[post("/decisions/{id}/corrections")]
 pub async fn create_correction(
-    _who: Authorized<SecretaryOnly>,
+    who: Authorized<SecretaryOnly>,
     state: web::Data<AppState>,
     path: web::Path<i64>,
     body: ValidJson<CorrectionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let b = body.into_inner();
-    let (row, appeal) = db::transaction(&state, move |conn| {
+    let (row, appeal) = db::write(&state, who.context(), move |conn| {
+        let b = b.clone();
+        conn.lock("decision", &id.to_string())?;
         let old = meetings::find_decision(conn, id)?
             .ok_or_else(|| ApiError::not_found(format!("no decision {id}")))?;
+        let before = Decision::from_row(old.clone(), None);
         let mut c = old.content();
         if let Some(v) = b.paragraph {
             c.paragraph = v;
@@ -71,6 +75,14 @@ pub async fn create_correction(
         let a = super::list::appeals(conn, std::slice::from_ref(&row))?
             .remove(&row.meeting_id)
             .flatten();
+        let after = Decision::from_row(row.clone(), a.clone());
+        conn.record(
+            "decision",
+            id,
+            "correct",
+            audit_state(&before),
+            audit_state(&after),
+        );
         Ok((row, a))
     })
     .await?;

@@ -134,7 +134,7 @@ impl KindParam {
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListDecisionsQuery {
@@ -178,7 +178,7 @@ pub struct DecisionVersion {
 }
 
 /// A correction of an approved decision: the reason and the fields that change.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "Fel ärendenummer i justerat protokoll", "case_number": "2021/20-2.2.0.1"}))]
 pub struct CorrectionRequest {

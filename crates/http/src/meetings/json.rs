@@ -128,7 +128,7 @@ impl MeetingKindParam {
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListMeetingsQuery {
@@ -142,7 +142,7 @@ pub struct ListMeetingsQuery {
 }
 
 /// A new meeting; its protocol starts as a draft.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "kind": "committee_meeting", "date": "2021-12-16", "start_time": "10:00:00",
@@ -168,7 +168,7 @@ pub struct CreateMeeting {
 }
 
 /// Changes to a draft meeting; absent fields are kept.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"place": "Kommunhuset, Luleå"}))]
 pub struct UpdateMeeting {
@@ -187,7 +187,7 @@ pub struct UpdateMeeting {
 }
 
 /// A new paragraph in a draft protocol.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "paragraph": 35, "case_number": "2021/19-2.2.0.1", "title": "Budget 2022",
@@ -219,7 +219,7 @@ fn yes() -> bool {
 }
 
 /// Approval (*justering*) of the protocol.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"approved_on": "2021-02-05", "signatures": [
     {"name": "Anders Lundkvist", "role": "chair", "bankid_reference": "BankID 2021-02-05 …"}]}))]
@@ -229,7 +229,7 @@ pub struct Approval {
 }
 
 /// One member municipality's posting of the notice.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"scb_code": "2580", "posted_on": "2021-02-08",
     "taken_down_on": "2021-03-02", "kept_at": "IT-kontoret Luleå kommun"}))]
@@ -259,7 +259,7 @@ pub struct AttendanceSummary {
     pub quorum: bool,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AttendanceQuery {

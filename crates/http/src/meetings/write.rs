@@ -1,6 +1,8 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, patch, post, web};
+use samverkan_persistence::DbConnection;
 use samverkan_persistence::meetings::{self, DecisionInput, MeetingInput, NoticeInput};
+use samverkan_persistence::write::state as audit_state;
 
 use super::json::{
     Approval, CreateDecision, CreateMeeting, Meeting, Notice, PostNotice, UpdateMeeting,
@@ -12,16 +14,18 @@ use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
 use crate::{AppState, db};
 
+/// The meeting as the API shows it (also its state in the audit log).
+fn meeting_view(conn: &mut DbConnection, id: i64) -> Result<Meeting, ApiError> {
+    let m = meetings::find_meeting(conn, id)?
+        .ok_or_else(|| ApiError::not_found(format!("no meeting {id}")))?;
+    let notices = meetings::notices_of(conn, &[id])?;
+    let members = meetings::member_codes_on(conn, m.meeting_date)?;
+    let count = meetings::decisions_of(conn, &[id])?.len() as i64;
+    Ok(Meeting::from_row(m, notices, &members, count, None))
+}
+
 async fn load_meeting(state: &AppState, id: i64) -> Result<Meeting, ApiError> {
-    db::run(state, move |conn| {
-        let m = meetings::find_meeting(conn, id)?
-            .ok_or_else(|| ApiError::not_found(format!("no meeting {id}")))?;
-        let notices = meetings::notices_of(conn, &[id])?;
-        let members = meetings::member_codes_on(conn, m.meeting_date)?;
-        let count = meetings::decisions_of(conn, &[id])?.len() as i64;
-        Ok(Meeting::from_row(m, notices, &members, count, None))
-    })
-    .await
+    db::run(state, move |conn| meeting_view(conn, id)).await
 }
 
 /// Create a meeting
@@ -36,7 +40,7 @@ async fn load_meeting(state: &AppState, id: i64) -> Result<Meeting, ApiError> {
 )]
 #[post("/meetings")]
 pub async fn create_meeting(
-    _who: Authorized<SecretaryOnly>,
+    who: Authorized<SecretaryOnly>,
     state: web::Data<AppState>,
     body: ValidJson<CreateMeeting>,
 ) -> Result<HttpResponse, ApiError> {
@@ -52,8 +56,11 @@ pub async fn create_meeting(
         adjusters: b.adjusters,
         attendance: b.attendance,
     };
-    let row = db::transaction(&state, move |conn| {
-        meetings::insert_meeting(conn, &input).map_err(write_err)
+    let row = db::write(&state, who.context(), move |conn| {
+        let row = meetings::insert_meeting(conn, &input).map_err(write_err)?;
+        let after = meeting_view(conn, row.id)?;
+        conn.record("meeting", row.id, "create", None, audit_state(&after));
+        Ok(row)
     })
     .await?;
     let m = load_meeting(&state, row.id).await?;
@@ -77,16 +84,19 @@ pub async fn create_meeting(
 )]
 #[patch("/meetings/{id}")]
 pub async fn update_meeting(
-    _who: Authorized<SecretaryOnly>,
+    who: Authorized<SecretaryOnly>,
     state: web::Data<AppState>,
     path: web::Path<i64>,
     body: ValidJson<UpdateMeeting>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let b = body.into_inner();
-    db::transaction(&state, move |conn| {
+    db::write(&state, who.context(), move |conn| {
+        let b = b.clone();
+        conn.lock("meeting", &id.to_string())?;
         let old = meetings::find_meeting(conn, id)?
             .ok_or_else(|| ApiError::not_found(format!("no meeting {id}")))?;
+        let before = meeting_view(conn, id)?;
         let input = MeetingInput {
             kind: match b.kind {
                 Some(k) => k.domain(),
@@ -102,7 +112,16 @@ pub async fn update_meeting(
             adjusters: b.adjusters.unwrap_or_else(|| old.adjusters()),
             attendance: b.attendance.unwrap_or_else(|| old.attendance()),
         };
-        meetings::update_meeting(conn, id, &input).map_err(write_err)
+        meetings::update_meeting(conn, id, &input).map_err(write_err)?;
+        let after = meeting_view(conn, id)?;
+        conn.record(
+            "meeting",
+            id,
+            "update",
+            audit_state(&before),
+            audit_state(&after),
+        );
+        Ok(())
     })
     .await?;
     Ok(HttpResponse::Ok().json(load_meeting(&state, id).await?))
@@ -125,7 +144,7 @@ pub async fn update_meeting(
 )]
 #[post("/meetings/{id}/decisions")]
 pub async fn create_decision(
-    _who: Authorized<SecretaryOnly>,
+    who: Authorized<SecretaryOnly>,
     state: web::Data<AppState>,
     path: web::Path<i64>,
     body: ValidJson<CreateDecision>,
@@ -144,8 +163,12 @@ pub async fn create_decision(
         basis_documents: b.basis_documents,
         recipients: b.recipients,
     };
-    let row = db::transaction(&state, move |conn| {
-        meetings::insert_decision(conn, id, &input).map_err(write_err)
+    let row = db::write(&state, who.context(), move |conn| {
+        conn.lock("meeting", &id.to_string())?;
+        let row = meetings::insert_decision(conn, id, &input).map_err(write_err)?;
+        let after = Decision::from_row(row.clone(), None);
+        conn.record("decision", row.id, "create", None, audit_state(&after));
+        Ok(row)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -170,15 +193,27 @@ pub async fn create_decision(
 )]
 #[post("/meetings/{id}/approval")]
 pub async fn approve_meeting(
-    _who: Authorized<SecretaryOnly>,
+    who: Authorized<SecretaryOnly>,
     state: web::Data<AppState>,
     path: web::Path<i64>,
     body: ValidJson<Approval>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let b = body.into_inner();
-    db::transaction(&state, move |conn| {
-        meetings::approve_meeting(conn, id, b.approved_on, &b.signatures, true).map_err(write_err)
+    db::write(&state, who.context(), move |conn| {
+        conn.lock("meeting", &id.to_string())?;
+        let before = meeting_view(conn, id)?;
+        meetings::approve_meeting(conn, id, b.approved_on, &b.signatures, true)
+            .map_err(write_err)?;
+        let after = meeting_view(conn, id)?;
+        conn.record(
+            "meeting",
+            id,
+            "approve",
+            audit_state(&before),
+            audit_state(&after),
+        );
+        Ok(())
     })
     .await?;
     Ok(HttpResponse::Ok().json(load_meeting(&state, id).await?))
@@ -202,7 +237,7 @@ pub async fn approve_meeting(
 )]
 #[post("/meetings/{id}/notices")]
 pub async fn post_notice(
-    _who: Authorized<SecretaryOnly>,
+    who: Authorized<SecretaryOnly>,
     state: web::Data<AppState>,
     path: web::Path<i64>,
     body: ValidJson<PostNotice>,
@@ -215,8 +250,19 @@ pub async fn post_notice(
         taken_down_on: b.taken_down_on,
         kept_at: b.kept_at,
     };
-    let row = db::transaction(&state, move |conn| {
-        meetings::post_notice(conn, id, &input).map_err(write_err)
+    let row = db::write(&state, who.context(), move |conn| {
+        conn.lock("meeting", &id.to_string())?;
+        let before = meeting_view(conn, id)?;
+        let row = meetings::post_notice(conn, id, &input).map_err(write_err)?;
+        let after = meeting_view(conn, id)?;
+        conn.record(
+            "meeting",
+            id,
+            "post_notice",
+            audit_state(&before),
+            audit_state(&after),
+        );
+        Ok(row)
     })
     .await?;
     Ok(HttpResponse::Created().json(Notice::from(row)))

@@ -1,9 +1,14 @@
-//! `Idempotency-Key` on creating POSTs: a retry with the same key returns the first
-//! result (same status and body); the same key with another body is 422.
+//! `Idempotency-Key` on creating POSTs, across replicas: the key is claimed first (only
+//! one request can win it), bound to the caller's `sub` and a SHA-256 fingerprint of the
+//! request. A completed key replays the stored status and body exactly; a key still in
+//! flight is 409 with `Retry-After`; the same key with another request is 422. A request
+//! that fails gives its key back, so its retry runs again. Keys are kept for
+//! [`RETENTION_HOURS`](samverkan_persistence::idempotency::RETENTION_HOURS) hours.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
-use samverkan_persistence::{DbConnection, money};
+use samverkan_persistence::idempotency::{self, Claim};
+use samverkan_persistence::{Tx, WriteContext};
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
@@ -11,58 +16,92 @@ use crate::{AppState, db};
 
 pub const HEADER: &str = "Idempotency-Key";
 
-/// Runs `f` in one transaction together with recording its result under the key.
+/// The key of a request, if it sent one (400 when malformed).
+fn key_of(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(v) = req.headers().get(HEADER) else {
+        return Ok(None);
+    };
+    v.to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 200)
+        .map(|k| Some(k.to_owned()))
+        .ok_or_else(|| ApiError::bad_request(HEADER, "must be 1–200 visible ASCII characters"))
+}
+
+/// Runs the write `f` through the write path; with a key, exactly once per key.
 pub async fn run<F>(
     state: &AppState,
     req: &HttpRequest,
+    ctx: WriteContext,
     scope: String,
     request: &impl serde::Serialize,
-    f: F,
+    mut f: F,
 ) -> Result<HttpResponse, ApiError>
 where
-    F: FnOnce(&mut DbConnection) -> Result<(StatusCode, serde_json::Value), ApiError>
-        + Send
-        + 'static,
+    F: FnMut(&mut Tx<'_>) -> Result<(StatusCode, serde_json::Value), ApiError> + Send + 'static,
 {
-    let key = match req.headers().get(HEADER) {
-        None => None,
-        Some(v) => {
-            let k = v
-                .to_str()
-                .ok()
-                .map(str::trim)
-                .filter(|k| !k.is_empty() && k.len() <= 200)
-                .ok_or_else(|| {
-                    ApiError::bad_request(HEADER, "must be 1–200 visible ASCII characters")
-                })?;
-            Some(k.to_owned())
-        }
-    };
+    let key = key_of(req)?;
     let hash = hex::encode(Sha256::digest(
         serde_json::to_vec(request).unwrap_or_default(),
     ));
-    let (status, body) = db::transaction(state, move |conn| {
-        money::lock_for_write(conn)?;
-        if let Some(k) = &key
-            && let Some(prev) = money::find_idempotency(conn, &scope, k)?
-        {
-            if prev.request_hash != hash {
-                return Err(ApiError::invalid(
-                    HEADER,
-                    "this key was used with a different request",
-                ));
+    let caller = ctx.actor.sub.clone();
+    let (status, body) = match key {
+        None => {
+            let (s, b) = db::write(state, ctx, f).await?;
+            (i32::from(s.as_u16()), b)
+        }
+        Some(k) => {
+            let (c, sc, kk, h) = (caller.clone(), scope.clone(), k.clone(), hash.clone());
+            let claim = db::run(state, move |conn| {
+                Ok(idempotency::claim(conn, &c, &sc, &kk, &h)?)
+            })
+            .await?;
+            match claim {
+                Claim::Mismatch => {
+                    return Err(ApiError::invalid(
+                        HEADER,
+                        "this key was used with a different request",
+                    ));
+                }
+                Claim::InFlight => {
+                    return Err(ApiError::InFlight(
+                        "a request with this Idempotency-Key is still being processed; retry later"
+                            .into(),
+                    ));
+                }
+                Claim::Replay { status, body } => {
+                    (status, serde_json::from_str(&body).unwrap_or_default())
+                }
+                Claim::Claimed => {
+                    let (c, sc, kk) = (caller.clone(), scope.clone(), k.clone());
+                    let done = db::write(state, ctx, move |tx| {
+                        let (s, b) = f(tx)?;
+                        let code = i32::from(s.as_u16());
+                        if !idempotency::complete(tx, &c, &sc, &kk, code, &b.to_string())? {
+                            return Err(ApiError::InFlight(
+                                "the Idempotency-Key was taken over by another request".into(),
+                            ));
+                        }
+                        Ok((code, b))
+                    })
+                    .await;
+                    match done {
+                        Ok(v) => v,
+                        Err(e) => {
+                            let (c, sc, kk) = (caller, scope, k);
+                            // Best effort: an unreleased claim is taken over once abandoned.
+                            let _ = db::run(state, move |conn| {
+                                Ok(idempotency::release(conn, &c, &sc, &kk)?)
+                            })
+                            .await;
+                            return Err(e);
+                        }
+                    }
+                }
             }
-            let body = serde_json::from_str(&prev.body).unwrap_or_default();
-            return Ok((prev.status, body));
         }
-        let (status, body) = f(conn)?;
-        let code = i32::from(status.as_u16());
-        if let Some(k) = &key {
-            money::insert_idempotency(conn, &scope, k, &hash, code, &body.to_string())?;
-        }
-        Ok((code, body))
-    })
-    .await?;
+    };
     let status = u16::try_from(status)
         .ok()
         .and_then(|s| StatusCode::from_u16(s).ok())

@@ -1,8 +1,10 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Datelike;
+use samverkan_domain::invoice::{InvoiceCommand, InvoiceError, InvoiceEvent, InvoiceState};
 use samverkan_persistence::money::{self, CreateInvoice, InvoiceFilter, NewInvoice, NewLine};
-use samverkan_persistence::{DbConnection, registry};
+use samverkan_persistence::write::state as audit_state;
+use samverkan_persistence::{DbConnection, Tx, registry};
 
 use super::access;
 use super::idempotency;
@@ -15,6 +17,22 @@ use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
 use crate::pagination::{self, Page};
 use crate::{AppState, db};
+
+/// A refused invoice command: the document's state → 409, the command's input → 422.
+fn refused(e: InvoiceError) -> ApiError {
+    match e.field() {
+        Some(field) if !e.is_conflict() => ApiError::invalid(field, e.to_string()),
+        _ => ApiError::Conflict(e.to_string()),
+    }
+}
+
+/// Locks the invoice aggregate and loads it with its rules' view (404 if absent).
+fn lock_invoice(tx: &mut Tx<'_>, id: i64) -> Result<(Invoice, InvoiceState), ApiError> {
+    tx.lock("invoice", &id.to_string())?;
+    let (_, st) = money::load_invoice_state(tx, id)?
+        .ok_or_else(|| ApiError::not_found(format!("no invoice {id}")))?;
+    Ok((load_full(tx, id)?, st))
+}
 
 pub fn load_full(conn: &mut DbConnection, id: i64) -> Result<Invoice, ApiError> {
     let inv = money::find_invoice(conn, id)?
@@ -133,7 +151,7 @@ async fn list(
 )]
 #[post("/invoices")]
 pub async fn create_invoice(
-    _who: Authorized<TreasurerOnly>,
+    who: Authorized<TreasurerOnly>,
     state: web::Data<AppState>,
     req: HttpRequest,
     body: ValidJson<NewInvoiceBody>,
@@ -144,9 +162,14 @@ pub async fn create_invoice(
     idempotency::run(
         &state,
         &req,
+        who.context(),
         "POST /invoices".into(),
         &request,
         move |conn| {
+            conn.lock(
+                "invoice_period",
+                &money::invoice_period_lock(&b.municipality, &b.period),
+            )?;
             let m = registry::find_municipality(conn, &b.municipality)?.ok_or_else(|| {
                 ApiError::invalid(
                     "municipality",
@@ -156,7 +179,9 @@ pub async fn create_invoice(
             let streams = money::streams_with_allocations(conn, year)?;
             match money::create_invoice(conn, &m.scb_code, year, &b.period, &streams)? {
                 CreateInvoice::Created(inv) => {
-                    Ok((StatusCode::CREATED, to_value(&load_full(conn, inv.id)?)))
+                    let after = load_full(conn, inv.id)?;
+                    conn.record("invoice", inv.id, "create", None, audit_state(&after));
+                    Ok((StatusCode::CREATED, to_value(&after)))
                 }
                 CreateInvoice::Exists(id) => Err(ApiError::Conflict(format!(
                     "municipality {} already has invoice {id} for period {}",
@@ -208,21 +233,24 @@ pub async fn get_invoice(
 )]
 #[post("/invoices/{id}/approval")]
 pub async fn approve_invoice(
-    _who: Authorized<TreasurerOnly>,
+    who: Authorized<TreasurerOnly>,
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let inv = db::transaction(&state, move |conn| {
-        money::lock_for_write(conn)?;
-        let cur = load_full(conn, id)?;
-        if !money::transition(conn, id, "draft", "approved")? {
-            return Err(ApiError::Conflict(format!(
-                "invoice {id} is {}, only a draft can be approved",
-                cur.status
-            )));
-        }
-        load_full(conn, id)
+    let inv = db::write(&state, who.context(), move |tx| {
+        let (before, st) = lock_invoice(tx, id)?;
+        st.decide(&InvoiceCommand::Approve).map_err(refused)?;
+        money::transition(tx, id, "draft", "approved")?;
+        let after = load_full(tx, id)?;
+        tx.record(
+            "invoice",
+            id,
+            "approve",
+            audit_state(&before),
+            audit_state(&after),
+        );
+        Ok(after)
     })
     .await?;
     Ok(HttpResponse::Ok().json(inv))
@@ -245,7 +273,7 @@ pub async fn approve_invoice(
 )]
 #[post("/invoices/{id}/issue")]
 pub async fn issue_invoice(
-    _who: Authorized<TreasurerOnly>,
+    who: Authorized<TreasurerOnly>,
     state: web::Data<AppState>,
     path: web::Path<i64>,
     body: ValidJson<IssueBody>,
@@ -265,20 +293,10 @@ pub async fn issue_invoice(
         ));
     }
     let series = issue_date.year().to_string();
-    let s2 = series.clone();
-    db::run(&state, move |conn| Ok(money::ensure_series(conn, &s2)?)).await?;
-    let inv = db::transaction(&state, move |conn| {
-        // The counter first: it takes the write lock before anything is read.
-        let n = money::next_number(conn, &series)?;
-        let cur = money::find_invoice(conn, id)?
-            .ok_or_else(|| ApiError::not_found(format!("no invoice {id}")))?;
-        if cur.status != "approved" {
-            return Err(ApiError::Conflict(format!(
-                "invoice {id} is {}; only an approved invoice can be issued, and an issued one never changes",
-                cur.status
-            )));
-        }
-        let m = registry::find_municipality(conn, &cur.scb_code)?
+    let inv = db::write(&state, who.context(), move |tx| {
+        let (before, st) = lock_invoice(tx, id)?;
+        st.decide(&InvoiceCommand::Issue).map_err(refused)?;
+        let m = registry::find_municipality(tx, &before.scb_code)?
             .ok_or_else(|| ApiError::internal("municipality vanished"))?;
         let reference = b
             .buyer_reference
@@ -292,11 +310,23 @@ pub async fn issue_invoice(
                     format!("required: {} has no registered buyer reference", m.scb_code),
                 )
             })?;
+        // The series is locked until commit: numbers are gap-free and unique, and a
+        // rollback gives the number back.
+        tx.lock("number_series", &series)?;
+        let n = money::next_number(tx, &series)?;
         let number = format!("{series}-{n:06}");
-        if !money::mark_issued(conn, id, "approved", &series, &number, issue_date, due_date, &reference)? {
-            return Err(ApiError::Conflict(format!("invoice {id} changed concurrently")));
-        }
-        load_full(conn, id)
+        money::mark_issued(
+            tx, id, "approved", &series, &number, issue_date, due_date, &reference,
+        )?;
+        let after = load_full(tx, id)?;
+        tx.record(
+            "invoice",
+            id,
+            InvoiceEvent::Issued.action(),
+            audit_state(&before),
+            audit_state(&after),
+        );
+        Ok(after)
     })
     .await?;
     Ok(HttpResponse::Ok().json(inv))
@@ -319,7 +349,7 @@ pub async fn issue_invoice(
 )]
 #[post("/invoices/{id}/payments")]
 pub async fn create_payment(
-    _who: Authorized<TreasurerOnly>,
+    who: Authorized<TreasurerOnly>,
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<i64>,
@@ -327,38 +357,25 @@ pub async fn create_payment(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let b = body.into_inner();
-    if b.amount_ore <= 0 {
-        return Err(ApiError::invalid("amount_ore", "must be above 0"));
-    }
     let request = (b.amount_ore, b.paid_on, b.reference.clone());
     idempotency::run(
         &state,
         &req,
+        who.context(),
         format!("POST /invoices/{id}/payments"),
         &request,
-        move |conn| {
-            let cur = money::find_invoice(conn, id)?
-                .ok_or_else(|| ApiError::not_found(format!("no invoice {id}")))?;
-            if cur.doc_type != "invoice"
-                || !matches!(cur.status.as_str(), "issued" | "partially_paid")
-            {
-                return Err(ApiError::Conflict(format!(
-                    "{} {id} is {}; payments apply to issued, unpaid invoices",
-                    cur.doc_type, cur.status
-                )));
-            }
-            let paid = cur.paid_ore + b.amount_ore;
-            if paid > cur.total_ore {
-                return Err(ApiError::invalid(
-                    "amount_ore",
-                    format!(
-                        "exceeds the outstanding {} öre",
-                        cur.total_ore - cur.paid_ore
-                    ),
-                ));
-            }
+        move |tx| {
+            let (before, st) = lock_invoice(tx, id)?;
+            let event = st
+                .decide(&InvoiceCommand::Pay {
+                    amount: samverkan_domain::Ore(b.amount_ore),
+                })
+                .map_err(refused)?;
+            let InvoiceEvent::PaymentRecorded { paid, status, .. } = &event else {
+                return Err(ApiError::internal("a payment made another event"));
+            };
             money::insert_payment(
-                conn,
+                tx,
                 &money::NewPayment {
                     invoice_id: id,
                     amount_ore: b.amount_ore,
@@ -367,13 +384,16 @@ pub async fn create_payment(
                     created_at: samverkan_persistence::now(),
                 },
             )?;
-            let status = if paid == cur.total_ore {
-                "paid"
-            } else {
-                "partially_paid"
-            };
-            money::set_paid(conn, id, paid, status)?;
-            Ok((StatusCode::CREATED, to_value(&load_full(conn, id)?)))
+            money::set_paid(tx, id, paid.0, status.as_str())?;
+            let after = load_full(tx, id)?;
+            tx.record(
+                "invoice",
+                id,
+                event.action(),
+                audit_state(&before),
+                audit_state(&after),
+            );
+            Ok((StatusCode::CREATED, to_value(&after)))
         },
     )
     .await
@@ -397,7 +417,7 @@ pub async fn create_payment(
 )]
 #[post("/invoices/{id}/credit-notes")]
 pub async fn create_credit_note(
-    _who: Authorized<TreasurerOnly>,
+    who: Authorized<TreasurerOnly>,
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<i64>,
@@ -409,22 +429,16 @@ pub async fn create_credit_note(
     idempotency::run(
         &state,
         &req,
+        who.context(),
         format!("POST /invoices/{id}/credit-notes"),
         &request,
         move |conn| {
-            let cur = money::find_invoice(conn, id)?
-                .ok_or_else(|| ApiError::not_found(format!("no invoice {id}")))?;
-            if cur.doc_type != "invoice" || cur.number.is_none() {
-                return Err(ApiError::Conflict(format!(
-                    "{} {id} is {}; only an issued invoice can be credited",
-                    cur.doc_type, cur.status
-                )));
-            }
-            if !money::credit_notes_of(conn, id)?.is_empty() {
-                return Err(ApiError::Conflict(format!(
-                    "invoice {id} already has a credit note"
-                )));
-            }
+            let (cur, st) = lock_invoice(conn, id)?;
+            let InvoiceEvent::CreditNoteOpened { amount } =
+                st.decide(&InvoiceCommand::Credit).map_err(refused)?
+            else {
+                return Err(ApiError::internal("crediting made another event"));
+            };
             let now = samverkan_persistence::now();
             let cn = money::insert_invoice(
                 conn,
@@ -435,7 +449,7 @@ pub async fn create_credit_note(
                     period: cur.period.clone(),
                     status: "draft".into(),
                     credits_invoice_id: Some(id),
-                    total_ore: cur.total_ore,
+                    total_ore: amount.0,
                     paid_ore: 0,
                     created_at: now,
                     updated_at: now,
@@ -459,7 +473,15 @@ pub async fn create_credit_note(
                     },
                 )?;
             }
-            Ok((StatusCode::CREATED, to_value(&load_full(conn, cn.id)?)))
+            let after = load_full(conn, cn.id)?;
+            conn.record(
+                "invoice",
+                cn.id,
+                "create_credit_note",
+                None,
+                audit_state(&after),
+            );
+            Ok((StatusCode::CREATED, to_value(&after)))
         },
     )
     .await

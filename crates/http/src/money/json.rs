@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 /// What to split (*fördelning*) and how.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"amount_ore": 93060000, "rounding_unit_ore": 10000,
     "model": {"kind": "mixed", "flat_percent": 50, "population_date": "2020-12-31"},
@@ -60,7 +60,7 @@ pub fn parse_model(v: &Value) -> Result<Model, crate::ApiError> {
 }
 
 /// A new cost stream (*kostnadsström*).
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"year": 2021, "name": "Grundbelopp 2021", "kind": "base_funding",
     "amount_ore": 104440000, "rounding_unit_ore": 10000, "model": {"kind": "equal"}}))]
@@ -149,7 +149,7 @@ impl From<CostStreamRow> for CostStream {
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListStreamsQuery {
@@ -269,7 +269,7 @@ impl Invoice {
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListInvoicesQuery {
@@ -285,7 +285,7 @@ pub struct ListInvoicesQuery {
 }
 
 /// Creates the draft invoice of a municipality for a period.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"municipality": "2582", "period": "2021"}))]
 pub struct NewInvoiceBody {
@@ -295,7 +295,7 @@ pub struct NewInvoiceBody {
 }
 
 /// Issues an approved invoice.
-#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"issue_date": "2021-02-01", "due_date": "2021-03-03", "buyer_reference": "Boden 4711"}))]
 pub struct IssueBody {
@@ -308,7 +308,7 @@ pub struct IssueBody {
     pub buyer_reference: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"amount_ore": 12330700, "paid_on": "2021-03-01", "reference": "BG 2021-000001"}))]
 pub struct PaymentBody {
@@ -318,7 +318,7 @@ pub struct PaymentBody {
     pub reference: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "Fel fördelning"}))]
 pub struct CreditNoteBody {
@@ -326,7 +326,7 @@ pub struct CreditNoteBody {
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SummaryQuery {
@@ -359,7 +359,7 @@ pub struct InvoiceSummary {
     pub by_stream: Vec<StreamSummary>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {

@@ -1,6 +1,7 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use samverkan_persistence::money::{self, SplitRequest, StreamSpec};
+use samverkan_persistence::write::state as audit_state;
 
 use super::json::{AllocationJson, CostStream, ListStreamsQuery, NewCostStreamBody, parse_model};
 use crate::auth::{Authorized, TreasurerOnly};
@@ -61,7 +62,7 @@ pub async fn list_cost_streams(
 )]
 #[post("/cost-streams")]
 pub async fn create_cost_stream(
-    _who: Authorized<TreasurerOnly>,
+    who: Authorized<TreasurerOnly>,
     state: web::Data<AppState>,
     body: ValidJson<NewCostStreamBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -103,9 +104,16 @@ pub async fn create_cost_stream(
         decision_year: b.decision.as_ref().map(|d| d.year),
         decision_paragraph: b.decision.as_ref().map(|d| d.paragraph),
     };
-    let row = db::transaction(&state, move |conn| {
-        money::lock_for_write(conn)?;
-        Ok(money::create_cost_stream(conn, &spec)?)
+    let row = db::write(&state, who.context(), move |conn| {
+        let row = money::create_cost_stream(conn, &spec)?;
+        conn.record(
+            "cost_stream",
+            row.id,
+            "create",
+            None,
+            audit_state(&CostStream::from(row.clone())),
+        );
+        Ok(row)
     })
     .await?;
     Ok(HttpResponse::Created()

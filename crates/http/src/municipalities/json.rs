@@ -119,7 +119,7 @@ impl Municipality {
 }
 
 /// Query of the municipality list.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListMunicipalitiesQuery {
@@ -139,7 +139,7 @@ pub struct ListMunicipalitiesQuery {
 }
 
 /// Query of a single municipality.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct GetMunicipalityQuery {
@@ -149,7 +149,7 @@ pub struct GetMunicipalityQuery {
 }
 
 /// A new population snapshot.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"date": "2021-12-31", "count": 78725, "source": "SCB (Registret över totalbefolkningen)"}))]
 pub struct NewPopulationBody {
@@ -174,7 +174,7 @@ where
 }
 
 /// Changes to a municipality: absent fields stay, `null` clears.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"buyer_reference": "E-NÄMND-2582", "peppol_endpoint_id": "2120002767",
     "address": {"street": "Kyrkgatan 24", "postcode": "961 86", "city": "Boden"}}))]
@@ -201,7 +201,7 @@ pub struct MunicipalityPatch {
     pub address: Option<AddressPatch>,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddressPatch {
     #[validate(length(max = 200))]

@@ -1,6 +1,7 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use samverkan_persistence::registry::{self, NewPopulation};
+use samverkan_persistence::write::state as audit_state;
 
 use super::json::{NewPopulationBody, Population};
 use crate::auth::{AdminOnly, Authorized};
@@ -53,7 +54,7 @@ pub async fn list_populations(
 )]
 #[post("/municipalities/{scb_code}/populations")]
 pub async fn create_population(
-    _admin: Authorized<AdminOnly>,
+    admin: Authorized<AdminOnly>,
     state: web::Data<AppState>,
     path: web::Path<String>,
     body: ValidJson<NewPopulationBody>,
@@ -64,7 +65,9 @@ pub async fn create_population(
     if source.is_empty() {
         return Err(ApiError::invalid("source", "must not be blank"));
     }
-    let row = db::transaction(&state, move |conn| {
+    let row = db::write(&state, admin.context(), move |conn| {
+        let (code, source) = (code.clone(), source.clone());
+        conn.lock("municipality", &code)?;
         registry::find_municipality(conn, &code)?
             .ok_or_else(|| ApiError::not_found(format!("no municipality with SCB code {code}")))?;
         if registry::find_population(conn, &code, b.date)?.is_some() {
@@ -73,7 +76,7 @@ pub async fn create_population(
                 b.date
             )));
         }
-        Ok(registry::insert_population(
+        let row = registry::insert_population(
             conn,
             &NewPopulation {
                 scb_code: code,
@@ -82,7 +85,15 @@ pub async fn create_population(
                 source,
                 created_at: samverkan_persistence::now(),
             },
-        )?)
+        )?;
+        conn.record(
+            "municipality",
+            &row.scb_code,
+            "create_population",
+            None,
+            audit_state(&Population::from(&row)),
+        );
+        Ok(row)
     })
     .await?;
     Ok(HttpResponse::Created()

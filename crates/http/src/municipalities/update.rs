@@ -1,5 +1,6 @@
 use actix_web::{HttpResponse, patch, web};
 use samverkan_persistence::registry::{self, MunicipalityChanges};
+use samverkan_persistence::write::state as audit_state;
 
 use super::json::{Municipality, MunicipalityPatch, Population};
 use crate::auth::{AdminOnly, Authorized};
@@ -25,7 +26,7 @@ use crate::{AppState, db};
 )]
 #[patch("/municipalities/{scb_code}")]
 pub async fn update_municipality(
-    _admin: Authorized<AdminOnly>,
+    admin: Authorized<AdminOnly>,
     state: web::Data<AppState>,
     path: web::Path<String>,
     body: ValidJson<MunicipalityPatch>,
@@ -55,7 +56,8 @@ pub async fn update_municipality(
         }
     }
     ApiError::fail_on(errors)?;
-    let (m, pops) = db::transaction(&state, move |conn| {
+    let (m, pops) = db::write(&state, admin.context(), move |conn| {
+        conn.lock("municipality", &code)?;
         let current = registry::find_municipality(conn, &code)?
             .ok_or_else(|| ApiError::not_found(format!("no municipality with SCB code {code}")))?;
         let member_to = b.member_to.unwrap_or(current.member_to);
@@ -84,7 +86,16 @@ pub async fn update_municipality(
             address_city: address.map_or(current.address_city.clone(), |a| a.city.clone()),
             updated_at: samverkan_persistence::now(),
         };
+        let before = Municipality::from_row(current, None, None);
         let m = registry::update_municipality(conn, &code, &changes)?;
+        let after = Municipality::from_row(m.clone(), None, None);
+        conn.record(
+            "municipality",
+            &code,
+            "update",
+            audit_state(&before),
+            audit_state(&after),
+        );
         Ok((m, registry::list_populations(conn, &code)?))
     })
     .await?;

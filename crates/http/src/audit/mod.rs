@@ -1,0 +1,185 @@
+//! `/api/v1/audit`: the append-only audit log of every write (admin).
+
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, Utc};
+use samverkan_persistence::write::{self, AuditEventRow, AuditFilter};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::{AdminOnly, Authorized};
+use crate::error::{ApiError, Problem};
+use crate::pagination::{self, Page};
+use crate::{AppState, db};
+
+pub fn configure(cfg: &mut ServiceConfig<'_>) {
+    cfg.service(list_audit_events);
+}
+
+/// Kinds of aggregate a write changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AggregateType {
+    Meeting,
+    Decision,
+    Activity,
+    Procurement,
+    Contract,
+    Municipality,
+    CostStream,
+    Invoice,
+    /// The demo seed (`samverkan seed`).
+    Seed,
+}
+
+impl AggregateType {
+    fn as_str(self) -> &'static str {
+        match self {
+            AggregateType::Meeting => "meeting",
+            AggregateType::Decision => "decision",
+            AggregateType::Activity => "activity",
+            AggregateType::Procurement => "procurement",
+            AggregateType::Contract => "contract",
+            AggregateType::Municipality => "municipality",
+            AggregateType::CostStream => "cost_stream",
+            AggregateType::Invoice => "invoice",
+            AggregateType::Seed => "seed",
+        }
+    }
+}
+
+/// One write to one aggregate.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "seq": 42,
+    "at": "2021-12-21T10:31:00.000000Z",
+    "actor": {"sub": "kansliet@lulea.se", "role": "treasurer"},
+    "request_id": "4d3c1f0e-52a8-4c1f-9a57-0d2b8e0f4a11",
+    "aggregate_type": "invoice",
+    "aggregate_id": "7",
+    "action": "record_payment",
+    "change": {"before": {"paid_ore": 0}, "after": {"paid_ore": 100}}
+}))]
+pub struct AuditEvent {
+    /// Position in the log: increasing in commit order, never reused. Keep the last one
+    /// you read and continue with `after`.
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub actor: AuditActor,
+    /// The request's `X-Request-Id`; null for the command line and the seed.
+    pub request_id: Option<String>,
+    /// What kind of aggregate (one of the values of `aggregate_type` in the query).
+    pub aggregate_type: String,
+    pub aggregate_id: String,
+    /// The operation, e.g. `create`, `update`, `approve`, `issue`, `record_payment`.
+    pub action: String,
+    /// The aggregate before and after the write, as the API shows it (`before` is null
+    /// when the write created it).
+    #[schema(value_type = Object)]
+    pub change: serde_json::Value,
+}
+
+/// Who wrote: the token's `sub` and role, or `cli` / `seed`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditActor {
+    pub sub: String,
+    pub role: String,
+}
+
+impl From<AuditEventRow> for AuditEvent {
+    fn from(r: AuditEventRow) -> Self {
+        AuditEvent {
+            seq: r.seq,
+            at: r.at.and_utc(),
+            actor: AuditActor {
+                sub: r.actor_sub,
+                role: r.actor_role,
+            },
+            request_id: r.request_id,
+            aggregate_type: r.aggregate_type,
+            aggregate_id: r.aggregate_id,
+            action: r.action,
+            change: serde_json::from_str(&r.change_json).unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListAuditQuery {
+    /// Only events of this kind of aggregate.
+    pub aggregate_type: Option<AggregateType>,
+    /// Only events of this aggregate (with `aggregate_type`).
+    pub aggregate_id: Option<String>,
+    /// Only writes by this token `sub` (or `cli`, `seed`).
+    pub actor: Option<String>,
+    /// Only events at or after this UTC time (`2021-02-01T00:00:00Z`).
+    pub since: Option<DateTime<Utc>>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+    /// The `seq` of the last event already read.
+    pub after: Option<i64>,
+}
+
+/// List the audit log
+///
+/// Every write of the API appends one event per aggregate it changed, in the same
+/// transaction as the change: who (token `sub` and role), when, which request, what and
+/// the state before and after. Ordered by `seq`; page with `after`. Admin only.
+#[utoipa::path(
+    tag = "audit",
+    params(ListAuditQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of events", body = Page<AuditEvent>),
+        (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/audit")]
+pub async fn list_audit_events(
+    _admin: Authorized<AdminOnly>,
+    state: web::Data<AppState>,
+    query: web::Query<ListAuditQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let limit = pagination::limit(q.limit)?;
+    if q.aggregate_id.is_some() && q.aggregate_type.is_none() {
+        return Err(ApiError::bad_request(
+            "aggregate_id",
+            "needs aggregate_type as well",
+        ));
+    }
+    let filter = AuditFilter {
+        aggregate_type: q.aggregate_type.map(|t| t.as_str().to_owned()),
+        aggregate_id: q.aggregate_id.clone(),
+        actor: q.actor.clone(),
+        since: q.since.map(|t| t.naive_utc()),
+        after_seq: q.after,
+        limit: limit + 1,
+    };
+    let rows = db::run(&state, move |conn| Ok(write::list_audit(conn, &filter)?)).await?;
+    let page = pagination::page(
+        rows,
+        limit,
+        |e| e.seq.to_string(),
+        |after| {
+            pagination::url(
+                "/api/v1/audit",
+                &[
+                    (
+                        "aggregate_type",
+                        q.aggregate_type.map(|t| t.as_str().to_owned()),
+                    ),
+                    ("aggregate_id", q.aggregate_id.clone()),
+                    ("actor", q.actor.clone()),
+                    ("since", q.since.map(pagination::timestamp)),
+                    ("limit", Some(limit.to_string())),
+                    ("after", Some(after.to_owned())),
+                ],
+            )
+        },
+        AuditEvent::from,
+    );
+    Ok(HttpResponse::Ok().json(page))
+}
