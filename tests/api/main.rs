@@ -5,6 +5,7 @@ mod support;
 
 mod activities;
 mod cli;
+mod concurrency;
 mod errors;
 mod health;
 mod meetings;

@@ -303,6 +303,26 @@ impl Res {
 
 type Call = Rc<dyn Fn(test::TestRequest) -> LocalBoxFuture<'static, Res>>;
 
+/// The whole application as a function from request to response.
+async fn service(state: AppState, settings: HttpSettings) -> Call {
+    let svc = Rc::new(test::init_service(samverkan_http::app(state, settings)).await);
+    Rc::new(move |req: test::TestRequest| {
+        let svc = svc.clone();
+        Box::pin(async move {
+            let res = test::call_service(&*svc, req.to_request()).await;
+            let status = res.status();
+            let headers = res.headers().clone();
+            let body = test::read_body(res).await.to_vec();
+            Res {
+                status,
+                headers,
+                body,
+            }
+        })
+    })
+}
+
+#[derive(Clone)]
 pub struct TestApp {
     call: Call,
     pub keys: JwtKeys,
@@ -325,21 +345,7 @@ impl TestApp {
             keys: keys.clone(),
             bankgiro: "5050-1055".into(),
         };
-        let svc = Rc::new(test::init_service(samverkan_http::app(state, settings)).await);
-        let call: Call = Rc::new(move |req: test::TestRequest| {
-            let svc = svc.clone();
-            Box::pin(async move {
-                let res = test::call_service(&*svc, req.to_request()).await;
-                let status = res.status();
-                let headers = res.headers().clone();
-                let body = test::read_body(res).await.to_vec();
-                Res {
-                    status,
-                    headers,
-                    body,
-                }
-            })
-        });
+        let call = service(state, settings).await;
         TestApp {
             call,
             keys,
@@ -351,6 +357,29 @@ impl TestApp {
 
     pub fn backend(&self) -> Backend {
         self.db.backend
+    }
+
+    /// A second instance of the application on the same database: its own pool and its
+    /// own service, as a second replica would be.
+    pub async fn second_instance(&self) -> Self {
+        let pool = connect_pool(&PoolConfig {
+            max_size: 8,
+            ..PoolConfig::new(&self.db.url)
+        })
+        .expect("pool");
+        let state = AppState {
+            pool: pool.clone(),
+            keys: self.keys.clone(),
+            bankgiro: "5050-1055".into(),
+        };
+        let call = service(state, HttpSettings::default()).await;
+        TestApp {
+            call,
+            keys: self.keys.clone(),
+            pool,
+            db: self.db.clone(),
+            token: self.token.clone(),
+        }
     }
 
     /// Issues a token for `role` (bound to 2580 for the municipality role).
@@ -426,5 +455,39 @@ impl TestApp {
                 .set_payload(body),
         )
         .await
+    }
+}
+
+/// A new, empty PostgreSQL database (no migrations, no data) on the test server, named
+/// `samverkan_t_<uuid>`; dropped (`WITH (FORCE)`) when this is dropped.
+pub struct EmptyDb {
+    pub url: String,
+    name: String,
+}
+
+pub fn empty_pg_database() -> EmptyDb {
+    let admin = pg_admin_url();
+    let name = format!("samverkan_t_{}", uuid::Uuid::new_v4().simple());
+    let mut c = PgConnection::establish(&admin).unwrap_or_else(|e| {
+        panic!("PostgreSQL tests need a server at {admin} (set SAMVERKAN_TEST_PG_URL): {e}")
+    });
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut c)
+        .expect("create empty database");
+    EmptyDb {
+        url: with_db(&admin, &name),
+        name,
+    }
+}
+
+impl Drop for EmptyDb {
+    fn drop(&mut self) {
+        if let Ok(mut c) = PgConnection::establish(&pg_admin_url()) {
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut c);
+        }
     }
 }
