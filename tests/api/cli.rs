@@ -1,5 +1,6 @@
 //! The `samverkan` binary: token issue/revoke, seed, openapi, and a real server on a
-//! socket that starts on an empty SQLite file and stops gracefully on SIGTERM.
+//! socket that starts on an empty SQLite file and stops gracefully on SIGTERM, and
+//! several servers started at once on one empty database (PostgreSQL and SQLite).
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -16,7 +17,7 @@ fn temp_db() -> (String, std::path::PathBuf) {
 }
 
 fn cleanup(p: &std::path::Path) {
-    for s in ["", "-wal", "-shm"] {
+    for s in ["", "-wal", "-shm", "-journal", ".lock"] {
         let _ = std::fs::remove_file(format!("{}{s}", p.display()));
     }
 }
@@ -234,4 +235,204 @@ fn serve_seeds_an_empty_file_and_stops_on_sigterm() {
         "no graceful exit: {status:?}"
     );
     cleanup(&path);
+}
+
+/// `samverkan serve` processes, killed (SIGKILL) and reaped on drop.
+struct Servers(Vec<Server>);
+
+struct Server {
+    port: u16,
+    child: std::process::Child,
+    log: std::path::PathBuf,
+}
+
+impl Server {
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Servers {
+    fn drop(&mut self) {
+        for s in &mut self.0 {
+            let _ = s.child.kill();
+            let _ = s.child.wait();
+            let _ = std::fs::remove_file(&s.log);
+        }
+    }
+}
+
+/// Starts `n` servers at once on `url`, migrations and demo seed on, each on its own
+/// port, and waits until every one answers 200 on `/health/ready`. Panics with the
+/// server's log if one exits or does not become ready.
+fn serve_many(url: &str, n: usize) -> Servers {
+    let mut servers = Servers(Vec::new());
+    for _ in 0..n {
+        let port = free_port();
+        let log = std::env::temp_dir().join(format!("samverkan-cli-{}.log", uuid::Uuid::new_v4()));
+        let file = std::fs::File::create(&log).expect("log file");
+        let child = Command::new(BIN)
+            .args([
+                "serve",
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+                "--workers",
+                "1",
+                "--db-pool-size",
+                "2",
+            ])
+            .env("DATABASE_URL", url)
+            .env("SAMVERKAN_MIGRATE", "true")
+            .env("SAMVERKAN_SEED", "true")
+            .env("RUST_LOG", "info")
+            .env_remove("SAMVERKAN_JWT_SECRET")
+            .stdout(Stdio::null())
+            .stderr(file)
+            .spawn()
+            .expect("spawn");
+        servers.0.push(Server { port, child, log });
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut ready = vec![false; n];
+    while ready.iter().any(|r| !r) {
+        for (i, s) in servers.0.iter_mut().enumerate() {
+            if ready[i] {
+                continue;
+            }
+            if let Some(status) = s.child.try_wait().expect("wait") {
+                panic!(
+                    "server {i} of {n} exited ({status}) before it was ready:\n{}",
+                    s.log()
+                );
+            }
+            ready[i] = matches!(http_get(s.port, "/health/ready"), Some((200, _)));
+        }
+        if Instant::now() > deadline {
+            let logs: Vec<String> = servers.0.iter().map(Server::log).collect();
+            panic!(
+                "servers not ready after 60 s: {ready:?}\n{}",
+                logs.join("\n---\n")
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    servers
+}
+
+/// Row counts of every table (migration bookkeeping included), by table name.
+fn pg_counts(url: &str) -> std::collections::BTreeMap<String, i64> {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut c = diesel::PgConnection::establish(url).expect("connect");
+    let tables = diesel::sql_query(
+        "SELECT table_name::text AS name FROM information_schema.tables \
+         WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+    )
+    .load::<Name>(&mut c)
+    .expect("tables");
+    tables
+        .into_iter()
+        .map(|t| {
+            let n = diesel::sql_query(format!("SELECT COUNT(*) AS n FROM \"{}\"", t.name))
+                .get_result::<N>(&mut c)
+                .expect("count")
+                .n;
+            (t.name, n)
+        })
+        .collect()
+}
+
+fn sqlite_counts(url: &str) -> std::collections::BTreeMap<String, i64> {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let path = url.strip_prefix("sqlite://").expect("sqlite url");
+    let mut c = diesel::SqliteConnection::establish(path).expect("connect");
+    let tables = diesel::sql_query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    )
+    .load::<Name>(&mut c)
+    .expect("tables");
+    tables
+        .into_iter()
+        .map(|t| {
+            let n = diesel::sql_query(format!("SELECT COUNT(*) AS n FROM \"{}\"", t.name))
+                .get_result::<N>(&mut c)
+                .expect("count")
+                .n;
+            (t.name, n)
+        })
+        .collect()
+}
+
+/// Four servers at once on one PostgreSQL database; then every table holds what one
+/// migrate + seed gives (a clone of the test template, migrated and seeded once).
+fn four_servers_at_once_on_postgres(migrated: bool) {
+    let db = crate::support::empty_pg_database();
+    if migrated {
+        let out = samverkan(&["migrate"], &[("DATABASE_URL", &db.url)]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let servers = serve_many(&db.url, 4);
+    let (status, body) = http_get(servers.0[0].port, "/api/v1/municipalities").expect("response");
+    assert_eq!(status, 200);
+    assert_eq!(body.matches("\"scb_code\"").count(), 14, "{body}");
+    drop(servers);
+    let once = crate::support::TestDb::new(crate::support::Backend::Postgres);
+    let counts = pg_counts(&db.url);
+    assert_eq!(counts.get("municipalities"), Some(&14));
+    assert_eq!(counts, pg_counts(&once.url));
+}
+
+#[test]
+fn four_servers_start_at_once_on_an_empty_postgres_database() {
+    four_servers_at_once_on_postgres(false);
+}
+
+#[test]
+fn four_servers_seed_at_once_a_migrated_postgres_database() {
+    four_servers_at_once_on_postgres(true);
+}
+
+#[test]
+fn three_servers_start_at_once_on_an_empty_sqlite_file() {
+    struct Files(std::path::PathBuf);
+    impl Drop for Files {
+        fn drop(&mut self) {
+            cleanup(&self.0);
+        }
+    }
+    let (url, path) = temp_db();
+    let _files = Files(path.clone());
+    std::fs::File::create(&path).expect("empty file");
+    let servers = serve_many(&url, 3);
+    let (status, body) = http_get(servers.0[0].port, "/api/v1/municipalities").expect("response");
+    assert_eq!(status, 200);
+    assert_eq!(body.matches("\"scb_code\"").count(), 14, "{body}");
+    drop(servers);
+    let once = crate::support::TestDb::new(crate::support::Backend::Sqlite);
+    let counts = sqlite_counts(&url);
+    assert_eq!(counts.get("municipalities"), Some(&14));
+    assert_eq!(counts, sqlite_counts(&once.url));
 }

@@ -86,16 +86,14 @@ async fn invoice(t: &TestApp, id: i64) -> Value {
     r.json()
 }
 
-fn pay(t: TestApp, id: i64, amount: i64, key: Option<String>) -> impl Future<Output = Res> {
-    async move {
-        let mut req = test::TestRequest::post()
-            .uri(&format!("/api/v1/invoices/{id}/payments"))
-            .set_json(json!({"amount_ore": amount, "paid_on": "2021-03-01"}));
-        if let Some(k) = key {
-            req = req.insert_header(("Idempotency-Key", k));
-        }
-        t.send(req).await
+async fn pay(t: TestApp, id: i64, amount: i64, key: Option<String>) -> Res {
+    let mut req = test::TestRequest::post()
+        .uri(&format!("/api/v1/invoices/{id}/payments"))
+        .set_json(json!({"amount_ore": amount, "paid_on": "2021-03-01"}));
+    if let Some(k) = key {
+        req = req.insert_header(("Idempotency-Key", k));
     }
+    t.send(req).await
 }
 
 both!(payments_add_up_across_instances, |app| async move {

@@ -7,6 +7,7 @@ mod activities;
 mod cli;
 mod concurrency;
 mod errors;
+mod faults;
 mod health;
 mod meetings;
 mod members;

@@ -92,7 +92,8 @@ fn collect(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn prepare(url: &str) {
+/// Migrates and seeds the database at `url`.
+pub fn prepare(url: &str) {
     let pool = connect_pool(&PoolConfig::new(url)).expect("connect");
     let mut conn = pool.get().expect("conn");
     conn.run_migrations().expect("migrate");
@@ -208,6 +209,15 @@ impl TestDb {
         }
     }
 
+    /// A database the test manages itself (e.g. on a throwaway cluster); not dropped.
+    pub fn external(backend: Backend, url: &str) -> Self {
+        TestDb {
+            backend,
+            url: url.to_owned(),
+            name: String::new(),
+        }
+    }
+
     pub fn pool(&self) -> DbPool {
         connect_pool(&PoolConfig {
             max_size: 4,
@@ -219,6 +229,9 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
+        if self.name.is_empty() {
+            return;
+        }
         match self.backend {
             Backend::Postgres => {
                 if let Ok(mut c) = PgConnection::establish(&pg_admin_url()) {
@@ -337,7 +350,11 @@ impl TestApp {
     }
 
     pub async fn with_settings(backend: Backend, settings: HttpSettings) -> Self {
-        let db = TestDb::new(backend);
+        Self::on(TestDb::new(backend), settings).await
+    }
+
+    /// The application on a given database.
+    pub async fn on(db: TestDb, settings: HttpSettings) -> Self {
         let pool = db.pool();
         let keys = JwtKeys::new("test", SECRET.as_bytes(), "").expect("keys");
         let state = AppState {

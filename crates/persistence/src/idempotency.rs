@@ -36,14 +36,12 @@ struct Existing {
     body: Option<String>,
 }
 
-fn key_filter<'a>(
-    caller: &'a str,
-    scope: &'a str,
-    key: &'a str,
-) -> diesel::dsl::And<
+type KeyFilter<'a> = diesel::dsl::And<
     diesel::dsl::And<diesel::dsl::Eq<k::caller, &'a str>, diesel::dsl::Eq<k::scope, &'a str>>,
     diesel::dsl::Eq<k::idem_key, &'a str>,
-> {
+>;
+
+fn key_filter<'a>(caller: &'a str, scope: &'a str, key: &'a str) -> KeyFilter<'a> {
     k::caller
         .eq(caller)
         .and(k::scope.eq(scope))

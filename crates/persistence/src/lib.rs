@@ -10,6 +10,7 @@ pub mod money;
 pub mod registry;
 pub mod schema;
 pub mod seed;
+pub mod startup;
 pub mod tokens;
 pub mod write;
 

@@ -16,7 +16,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Serve the API (migrates and seeds an empty database first, unless turned off).
+    /// Serve the API (migrates first, and seeds an empty SQLite database, unless turned off).
     Serve(ServeArgs),
     /// Apply pending database migrations.
     Migrate {
@@ -113,9 +113,10 @@ pub struct ServeArgs {
     /// Run pending migrations at start.
     #[arg(long, env = "SAMVERKAN_MIGRATE", default_value_t = true, action = clap::ArgAction::Set)]
     pub migrate: bool,
-    /// Load the demo dataset into an empty database at start.
-    #[arg(long, env = "SAMVERKAN_SEED", default_value_t = true, action = clap::ArgAction::Set)]
-    pub seed: bool,
+    /// Load the demo dataset into an empty database at start: `auto` on SQLite only
+    /// (the embedded demo), `true` on either backend, `false` never.
+    #[arg(long, env = "SAMVERKAN_SEED", value_enum, default_value_t = SeedMode::Auto)]
+    pub seed: SeedMode,
     /// Origins allowed for authenticated and writing cross-origin calls (comma-separated).
     /// Public GETs answer any origin.
     #[arg(long, env = "SAMVERKAN_CORS_ORIGINS", default_value = "")]
@@ -133,4 +134,28 @@ pub struct ServeArgs {
     /// Log format: `text` or `json`.
     #[arg(long, env = "SAMVERKAN_LOG_FORMAT", default_value = "text")]
     pub log_format: String,
+}
+
+/// When `serve` loads the demo dataset (into an empty database only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SeedMode {
+    /// On SQLite, the embedded one-command demo; a PostgreSQL database is left empty.
+    Auto,
+    /// On either backend.
+    #[value(name = "true", alias = "on", alias = "1")]
+    On,
+    /// Never (`samverkan seed` loads it on demand).
+    #[value(name = "false", alias = "off", alias = "0")]
+    Off,
+}
+
+impl SeedMode {
+    /// Whether to seed a database of this backend.
+    pub fn applies_to(self, backend: samverkan_persistence::Backend) -> bool {
+        match self {
+            SeedMode::Auto => backend == samverkan_persistence::Backend::Sqlite,
+            SeedMode::On => true,
+            SeedMode::Off => false,
+        }
+    }
 }

@@ -7,19 +7,85 @@ pub mod telemetry;
 use std::time::Duration;
 
 use samverkan_http::{AppState, HttpSettings, JwtKeys};
-use samverkan_persistence::{DbPool, PoolConfig, connect_pool};
+use samverkan_persistence::seed::{SeedError, SeedReport};
+use samverkan_persistence::startup::with_startup_lock;
+use samverkan_persistence::{DbError, DbPool, PoolConfig};
 
-pub use config::{Cli, Command, DbArgs, JwtArgs, ServeArgs, TokenCommand};
+pub use config::{Cli, Command, DbArgs, JwtArgs, SeedMode, ServeArgs, TokenCommand};
 
-/// Opens the pool for the configured database.
-pub fn pool(db: &DbArgs) -> Result<DbPool, String> {
-    let cfg = PoolConfig {
+/// The pool settings of the configured database.
+pub fn pool_config(db: &DbArgs) -> PoolConfig {
+    PoolConfig {
         url: db.database_url.clone(),
         max_size: db.db_pool_size,
         connect_timeout: Duration::from_secs(db.db_timeout_secs),
         busy_timeout: Duration::from_secs(db.db_timeout_secs),
+    }
+}
+
+/// What to do before the database is used.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Startup {
+    /// Apply pending migrations.
+    pub migrate: bool,
+    /// Load the demo dataset: `Some(force)`; into an empty database unless `force`.
+    pub seed: Option<bool>,
+}
+
+/// What the startup did.
+#[derive(Debug, Clone, Default)]
+pub struct Started {
+    /// Migrations applied now (empty when none were pending or `migrate` was off).
+    pub migrations: Vec<String>,
+    /// The seed's report, when it ran (`skipped` when the database had data).
+    pub seed: Option<SeedReport>,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum StartupError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Seed(#[from] SeedError),
+}
+
+/// Opens the pool and runs the startup steps under the database's startup lock
+/// (`samverkan_persistence::startup`), so any number of instances and commands can
+/// start at once on one database: one migrates and seeds, the others wait and find it
+/// done.
+pub fn open(db: &DbArgs, startup: Startup) -> Result<(DbPool, Started), String> {
+    with_startup_lock(&pool_config(db), |conn| {
+        let migrations = if startup.migrate {
+            conn.run_migrations()?
+        } else {
+            Vec::new()
+        };
+        let seed = match startup.seed {
+            Some(force) => Some(samverkan_persistence::seed::seed(conn, force)?),
+            None => None,
+        };
+        Ok::<_, StartupError>(Started { migrations, seed })
+    })
+    .map_err(|e| format!("database {}: {e}", redact(&db.database_url)))
+}
+
+/// Runs pending migrations (under the startup lock); returns their names.
+pub fn migrate(db: &DbArgs) -> Result<Vec<String>, String> {
+    let startup = Startup {
+        migrate: true,
+        seed: None,
     };
-    connect_pool(&cfg).map_err(|e| format!("database {}: {e}", redact(&db.database_url)))
+    open(db, startup).map(|(_, s)| s.migrations)
+}
+
+/// Migrates, then loads the demo dataset if the database is empty (or always with
+/// `force`), under the startup lock.
+pub fn seed(db: &DbArgs, force: bool) -> Result<SeedReport, String> {
+    let startup = Startup {
+        migrate: true,
+        seed: Some(force),
+    };
+    open(db, startup).map(|(_, s)| s.seed.unwrap_or_default())
 }
 
 /// Hides a password in a database URL for logs and errors.
@@ -34,18 +100,6 @@ pub fn redact(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
-}
-
-/// Runs pending migrations; returns their names.
-pub fn migrate(pool: &DbPool) -> Result<Vec<String>, String> {
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
-    conn.run_migrations().map_err(|e| e.to_string())
-}
-
-/// Loads the demo dataset if the database is empty (or always with `force`).
-pub fn seed(pool: &DbPool, force: bool) -> Result<samverkan_persistence::seed::SeedReport, String> {
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
-    samverkan_persistence::seed::seed(&mut conn, force).map_err(|e| e.to_string())
 }
 
 /// The JWT keys from configuration. With no secret configured, `serve` runs with a

@@ -4,23 +4,20 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
-use samverkan_server::{Cli, Command, ServeArgs, TokenCommand};
+use samverkan_persistence::Backend;
+use samverkan_server::{Cli, Command, SeedMode, ServeArgs, Startup, TokenCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => serve(args),
-        Command::Migrate { db } => samverkan_server::pool(&db)
-            .and_then(|p| samverkan_server::migrate(&p))
-            .map(|applied| {
-                println!("applied {} migration(s)", applied.len());
-                for m in applied {
-                    println!("  {m}");
-                }
-            }),
-        Command::Seed { db, force } => samverkan_server::pool(&db).and_then(|p| {
-            samverkan_server::migrate(&p)?;
-            let r = samverkan_server::seed(&p, force)?;
+        Command::Migrate { db } => samverkan_server::migrate(&db).map(|applied| {
+            println!("applied {} migration(s)", applied.len());
+            for m in applied {
+                println!("  {m}");
+            }
+        }),
+        Command::Seed { db, force } => samverkan_server::seed(&db, force).map(|r| {
             if r.skipped {
                 println!(
                     "database already has data; nothing seeded (use --force to add missing rows)"
@@ -31,7 +28,6 @@ fn main() -> ExitCode {
                     r.municipalities, r.populations, r.members
                 );
             }
-            Ok(())
         }),
         Command::Token(TokenCommand::Issue {
             jwt,
@@ -54,9 +50,12 @@ fn main() -> ExitCode {
             println!("{token}");
             Ok(())
         }),
-        Command::Token(TokenCommand::Revoke { db, jti, reason }) => samverkan_server::pool(&db)
-            .and_then(|p| {
-                samverkan_server::migrate(&p)?;
+        Command::Token(TokenCommand::Revoke { db, jti, reason }) => {
+            let startup = Startup {
+                migrate: true,
+                seed: None,
+            };
+            samverkan_server::open(&db, startup).and_then(|(p, _)| {
                 let mut conn = p.get().map_err(|e| e.to_string())?;
                 let fresh =
                     samverkan_persistence::tokens::revoke(&mut conn, &jti, reason.as_deref())
@@ -66,7 +65,8 @@ fn main() -> ExitCode {
                     if fresh { "revoked" } else { "already revoked:" }
                 );
                 Ok(())
-            }),
+            })
+        }
         Command::Openapi => serde_json::to_string_pretty(&samverkan_http::openapi())
             .map(|s| println!("{s}"))
             .map_err(|e| e.to_string()),
@@ -89,14 +89,24 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         );
     }
     let keys = samverkan_server::keys(&args.jwt, true)?;
-    let pool = samverkan_server::pool(&args.db)?;
+    let backend = Backend::from_url(&args.db.database_url).map_err(|e| e.to_string())?;
+    let startup = Startup {
+        migrate: args.migrate,
+        seed: args.seed.applies_to(backend).then_some(false),
+    };
+    let (pool, done) = samverkan_server::open(&args.db, startup)?;
     if args.migrate {
-        let applied = samverkan_server::migrate(&pool)?;
-        tracing::info!(count = applied.len(), "migrations applied");
+        tracing::info!(count = done.migrations.len(), "migrations applied");
     }
-    if args.seed {
-        let r = samverkan_server::seed(&pool, false)?;
-        if !r.skipped {
+    if args.seed == SeedMode::Auto && startup.seed.is_none() {
+        tracing::info!(
+            "demo dataset not loaded (SAMVERKAN_SEED=auto seeds SQLite only); `samverkan seed` loads it"
+        );
+    }
+    if let Some(r) = done.seed {
+        if r.skipped {
+            tracing::info!("database already has data; demo dataset not loaded");
+        } else {
             tracing::info!(
                 municipalities = r.municipalities,
                 populations = r.populations,
