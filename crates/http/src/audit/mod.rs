@@ -30,6 +30,8 @@ pub enum AggregateType {
     Invoice,
     /// The demo seed (`samverkan seed`).
     Seed,
+    /// A token revoked with `samverkan token revoke`.
+    Token,
 }
 
 impl AggregateType {
@@ -44,6 +46,7 @@ impl AggregateType {
             AggregateType::CostStream => "cost_stream",
             AggregateType::Invoice => "invoice",
             AggregateType::Seed => "seed",
+            AggregateType::Token => "token",
         }
     }
 }
