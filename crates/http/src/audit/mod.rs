@@ -71,7 +71,8 @@ pub struct AuditEvent {
     pub actor: AuditActor,
     /// The request's `X-Request-Id`; null for the command line and the seed.
     pub request_id: Option<String>,
-    /// What kind of aggregate (one of the values of `aggregate_type` in the query).
+    /// What kind of aggregate.
+    #[schema(value_type = AggregateType)]
     pub aggregate_type: String,
     pub aggregate_id: String,
     /// The operation, e.g. `create`, `update`, `approve`, `issue`, `record_payment`.
@@ -112,6 +113,7 @@ impl From<AuditEventRow> for AuditEvent {
 #[into_params(parameter_in = Query)]
 pub struct ListAuditQuery {
     /// Only events of this kind of aggregate.
+    #[param(inline)]
     pub aggregate_type: Option<AggregateType>,
     /// Only events of this aggregate (with `aggregate_type`).
     pub aggregate_id: Option<String>,
