@@ -336,3 +336,43 @@ both!(meeting_and_activity_writes_under_load, |app| async move {
         "one event per write (and the activity's creation)"
     );
 });
+
+both!(a_failed_issue_takes_no_number, |app| async move {
+    let (a, _) = two_treasurers(&app).await;
+    let id = drafts(&a).await[0];
+    let r = a
+        .post(&format!("/api/v1/invoices/{id}/approval"), &json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    // No buyer reference registered and none given: refused, and nothing is left behind.
+    for _ in 0..3 {
+        a.post(
+            &format!("/api/v1/invoices/{id}/issue"),
+            &json!({"issue_date": "2021-02-01"}),
+        )
+        .await
+        .problem_field(422, "buyer_reference");
+    }
+    {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = app.pool.get().expect("conn");
+        let n = diesel::sql_query("SELECT COUNT(*) AS n FROM number_series")
+            .get_result::<N>(&mut **conn)
+            .expect("count")
+            .n;
+        assert_eq!(n, 0, "a failed issue leaves no number-series row");
+    }
+    let r = a
+        .post(
+            &format!("/api/v1/invoices/{id}/issue"),
+            &json!({"issue_date": "2021-02-01", "buyer_reference": "4711"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["number"], "2021-000001");
+});

@@ -157,11 +157,11 @@ both!(revoked_tokens_are_401, |app| async move {
     {
         let mut conn = app.pool.get().expect("conn");
         assert!(
-            samverkan_persistence::tokens::revoke(&mut conn, &claims.jti, Some("test"))
+            samverkan_persistence::tokens::revoke(&mut conn, &cli_ctx(), &claims.jti, Some("test"))
                 .expect("revoke")
         );
         assert!(
-            !samverkan_persistence::tokens::revoke(&mut conn, &claims.jti, None)
+            !samverkan_persistence::tokens::revoke(&mut conn, &cli_ctx(), &claims.jti, None)
                 .expect("revoke twice")
         );
     }
@@ -280,4 +280,186 @@ async fn cors_allow_list_admits_authenticated_calls() {
         r.header("access-control-allow-origin"),
         Some("https://e-namnd.lulea.se")
     );
+}
+
+/// A valid new meeting (as in `meetings.rs`), dated `date`.
+fn meeting_body(date: &str) -> serde_json::Value {
+    json!({
+        "kind": "committee_meeting", "date": date, "start_time": "10:00:00",
+        "end_time": "16:00:00", "place": "Teams", "chair": "Carina Sammeli",
+        "secretary": "Robert Karlsson", "adjusters": ["Isak Utsi"],
+        "attendance": [
+            {"name": "Isak Utsi", "party": "S", "scb_code": "2506", "kind": "serving_member"},
+            {"name": "Lena Goldkuhl", "party": "S", "scb_code": "2582", "kind": "serving_member"}
+        ]
+    })
+}
+
+both!(nul_in_a_json_string_is_422_naming_it, |app| async move {
+    let sec = app.as_role(Role::Secretary);
+    let mut bad = meeting_body("2021-12-16");
+    bad["attendance"][1]["name"] = json!("Lena\u{0}Goldkuhl");
+    let p = sec
+        .post("/api/v1/meetings", &bad)
+        .await
+        .problem_field(422, "attendance[1].name");
+    assert_eq!(
+        p["errors"][0]["message"],
+        "must not contain a NUL character"
+    );
+    let mut bad = meeting_body("2021-12-16");
+    bad["place"] = json!("\u{0}");
+    bad["adjusters"] = json!(["Isak Utsi", "x\u{0}"]);
+    let p = sec
+        .post("/api/v1/meetings", &bad)
+        .await
+        .problem_field(422, "place");
+    assert!(
+        p["errors"]
+            .as_array()
+            .is_some_and(|e| e.iter().any(|e| e["field"] == "adjusters[1]")),
+        "every bad field is named: {p}"
+    );
+    // In an object key too (before the unknown-field check could answer).
+    let body = br#"{"kind": "committee_meeting", "da\u0000te": "2021-12-16"}"#.to_vec();
+    sec.raw(Method::POST, "/api/v1/meetings", "application/json", body)
+        .await
+        .problem_field(422, "da\\u0000te");
+    // Nothing was stored.
+    let list = sec.get("/api/v1/meetings?year=2021").await.json();
+    assert!(
+        list["items"]
+            .as_array()
+            .is_some_and(|m| m.iter().all(|m| m["date"] != "2021-12-16")),
+        "{list}"
+    );
+});
+
+both!(nul_in_the_query_or_path_is_400, |app| async move {
+    let p = app
+        .get("/api/v1/decisions?q=a%00b")
+        .await
+        .problem_field(400, "q");
+    assert_eq!(p["instance"], "/api/v1/decisions");
+    assert_eq!(
+        p["errors"][0]["message"],
+        "must not contain a NUL character"
+    );
+    app.get("/api/v1/decisions?recipient=%00")
+        .await
+        .problem_field(400, "recipient");
+    app.get("/api/v1/municipalities?q=Lule%C3%A5&after=25%0080")
+        .await
+        .problem_field(400, "after");
+    // In a parameter's name.
+    app.get("/api/v1/decisions?q%00=x")
+        .await
+        .problem_field(400, "q\\u0000");
+    // In a path segment.
+    app.get("/api/v1/municipalities/25%0080")
+        .await
+        .problem_field(400, "path");
+    app.get("/api/v1/decisions/1%00")
+        .await
+        .problem_field(400, "path");
+    // Still fine without one.
+    assert_eq!(app.get("/api/v1/decisions?q=budget").await.status, 200);
+});
+
+both!(
+    years_outside_1900_to_2200_in_the_query_are_400,
+    |app| async move {
+        for (uri, field) in [
+            ("/api/v1/decisions?year=-5000", "year"),
+            ("/api/v1/meetings?year=99999", "year"),
+            ("/api/v1/cost-streams?year=-5000", "year"),
+            ("/api/v1/cost-streams?year=1899", "year"),
+            ("/api/v1/attendance?year=2201", "year"),
+            ("/api/v1/decisions?from=-4800-01-01", "from"),
+            ("/api/v1/decisions?to=%2B12000-01-01", "to"),
+            (
+                "/api/v1/decisions?modified_since=0000-01-01T00:00:00Z",
+                "modified_since",
+            ),
+            ("/api/v1/municipalities?member_on=0000-01-01", "member_on"),
+            ("/api/v1/members?active_on=-0001-12-31", "active_on"),
+            // Cursors that carry such a date.
+            ("/api/v1/meetings?after=-5000-01-01_5", "after"),
+            ("/api/v1/decisions?after=d_-5000-01-01_1", "after"),
+        ] {
+            let r = app.get(uri).await;
+            assert_eq!(r.status, 400, "{uri}: {}", r.text());
+            r.problem_field(400, field);
+        }
+        // The edges of the range are accepted.
+        for uri in [
+            "/api/v1/decisions?year=1900",
+            "/api/v1/cost-streams?year=2200",
+            "/api/v1/decisions?from=1900-01-01&to=2200-12-31",
+        ] {
+            let r = app.get(uri).await;
+            assert_eq!(r.status, 200, "{uri}: {}", r.text());
+        }
+    }
+);
+
+both!(
+    meeting_dates_outside_1900_to_2200_are_422,
+    |app| async move {
+        let sec = app.as_role(Role::Secretary);
+        for date in [
+            "-4800-01-01",
+            "0000-01-01",
+            "+12000-01-01",
+            "1899-12-31",
+            "2201-01-01",
+        ] {
+            let p = sec
+                .post("/api/v1/meetings", &meeting_body(date))
+                .await
+                .problem_field(422, "date");
+            assert_eq!(
+                p["errors"][0]["message"], "must be a date between 1900-01-01 and 2200-12-31",
+                "{date}: {p}"
+            );
+        }
+        let r = sec
+            .post("/api/v1/meetings", &meeting_body("2200-12-31"))
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+    }
+);
+
+both!(trailing_data_after_the_json_is_400, |app| async move {
+    let sec = app.as_role(Role::Secretary);
+    let valid = serde_json::to_string(&meeting_body("2021-12-16")).expect("json");
+    for body in [
+        format!("{valid} xyz"),
+        format!("{valid}{{}}"),
+        "{}{}".to_owned(),
+    ] {
+        sec.raw(
+            Method::POST,
+            "/api/v1/meetings",
+            "application/json",
+            body.into_bytes(),
+        )
+        .await
+        .problem_field(400, "body");
+    }
+    // Trailing whitespace is fine.
+    let r = sec
+        .raw(
+            Method::POST,
+            "/api/v1/meetings",
+            "application/json",
+            format!("{valid} \n").into_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+});
+
+/// The context of an operator's command (`samverkan token revoke`).
+fn cli_ctx() -> samverkan_persistence::WriteContext {
+    samverkan_persistence::WriteContext::new(samverkan_persistence::Actor::cli(), None)
 }

@@ -21,6 +21,28 @@ use serde::Serialize;
 /// The length of the appeal period, *tre veckor* (Kommunallagen 13 kap. 5 §), in days.
 pub const APPEAL_PERIOD_DAYS: u64 = 21;
 
+/// The first calendar year of every date, timestamp and year the API accepts.
+///
+/// The calendar rules here are supported and tested for 1900..=2200, the committee's
+/// records need no more, and PostgreSQL's `date` / `timestamp` cannot hold all of
+/// chrono's range (nor year 0, which SQLite would store as text). So input outside
+/// [`MIN_YEAR`]..=[`MAX_YEAR`] is refused at the HTTP edge, the same on both backends.
+pub const MIN_YEAR: i32 = 1900;
+
+/// The last calendar year of every date, timestamp and year the API accepts; see
+/// [`MIN_YEAR`].
+pub const MAX_YEAR: i32 = 2200;
+
+/// Whether `year` lies in the supported range [`MIN_YEAR`]..=[`MAX_YEAR`].
+pub const fn year_in_range(year: i32) -> bool {
+    MIN_YEAR <= year && year <= MAX_YEAR
+}
+
+/// Whether `d` lies in the supported range, 1900-01-01..=2200-12-31.
+pub fn date_in_range(d: NaiveDate) -> bool {
+    year_in_range(d.year())
+}
+
 /// A Swedish public holiday (*allmän helgdag*) according to lag (1989:253) 1 §.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -335,6 +357,22 @@ mod tests {
 
     fn date(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("valid test date")
+    }
+
+    #[test]
+    fn supported_years_are_1900_to_2200_inclusive() {
+        assert!(year_in_range(MIN_YEAR));
+        assert!(year_in_range(MAX_YEAR));
+        assert!(year_in_range(2021));
+        for y in [MIN_YEAR - 1, MAX_YEAR + 1, 0, -4800, i32::MIN, i32::MAX] {
+            assert!(!year_in_range(y), "{y}");
+        }
+        assert!(date_in_range(date("1900-01-01")));
+        assert!(date_in_range(date("2200-12-31")));
+        assert!(!date_in_range(date("1899-12-31")));
+        assert!(!date_in_range(date("2201-01-01")));
+        assert!(!date_in_range(NaiveDate::MIN));
+        assert!(!date_in_range(NaiveDate::MAX));
     }
 
     /// Easter by a second, independent method (Gauss's algorithm in Lichtenberg's form),

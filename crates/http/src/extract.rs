@@ -1,13 +1,19 @@
 //! Request extractors that answer every bad input with a problem document:
-//! JSON bodies (content type, size, syntax, unknown fields, validation) and query strings.
+//! JSON bodies (content type, size, syntax, unknown fields, validation) and query strings,
+//! and a middleware that refuses what no handler can store: NUL characters and dates
+//! outside the supported years in the path and query.
 
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::dev::Payload;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
+use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::StreamExt;
+use samverkan_domain::calendar::{self, MAX_YEAR, MIN_YEAR};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use validator::Validate;
 
@@ -35,17 +41,28 @@ impl<T> ValidJson<T> {
 
 /// Parses a JSON document, telling syntax errors (400) from type/field errors (422,
 /// with the JSON path of the field).
+///
+/// Before the typed parse the document is checked as a whole: it must be one JSON value
+/// with nothing but whitespace after it (400 `body`); no string or object key in it may
+/// contain a NUL character (PostgreSQL cannot store one), and no string may be a date or
+/// date-time whose year is outside [`MIN_YEAR`]..=[`MAX_YEAR`] (422 naming the JSON path,
+/// every such field at once).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_json::Value::deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(syntax_error)?;
+    let mut errors = Vec::new();
+    check_value(&value, &mut String::new(), &mut errors);
+    ApiError::fail_on(errors)?;
+    // Typed from the bytes, not from `value`, so duplicate fields are still refused.
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         use serde_json::error::Category;
         match inner.classify() {
-            Category::Syntax | Category::Eof | Category::Io => ApiError::BadRequest {
-                detail: format!("the body is not valid JSON: {inner}"),
-                errors: vec![FieldError::new("body", inner.to_string())],
-            },
+            Category::Syntax | Category::Eof | Category::Io => syntax_error(inner),
             Category::Data => {
                 let msg = inner.to_string();
                 // serde appends " at line X column Y"; the field path says where.
@@ -68,6 +85,188 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             }
         }
     })
+}
+
+fn syntax_error(e: serde_json::Error) -> ApiError {
+    ApiError::BadRequest {
+        detail: format!("the body is not valid JSON: {e}"),
+        errors: vec![FieldError::new("body", e.to_string())],
+    }
+}
+
+/// At most this many field errors are reported for one body.
+const MAX_FIELD_ERRORS: usize = 20;
+
+pub const NUL_MESSAGE: &str = "must not contain a NUL character";
+
+fn date_message() -> String {
+    format!("must be a date between {MIN_YEAR}-01-01 and {MAX_YEAR}-12-31")
+}
+
+fn year_message() -> String {
+    format!("must be a year between {MIN_YEAR} and {MAX_YEAR}")
+}
+
+/// A field name that shows a NUL as `\u0000` rather than carrying it.
+fn printable(name: &str) -> String {
+    name.replace('\0', "\\u0000")
+}
+
+/// Walks a JSON value; `path` is its path in serde_path_to_error's notation
+/// (`attendance[2].name`), empty for the document itself.
+fn check_value(value: &serde_json::Value, path: &mut String, errors: &mut Vec<FieldError>) {
+    use serde_json::Value;
+    if errors.len() >= MAX_FIELD_ERRORS {
+        return;
+    }
+    let here = |path: &str| {
+        if path.is_empty() {
+            "body".to_owned()
+        } else {
+            path.to_owned()
+        }
+    };
+    match value {
+        Value::String(s) => {
+            if let Some(msg) = string_problem(s) {
+                errors.push(FieldError::new(here(path), msg));
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                check_value(item, path, errors);
+                path.truncate(len);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(&printable(key));
+                if key.contains('\0') && errors.len() < MAX_FIELD_ERRORS {
+                    errors.push(FieldError::new(path.clone(), NUL_MESSAGE));
+                }
+                check_value(item, path, errors);
+                path.truncate(len);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
+/// Why a string from a request cannot be accepted, if it cannot.
+fn string_problem(s: &str) -> Option<String> {
+    if s.contains('\0') {
+        Some(NUL_MESSAGE.to_owned())
+    } else if date_year(s).is_some_and(|y| !year_ok(y)) {
+        Some(date_message())
+    } else {
+        None
+    }
+}
+
+fn year_ok(year: i64) -> bool {
+    i32::try_from(year).is_ok_and(calendar::year_in_range)
+}
+
+/// The year of `s` if `s` is an ISO 8601 calendar date `YYYY-MM-DD` (the year possibly
+/// signed and longer than four digits: `-4800-01-01`, `+12000-01-01`), alone or as the
+/// start of an RFC 3339 date-time (`…T10:00:00Z`). Years too large for an `i64`
+/// saturate.
+fn date_year(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    let (negative, start) = match b.first()? {
+        b'-' => (true, 1),
+        b'+' => (false, 1),
+        _ => (false, 0),
+    };
+    let digits = b[start..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits < 4 {
+        return None;
+    }
+    let rest = &b[start + digits..];
+    let two_digits = |x: &[u8]| x.len() == 2 && x.iter().all(u8::is_ascii_digit);
+    if rest.len() < 6 || rest[0] != b'-' || !two_digits(&rest[1..3]) || rest[3] != b'-' {
+        return None;
+    }
+    if !two_digits(&rest[4..6]) {
+        return None;
+    }
+    let time = &rest[6..];
+    let is_datetime = time.len() >= 4
+        && matches!(time[0], b'T' | b't' | b' ')
+        && two_digits(&time[1..3])
+        && time[3] == b':';
+    if !time.is_empty() && !is_datetime {
+        return None;
+    }
+    let magnitude = b[start..start + digits].iter().fold(0i64, |n, c| {
+        n.saturating_mul(10).saturating_add(i64::from(c - b'0'))
+    });
+    Some(if negative { -magnitude } else { magnitude })
+}
+
+/// Checks a request's path and query string for what no handler can accept: a NUL
+/// character anywhere (400 `path`, or 400 naming the query parameter), and in the query a
+/// year or date outside [`MIN_YEAR`]..=[`MAX_YEAR`] (400 naming the parameter): a
+/// parameter named `year` or `…_year` whose value is an integer, or any parameter whose
+/// value is a date or date-time, or an `after` cursor that holds such a date. Values that
+/// do not parse are left to the extractors.
+pub fn check_target(path: &str, query: &str) -> Result<(), ApiError> {
+    if path.contains("%00") || path.contains('\0') {
+        return Err(ApiError::bad_request("path", NUL_MESSAGE));
+    }
+    if query.is_empty() {
+        return Ok(());
+    }
+    let Ok(pairs) = web::Query::<Vec<(String, String)>>::from_query(query) else {
+        return Ok(());
+    };
+    for (name, value) in pairs.iter() {
+        let field = printable(name);
+        if name.contains('\0') || value.contains('\0') {
+            return Err(ApiError::bad_request(&field, NUL_MESSAGE));
+        }
+        let is_year = name == "year" || name.ends_with("_year");
+        if is_year && value.trim().parse::<i64>().is_ok_and(|y| !year_ok(y)) {
+            return Err(ApiError::bad_request(&field, year_message()));
+        }
+        if date_year(value).is_some_and(|y| !year_ok(y)) {
+            return Err(ApiError::bad_request(&field, date_message()));
+        }
+        // Keyset cursors (`2021-01-28_5`, `d_2021-01-28_5`) carry stored dates, which are
+        // always in range: one with a date outside it was not made by a `next` link.
+        if name == "after"
+            && value
+                .split('_')
+                .any(|part| date_year(part).is_some_and(|y| !year_ok(y)))
+        {
+            return Err(ApiError::bad_request(
+                &field,
+                "not a cursor from a `next` link",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Middleware: answers [`check_target`]'s problem before any handler sees the request.
+pub async fn check_request_target(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if let Err(e) = check_target(req.path(), req.query_string()) {
+        // A response carrying the error, which `middleware::problems` renders with the
+        // request id and instance.
+        return Ok(req.error_response(e));
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_boxed_body)
 }
 
 fn unknown_field_name(msg: &str) -> Option<String> {
@@ -162,4 +361,83 @@ pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -
         other => ApiError::bad_request("body", other.to_string()),
     }
     .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(e: ApiError) -> Vec<(u16, String)> {
+        let p = e.problem(None, None);
+        let mut f: Vec<_> = p.errors.into_iter().map(|f| (p.status, f.field)).collect();
+        f.sort();
+        f
+    }
+
+    #[test]
+    fn date_years_are_recognised_in_dates_and_date_times_only() {
+        assert_eq!(date_year("2021-01-28"), Some(2021));
+        assert_eq!(date_year("-4800-01-01"), Some(-4800));
+        assert_eq!(date_year("+12000-01-01"), Some(12000));
+        assert_eq!(date_year("0000-01-01T00:00:00Z"), Some(0));
+        assert_eq!(date_year("2021-01-28 10:00:00"), Some(2021));
+        assert_eq!(date_year("99999999999999999999999-01-01"), Some(i64::MAX));
+        for s in [
+            "",
+            "-",
+            "21-01-28",
+            "2021-1-28",
+            "2021-01-28_5",
+            "2021-01-28x",
+            "Budget 2022",
+            "2021",
+            "1809-03-29 är ett datum",
+        ] {
+            assert_eq!(date_year(s), None, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn the_walk_names_every_bad_string_and_key() {
+        let body =
+            br#"{"a": [1, {"b": "x\u0000"}], "k\u0000": 1, "d": "1899-12-31", "ok": "2021-01-28"}"#;
+        let e = parse_json::<serde_json::Value>(body).expect_err("refused");
+        assert_eq!(
+            fields(e),
+            vec![
+                (422, "a[1].b".to_owned()),
+                (422, "d".to_owned()),
+                (422, "k\\u0000".to_owned()),
+            ]
+        );
+        let e = parse_json::<serde_json::Value>(br#""\u0000""#).expect_err("refused");
+        assert_eq!(fields(e), vec![(422, "body".to_owned())]);
+        for trailing in [&b"{} x"[..], b"{}{}", b"1 2"] {
+            let e = parse_json::<serde_json::Value>(trailing).expect_err("refused");
+            assert_eq!(fields(e), vec![(400, "body".to_owned())]);
+        }
+        assert!(parse_json::<serde_json::Value>(b" {\"a\": \"2200-12-31\"} \n").is_ok());
+    }
+
+    #[test]
+    fn the_target_check_names_the_parameter() {
+        let field = |path: &str, q: &str| check_target(path, q).err().map(fields);
+        assert_eq!(field("/a/b", "x=1&year=2021&on=2021-01-28"), None);
+        assert_eq!(field("/a/%00", ""), Some(vec![(400, "path".to_owned())]));
+        assert_eq!(field("/a", "q=a%00b"), Some(vec![(400, "q".to_owned())]));
+        assert_eq!(
+            field("/a", "start_year=+3000"),
+            Some(vec![(400, "start_year".to_owned())])
+        );
+        assert_eq!(
+            field("/a", "on=-0001-01-01"),
+            Some(vec![(400, "on".to_owned())])
+        );
+        assert_eq!(
+            field("/a", "after=d_0000-01-01_3"),
+            Some(vec![(400, "after".to_owned())])
+        );
+        // Not a year or a date: left to the extractor.
+        assert_eq!(field("/a", "year=abc&q=0000-01-01x"), None);
+    }
 }

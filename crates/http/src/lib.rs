@@ -116,6 +116,9 @@ pub fn app(
         .service(web::redirect("/docs", "/docs/"))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", spec))
         .default_service(web::to(fallback::fallback))
+        .wrap(actix_web::middleware::from_fn(
+            extract::check_request_target,
+        ))
         .wrap(actix_web::middleware::from_fn(middleware::conditional))
         .wrap(actix_web::middleware::from_fn(auth::authenticate))
         .wrap(actix_web::middleware::from_fn(middleware::problems))

@@ -57,9 +57,16 @@ fn main() -> ExitCode {
             };
             samverkan_server::open(&db, startup).and_then(|(p, _)| {
                 let mut conn = p.get().map_err(|e| e.to_string())?;
-                let fresh =
-                    samverkan_persistence::tokens::revoke(&mut conn, &jti, reason.as_deref())
-                        .map_err(|e| e.to_string())?;
+                let fresh = samverkan_persistence::tokens::revoke(
+                    &mut conn,
+                    &samverkan_persistence::WriteContext::new(
+                        samverkan_persistence::Actor::cli(),
+                        None,
+                    ),
+                    &jti,
+                    reason.as_deref(),
+                )
+                .map_err(|e| e.to_string())?;
                 println!(
                     "{} {jti}",
                     if fresh { "revoked" } else { "already revoked:" }
