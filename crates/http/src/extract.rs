@@ -259,7 +259,15 @@ pub async fn check_request_target(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    if let Err(e) = check_target(req.path(), req.query_string()) {
+    // A method the resource does not have is 405 (from the fallback), whatever its query.
+    let method_not_allowed = req
+        .app_data::<web::Data<crate::fallback::RouteTable>>()
+        .and_then(|t| t.allowed(req.path()))
+        .is_some_and(|m| {
+            !m.iter()
+                .any(|m| m.eq_ignore_ascii_case(req.method().as_str()))
+        });
+    if !method_not_allowed && let Err(e) = check_target(req.path(), req.query_string()) {
         // A response carrying the error, which `middleware::problems` renders with the
         // request id and instance.
         return Ok(req.error_response(e));
