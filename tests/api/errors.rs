@@ -282,18 +282,7 @@ async fn cors_allow_list_admits_authenticated_calls() {
     );
 }
 
-/// A valid new meeting (as in `meetings.rs`), dated `date`.
-fn meeting_body(date: &str) -> serde_json::Value {
-    json!({
-        "kind": "committee_meeting", "date": date, "start_time": "10:00:00",
-        "end_time": "16:00:00", "place": "Teams", "chair": "Carina Sammeli",
-        "secretary": "Robert Karlsson", "adjusters": ["Isak Utsi"],
-        "attendance": [
-            {"name": "Isak Utsi", "party": "S", "scb_code": "2506", "kind": "serving_member"},
-            {"name": "Lena Goldkuhl", "party": "S", "scb_code": "2582", "kind": "serving_member"}
-        ]
-    })
-}
+use crate::meetings::meeting_body;
 
 both!(nul_in_a_json_string_is_422_naming_it, |app| async move {
     let sec = app.as_role(Role::Secretary);

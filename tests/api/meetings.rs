@@ -51,7 +51,8 @@ async fn decision(app: &TestApp, year: i64, paragraph: i64) -> Value {
         .unwrap_or_else(|| panic!("no § {paragraph} in {year}"))
 }
 
-fn meeting_body(date: &str) -> Value {
+/// A valid new meeting dated `date`.
+pub(crate) fn meeting_body(date: &str) -> Value {
     json!({
         "kind": "committee_meeting", "date": date, "start_time": "10:00:00",
         "end_time": "16:00:00", "place": "Teams", "chair": "Carina Sammeli",
