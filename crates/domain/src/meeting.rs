@@ -89,6 +89,64 @@ pub enum ProtocolStatus {
 }
 str_enum!(ProtocolStatus { Draft => "draft", Approved => "approved" });
 
+/// What the secretary does to a protocol (the meeting aggregate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProtocolCommand {
+    /// Change the cover data or attendance of the protocol.
+    Edit,
+    /// Add a paragraph.
+    AddParagraph,
+    /// *Justera*: freeze the content.
+    Approve,
+    /// Correct a decision of the protocol (a new version with a reason).
+    Correct,
+    /// Record a municipality's posting of the notice (*anslag*).
+    PostNotice,
+}
+
+/// Why the protocol's state refuses a command (HTTP 409).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ProtocolError {
+    #[error("the protocol is approved; its content is frozen")]
+    Frozen,
+    #[error("the protocol is approved; correct a decision instead")]
+    FrozenParagraphs,
+    #[error("the protocol is already approved")]
+    AlreadyApproved,
+    #[error("the protocol is still a draft; corrections apply to approved decisions")]
+    NotApprovedYet,
+    #[error("the protocol is not approved yet; a notice comes after approval")]
+    NoticeBeforeApproval,
+}
+
+impl ProtocolStatus {
+    pub fn from_approved(approved: bool) -> Self {
+        if approved {
+            ProtocolStatus::Approved
+        } else {
+            ProtocolStatus::Draft
+        }
+    }
+
+    /// The protocol's life: a draft is edited, gets paragraphs and is approved; an
+    /// approved protocol is frozen, gets notices and corrections. Returns the status
+    /// after the command.
+    pub fn decide(self, cmd: ProtocolCommand) -> Result<ProtocolStatus, ProtocolError> {
+        use ProtocolCommand as C;
+        use ProtocolStatus::{Approved, Draft};
+        match (self, cmd) {
+            (Draft, C::Edit | C::AddParagraph) => Ok(Draft),
+            (Draft, C::Approve) => Ok(Approved),
+            (Draft, C::Correct) => Err(ProtocolError::NotApprovedYet),
+            (Draft, C::PostNotice) => Err(ProtocolError::NoticeBeforeApproval),
+            (Approved, C::Edit) => Err(ProtocolError::Frozen),
+            (Approved, C::AddParagraph) => Err(ProtocolError::FrozenParagraphs),
+            (Approved, C::Approve) => Err(ProtocolError::AlreadyApproved),
+            (Approved, C::Correct | C::PostNotice) => Ok(Approved),
+        }
+    }
+}
+
 /// Why a case number was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CaseNumberError {
@@ -226,6 +284,26 @@ pub fn stem_text(text: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn protocol_lifecycle() {
+        use ProtocolCommand as C;
+        let d = ProtocolStatus::Draft;
+        assert_eq!(d.decide(C::Edit), Ok(d));
+        assert_eq!(d.decide(C::AddParagraph), Ok(d));
+        assert_eq!(d.decide(C::Correct), Err(ProtocolError::NotApprovedYet));
+        assert_eq!(
+            d.decide(C::PostNotice),
+            Err(ProtocolError::NoticeBeforeApproval)
+        );
+        let a = d.decide(C::Approve).expect("approve");
+        assert_eq!(a, ProtocolStatus::Approved);
+        for c in [C::Edit, C::AddParagraph, C::Approve] {
+            assert!(a.decide(c).is_err(), "{c:?} on an approved protocol");
+        }
+        assert_eq!(a.decide(C::Correct), Ok(a));
+        assert_eq!(a.decide(C::PostNotice), Ok(a));
+    }
+
     use super::*;
     use proptest::prelude::*;
 

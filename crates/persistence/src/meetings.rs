@@ -144,6 +144,14 @@ impl MeetingRow {
     pub fn is_approved(&self) -> bool {
         self.status == ProtocolStatus::Approved.as_str()
     }
+
+    /// The protocol's rules decide whether `cmd` may run (409 if not).
+    pub fn check(&self, cmd: meeting::ProtocolCommand) -> Result<(), WriteError> {
+        ProtocolStatus::from_approved(self.is_approved())
+            .decide(cmd)
+            .map(|_| ())
+            .map_err(|e| WriteError::Conflict(e.to_string()))
+    }
     pub fn attendance(&self) -> Vec<AttendanceEntry> {
         serde_json::from_str(&self.attendance).unwrap_or_default()
     }
@@ -466,11 +474,7 @@ pub fn update_meeting(
     m: &MeetingInput,
 ) -> Result<MeetingRow, WriteError> {
     let old = meeting_or_404(conn, id)?;
-    if old.is_approved() {
-        return Err(WriteError::Conflict(
-            "the protocol is approved; its content is frozen".into(),
-        ));
-    }
+    old.check(meeting::ProtocolCommand::Edit)?;
     validate_meeting(conn, m, "")?;
     let now = crate::now();
     let year = meeting::paragraph_year(m.date);
@@ -629,11 +633,7 @@ pub fn insert_decision(
     d: &DecisionInput,
 ) -> Result<DecisionRow, WriteError> {
     let m = meeting_or_404(conn, meeting_id)?;
-    if m.is_approved() {
-        return Err(WriteError::Conflict(
-            "the protocol is approved; correct a decision instead".into(),
-        ));
-    }
+    m.check(meeting::ProtocolCommand::AddParagraph)?;
     let c = DecisionContent {
         paragraph: d.paragraph,
         case_number: d.case_number.clone(),
@@ -704,11 +704,7 @@ pub fn approve_meeting(
     require_proof: bool,
 ) -> Result<MeetingRow, WriteError> {
     let m = meeting_or_404(conn, id)?;
-    if m.is_approved() {
-        return Err(WriteError::Conflict(
-            "the protocol is already approved".into(),
-        ));
-    }
+    m.check(meeting::ProtocolCommand::Approve)?;
     if !meeting::approval_date_ok(m.meeting_date, approved_on) {
         return Err(invalid(
             "approved_on",
@@ -853,11 +849,9 @@ pub fn correct_decision(
 ) -> Result<DecisionRow, WriteError> {
     let old = find_decision(conn, id)?
         .ok_or_else(|| WriteError::NotFound(format!("no decision {id}")))?;
-    if !old.approved {
-        return Err(WriteError::Conflict(
-            "the protocol is still a draft; corrections apply to approved decisions".into(),
-        ));
-    }
+    ProtocolStatus::from_approved(old.approved)
+        .decide(meeting::ProtocolCommand::Correct)
+        .map_err(|e| WriteError::Conflict(e.to_string()))?;
     if reason.trim().is_empty() {
         return Err(invalid("reason", "must not be empty"));
     }
