@@ -99,7 +99,7 @@ impl InvoiceEvent {
             InvoiceEvent::Approved => "approve",
             InvoiceEvent::Issued => "issue",
             InvoiceEvent::PaymentRecorded { .. } => "record_payment",
-            InvoiceEvent::CreditNoteOpened { .. } => "credit",
+            InvoiceEvent::CreditNoteOpened { .. } => "create_credit_note",
         }
     }
 }

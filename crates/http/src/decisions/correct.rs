@@ -39,6 +39,8 @@ pub async fn create_correction(
         conn.lock("decision", &id.to_string())?;
         let old = meetings::find_decision(conn, id)?
             .ok_or_else(|| ApiError::not_found(format!("no decision {id}")))?;
+        conn.lock("meeting", &old.meeting_id.to_string())?;
+        let meeting_before = crate::meetings::write::meeting_view(conn, old.meeting_id)?;
         let before = Decision::from_row(old.clone(), None);
         let mut c = old.content();
         if let Some(v) = b.paragraph {
@@ -83,6 +85,12 @@ pub async fn create_correction(
             audit_state(&before),
             audit_state(&after),
         );
+        crate::meetings::write::record_meeting(
+            conn,
+            row.meeting_id,
+            &meeting_before,
+            "correct_decision",
+        )?;
         Ok((row, a))
     })
     .await?;

@@ -4,7 +4,7 @@
 mod attendance;
 pub mod json;
 mod list;
-mod write;
+pub(crate) mod write;
 
 use actix_web::HttpResponseBuilder;
 use actix_web::http::header;

@@ -1,8 +1,8 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, patch, post, web};
-use samverkan_persistence::DbConnection;
 use samverkan_persistence::meetings::{self, DecisionInput, MeetingInput, NoticeInput};
 use samverkan_persistence::write::state as audit_state;
+use samverkan_persistence::{DbConnection, Tx};
 
 use super::json::{
     Approval, CreateDecision, CreateMeeting, Meeting, Notice, PostNotice, UpdateMeeting,
@@ -15,13 +15,58 @@ use crate::extract::ValidJson;
 use crate::{AppState, db};
 
 /// The meeting as the API shows it (also its state in the audit log).
-fn meeting_view(conn: &mut DbConnection, id: i64) -> Result<Meeting, ApiError> {
+pub(crate) fn meeting_view(conn: &mut DbConnection, id: i64) -> Result<Meeting, ApiError> {
     let m = meetings::find_meeting(conn, id)?
         .ok_or_else(|| ApiError::not_found(format!("no meeting {id}")))?;
     let notices = meetings::notices_of(conn, &[id])?;
     let members = meetings::member_codes_on(conn, m.meeting_date)?;
     let count = meetings::decisions_of(conn, &[id])?.len() as i64;
     Ok(Meeting::from_row(m, notices, &members, count, None))
+}
+
+/// The decisions of a meeting as the API shows them.
+fn decisions_view(conn: &mut DbConnection, meeting_id: i64) -> Result<Vec<Decision>, ApiError> {
+    Ok(meetings::decisions_of(conn, &[meeting_id])?
+        .into_iter()
+        .map(|d| Decision::from_row(d, None))
+        .collect())
+}
+
+/// A write to a meeting also changes its decisions (publication on approval, dates,
+/// appeal deadlines): one event for each decision whose state changed.
+fn record_decisions(
+    tx: &mut Tx<'_>,
+    meeting_id: i64,
+    before: &[Decision],
+    action: &'static str,
+) -> Result<(), ApiError> {
+    for d in decisions_view(tx, meeting_id)? {
+        let old = audit_state(&before.iter().find(|b| b.id == d.id));
+        let new = audit_state(&d);
+        if old != new {
+            tx.record("decision", d.id, action, old, new);
+        }
+    }
+    Ok(())
+}
+
+/// The meeting's event of a write: its state before (given) and now. Writes to a
+/// paragraph change their meeting too (its `updated_at`, its paragraph count).
+pub(crate) fn record_meeting(
+    tx: &mut Tx<'_>,
+    meeting_id: i64,
+    before: &Meeting,
+    action: &'static str,
+) -> Result<(), ApiError> {
+    let after = meeting_view(tx, meeting_id)?;
+    tx.record(
+        "meeting",
+        meeting_id,
+        action,
+        audit_state(before),
+        audit_state(&after),
+    );
+    Ok(())
 }
 
 async fn load_meeting(state: &AppState, id: i64) -> Result<Meeting, ApiError> {
@@ -97,6 +142,7 @@ pub async fn update_meeting(
         let old = meetings::find_meeting(conn, id)?
             .ok_or_else(|| ApiError::not_found(format!("no meeting {id}")))?;
         let before = meeting_view(conn, id)?;
+        let decisions = decisions_view(conn, id)?;
         let input = MeetingInput {
             kind: match b.kind {
                 Some(k) => k.domain(),
@@ -113,14 +159,8 @@ pub async fn update_meeting(
             attendance: b.attendance.unwrap_or_else(|| old.attendance()),
         };
         meetings::update_meeting(conn, id, &input).map_err(write_err)?;
-        let after = meeting_view(conn, id)?;
-        conn.record(
-            "meeting",
-            id,
-            "update",
-            audit_state(&before),
-            audit_state(&after),
-        );
+        record_meeting(conn, id, &before, "update")?;
+        record_decisions(conn, id, &decisions, "update")?;
         Ok(())
     })
     .await?;
@@ -165,9 +205,11 @@ pub async fn create_decision(
     };
     let row = db::write(&state, who.context(), move |conn| {
         conn.lock("meeting", &id.to_string())?;
+        let before = meeting_view(conn, id)?;
         let row = meetings::insert_decision(conn, id, &input).map_err(write_err)?;
         let after = Decision::from_row(row.clone(), None);
         conn.record("decision", row.id, "create", None, audit_state(&after));
+        record_meeting(conn, id, &before, "add_paragraph")?;
         Ok(row)
     })
     .await?;
@@ -203,16 +245,11 @@ pub async fn approve_meeting(
     db::write(&state, who.context(), move |conn| {
         conn.lock("meeting", &id.to_string())?;
         let before = meeting_view(conn, id)?;
+        let decisions = decisions_view(conn, id)?;
         meetings::approve_meeting(conn, id, b.approved_on, &b.signatures, true)
             .map_err(write_err)?;
-        let after = meeting_view(conn, id)?;
-        conn.record(
-            "meeting",
-            id,
-            "approve",
-            audit_state(&before),
-            audit_state(&after),
-        );
+        record_meeting(conn, id, &before, "approve")?;
+        record_decisions(conn, id, &decisions, "approve")?;
         Ok(())
     })
     .await?;
@@ -253,15 +290,10 @@ pub async fn post_notice(
     let row = db::write(&state, who.context(), move |conn| {
         conn.lock("meeting", &id.to_string())?;
         let before = meeting_view(conn, id)?;
+        let decisions = decisions_view(conn, id)?;
         let row = meetings::post_notice(conn, id, &input).map_err(write_err)?;
-        let after = meeting_view(conn, id)?;
-        conn.record(
-            "meeting",
-            id,
-            "post_notice",
-            audit_state(&before),
-            audit_state(&after),
-        );
+        record_meeting(conn, id, &before, "post_notice")?;
+        record_decisions(conn, id, &decisions, "post_notice")?;
         Ok(row)
     })
     .await?;
