@@ -7,15 +7,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v schemathesis >/dev/null || pip install -q "schemathesis==4.32.5"
-cargo build -q -p samverkan-server
+# SAMVERKAN_BIN: a binary built already (CI passes the one `cargo test` built, so the
+# dependency graph is not compiled once more with other features).
+bin=${SAMVERKAN_BIN:-}
+if [ -z "$bin" ]; then
+  cargo build -q -p samverkan-server
+  bin=target/debug/samverkan
+fi
 tmp=$(mktemp -d)
 port=${PORT:-18097}
 export SAMVERKAN_JWT_SECRET="api-fuzz-secret-$(date +%s%N)-0123456789"
-DATABASE_URL="sqlite://$tmp/fuzz.db" target/debug/samverkan serve --bind "127.0.0.1:$port" 2>"$tmp/server.log" &
+DATABASE_URL="sqlite://$tmp/fuzz.db" "$bin" serve --bind "127.0.0.1:$port" 2>"$tmp/server.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
 for _ in $(seq 1 200); do curl -fs -o /dev/null "http://127.0.0.1:$port/health/ready" && break; sleep 0.05; done
-token=$(target/debug/samverkan token issue --role admin --ttl 1h | tail -n1)
+token=$("$bin" token issue --role admin --ttl 1h | tail -n1)
 schemathesis run "http://127.0.0.1:$port/api-docs/openapi.json" \
   --url "http://127.0.0.1:$port" \
   -H "Authorization: Bearer $token" \

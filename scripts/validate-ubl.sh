@@ -18,8 +18,12 @@ if [ -z "${UBL_XSD_DIR:-}" ]; then
 fi
 [ -f "$UBL_XSD_DIR/UBL-Invoice-2.1.xsd" ] || { echo "UBL 2.1 XSD not found" >&2; exit 2; }
 
-cargo build -q -p samverkan-server
-bin=target/debug/samverkan
+# SAMVERKAN_BIN: a binary built already (see scripts/api-fuzz.sh).
+bin=${SAMVERKAN_BIN:-}
+if [ -z "$bin" ]; then
+  cargo build -q -p samverkan-server
+  bin=target/debug/samverkan
+fi
 export DATABASE_URL="sqlite://$work/ubl.db"
 export SAMVERKAN_JWT_SECRET="validate-ubl-secret-validate-ubl-secret-0123"
 port=${UBL_PORT:-18097}

@@ -339,15 +339,7 @@ async fn check(c: &Ctx, op: &str, s: Step) -> Vec<String> {
 // Bodies (as in the tests of each resource).
 
 fn meeting_body(date: chrono::NaiveDate) -> Value {
-    json!({
-        "kind": "committee_meeting", "date": date, "start_time": "10:00:00",
-        "end_time": "16:00:00", "place": "Teams", "chair": "Carina Sammeli",
-        "secretary": "Robert Karlsson", "adjusters": ["Isak Utsi"],
-        "attendance": [
-            {"name": "Isak Utsi", "party": "S", "scb_code": "2506", "kind": "serving_member"},
-            {"name": "Lena Goldkuhl", "party": "S", "scb_code": "2582", "kind": "serving_member"}
-        ]
-    })
+    crate::meetings::meeting_body(&date.to_string())
 }
 
 fn decision_body(paragraph: i64) -> Value {
