@@ -36,6 +36,7 @@ pub mod allocation;
 pub mod auth;
 pub mod calendar;
 pub mod codes;
+pub mod cost_stream;
 pub mod invoice;
 pub mod meeting;
 pub mod money;

@@ -675,11 +675,6 @@ fn to_pop_map(
         .collect()
 }
 
-/// The VAT categories a stream may carry (EN 16931 UNCL5305 codes).
-pub const VAT_CATEGORIES: &[&str] = &["O", "S"];
-/// Exemption reason used for category O unless another is given.
-pub const DEFAULT_EXEMPTION_REASON: &str = "Not subject to VAT";
-
 /// A cost stream to create.
 #[derive(Debug, Clone)]
 pub struct StreamSpec {
@@ -696,53 +691,19 @@ pub struct StreamSpec {
     pub decision_paragraph: Option<i32>,
 }
 
-/// Kinds of cost stream.
-pub const STREAM_KINDS: &[&str] = &[
-    "base_funding",
-    "e_office",
-    "system_manager",
-    "shared_service",
-    "project",
-];
-
 /// Validates, splits once and stores a cost stream with its split.
 pub fn create_cost_stream(
     conn: &mut DbConnection,
     spec: &StreamSpec,
 ) -> Result<CostStreamRow, SplitError> {
-    if !STREAM_KINDS.contains(&spec.kind.as_str()) {
-        return Err(invalid(
-            "kind",
-            format!("must be one of {}", STREAM_KINDS.join(", ")),
-        ));
-    }
-    if spec.name.trim().is_empty() {
-        return Err(invalid("name", "must not be blank"));
-    }
-    if !VAT_CATEGORIES.contains(&spec.vat_category.as_str()) {
-        return Err(invalid(
-            "vat_category",
-            "must be O (outside scope) or S (standard)",
-        ));
-    }
-    let reason = match spec.vat_category.as_str() {
-        "O" => {
-            if spec.vat_percent != 0 {
-                return Err(invalid("vat_percent", "must be 0 for category O"));
-            }
-            Some(
-                spec.vat_exemption_reason
-                    .clone()
-                    .unwrap_or_else(|| DEFAULT_EXEMPTION_REASON.into()),
-            )
-        }
-        _ => {
-            if ![6, 12, 25].contains(&spec.vat_percent) {
-                return Err(invalid("vat_percent", "must be 25, 12 or 6 for category S"));
-            }
-            None
-        }
-    };
+    let reason = samverkan_domain::cost_stream::check_stream(
+        &spec.kind,
+        &spec.name,
+        &spec.vat_category,
+        spec.vat_percent,
+        spec.vat_exemption_reason.as_deref(),
+    )
+    .map_err(|e| invalid(e.field, e.message))?;
     let (alloc, participants) = compute_split(conn, &spec.split)?;
     let now = crate::now();
     Ok(insert_cost_stream(
