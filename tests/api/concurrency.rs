@@ -117,6 +117,37 @@ both!(payments_add_up_across_instances, |app| async move {
     assert_eq!(rows, 100 * N as i64);
     assert_eq!(inv["paid_ore"], rows, "paid is the sum of the payment rows");
     assert_eq!(inv["status"], "partially_paid");
+    // Each payment is one audit event carrying that payment, not the invoice's every row.
+    let admin = app.as_role(Role::Admin);
+    let events = admin
+        .get(&format!(
+            "/api/v1/audit?aggregate_type=invoice&aggregate_id={small}&limit=200"
+        ))
+        .await
+        .json();
+    let pays: Vec<&Value> = events["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|e| e["action"] == "record_payment")
+        .collect();
+    assert_eq!(pays.len(), N);
+    let mut counts: Vec<i64> = pays
+        .iter()
+        .map(|e| {
+            assert_eq!(e["change"]["after"]["payment"]["amount_ore"], 100);
+            assert!(e["change"]["after"].get("payments").is_none());
+            e["change"]["after"]["payment_count"]
+                .as_i64()
+                .expect("count")
+        })
+        .collect();
+    counts.sort_unstable();
+    assert_eq!(
+        counts,
+        (1..=N as i64).collect::<Vec<_>>(),
+        "in commit order"
+    );
 
     // 64 full payments at once: exactly one is recorded, never an overpayment.
     let total = issue(&a, full).await;

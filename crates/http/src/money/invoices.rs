@@ -3,7 +3,6 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Datelike;
 use samverkan_domain::invoice::{InvoiceCommand, InvoiceError, InvoiceEvent, InvoiceState};
 use samverkan_persistence::money::{self, CreateInvoice, InvoiceFilter, NewInvoice, NewLine};
-use samverkan_persistence::write::state as audit_state;
 use samverkan_persistence::{DbConnection, Tx, registry};
 
 use super::access;
@@ -24,6 +23,22 @@ fn refused(e: InvoiceError) -> ApiError {
         Some(field) if !e.is_conflict() => ApiError::invalid(field, e.to_string()),
         _ => ApiError::Conflict(e.to_string()),
     }
+}
+
+/// An invoice's state in the audit log: everything but its payment rows (each payment is
+/// its own `record_payment` event; repeating them all in every event would make the log
+/// grow with the square of an invoice's payments), with their count and sum.
+fn audit_state(inv: &Invoice) -> Option<serde_json::Value> {
+    let mut v = serde_json::to_value(inv).ok()?;
+    if let Some(o) = v.as_object_mut()
+        && let Some(p) = o.remove("payments")
+    {
+        o.insert(
+            "payment_count".into(),
+            p.as_array().map_or(0, Vec::len).into(),
+        );
+    }
+    Some(v)
 }
 
 /// Locks the invoice aggregate and loads it with its rules' view (404 if absent).
@@ -374,7 +389,7 @@ pub async fn create_payment(
             let InvoiceEvent::PaymentRecorded { paid, status, .. } = &event else {
                 return Err(ApiError::internal("a payment made another event"));
             };
-            money::insert_payment(
+            let payment = money::insert_payment(
                 tx,
                 &money::NewPayment {
                     invoice_id: id,
@@ -386,13 +401,14 @@ pub async fn create_payment(
             )?;
             money::set_paid(tx, id, paid.0, status.as_str())?;
             let after = load_full(tx, id)?;
-            tx.record(
-                "invoice",
-                id,
-                event.action(),
-                audit_state(&before),
-                audit_state(&after),
-            );
+            let mut logged = audit_state(&after);
+            if let Some(o) = logged.as_mut().and_then(|v| v.as_object_mut()) {
+                o.insert(
+                    "payment".into(),
+                    serde_json::to_value(super::json::Payment::from(payment)).unwrap_or_default(),
+                );
+            }
+            tx.record("invoice", id, event.action(), audit_state(&before), logged);
             Ok((StatusCode::CREATED, to_value(&after)))
         },
     )
