@@ -27,7 +27,7 @@ fn refused(e: InvoiceError) -> ApiError {
 
 /// An invoice's state in the audit log: everything but its payment rows (each payment is
 /// its own `record_payment` event; repeating them all in every event would make the log
-/// grow with the square of an invoice's payments), with their count and sum.
+/// grow with the square of an invoice's payments), with their count instead.
 fn audit_state(inv: &Invoice) -> Option<serde_json::Value> {
     let mut v = serde_json::to_value(inv).ok()?;
     if let Some(o) = v.as_object_mut()
