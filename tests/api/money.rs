@@ -329,7 +329,8 @@ both!(invoice_lifecycle, |app| async move {
         "<cbc:RegistrationName>Luleå kommun</cbc:RegistrationName>",
         "<cbc:RegistrationName>Bodens kommun</cbc:RegistrationName>",
         ">30</cbc:PaymentMeansCode>",
-        "<cbc:ID>5050-1055</cbc:ID>",
+        // The configured 5050-1055 as Peppol wants it (SE-R-008, SE-R-009).
+        "<cbc:ID>50501055</cbc:ID>",
         "<cbc:TaxExemptionReason>Not subject to VAT</cbc:TaxExemptionReason>",
     ] {
         assert!(x.contains(needle), "missing {needle} in {x}");
@@ -397,6 +398,10 @@ both!(invoice_lifecycle, |app| async move {
     let orig = t.get(&format!("/api/v1/invoices/{id}")).await.json();
     assert_eq!(orig["number"], issued["number"]);
     assert_eq!(orig["lines"], issued["lines"]);
+    assert_eq!(orig["status"], "credited");
+    assert_eq!(orig["credited_ore"], total);
+    // Paid, then credited in full: the buyer is owed the payment back.
+    assert_eq!(orig["outstanding_ore"], -total);
     // Corrected by a new invoice for the period.
     let r = t
         .post(

@@ -20,7 +20,7 @@ use diesel::prelude::*;
 use diesel::{PgConnection, RunQueryDsl};
 use futures_util::future::LocalBoxFuture;
 use samverkan_domain::Role;
-use samverkan_http::{AppState, HttpSettings, JwtKeys};
+use samverkan_http::{AppState, HttpSettings, Invoicing, JwtKeys};
 use samverkan_persistence::{DbPool, PoolConfig, connect_pool};
 use serde_json::Value;
 
@@ -335,6 +335,12 @@ async fn service(state: AppState, settings: HttpSettings) -> Call {
     })
 }
 
+/// The invoicing configuration of the tests: Luleå's bankgiro and VAT number.
+pub fn invoicing() -> Invoicing {
+    Invoicing::from_settings(Some("5050-1055"), None, Some("SE212000274201"), None)
+        .expect("test invoicing settings")
+}
+
 #[derive(Clone)]
 pub struct TestApp {
     call: Call,
@@ -355,12 +361,22 @@ impl TestApp {
 
     /// The application on a given database.
     pub async fn on(db: TestDb, settings: HttpSettings) -> Self {
+        Self::configured(db, settings, invoicing()).await
+    }
+
+    /// The application with its own invoicing configuration (payment account, seller VAT
+    /// number, seller endpoint).
+    pub async fn with_invoicing(backend: Backend, invoicing: Invoicing) -> Self {
+        Self::configured(TestDb::new(backend), HttpSettings::default(), invoicing).await
+    }
+
+    async fn configured(db: TestDb, settings: HttpSettings, invoicing: Invoicing) -> Self {
         let pool = db.pool();
         let keys = JwtKeys::new("test", SECRET.as_bytes(), "").expect("keys");
         let state = AppState {
             pool: pool.clone(),
             keys: keys.clone(),
-            bankgiro: "5050-1055".into(),
+            invoicing,
         };
         let call = service(state, settings).await;
         TestApp {
@@ -387,7 +403,7 @@ impl TestApp {
         let state = AppState {
             pool: pool.clone(),
             keys: self.keys.clone(),
-            bankgiro: "5050-1055".into(),
+            invoicing: invoicing(),
         };
         let call = service(state, HttpSettings::default()).await;
         TestApp {

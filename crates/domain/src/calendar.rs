@@ -350,8 +350,74 @@ fn first_on_or_after(d: NaiveDate, weekday: Weekday) -> NaiveDate {
     add_days(d, u64::from(ahead))
 }
 
+/// The last Sunday of a month (the EU's summer-time switch days).
+fn last_sunday(year: i32, month: u32) -> Option<NaiveDate> {
+    let first_next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)
+    }?;
+    let last = first_next.pred_opt()?;
+    let back = last.weekday().num_days_from_sunday();
+    last.checked_sub_days(Days::new(u64::from(back)))
+}
+
+/// Swedish local time (Europe/Stockholm) of a UTC instant: CET (UTC+1), and CEST (UTC+2)
+/// from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October,
+/// the EU rule in force since 1996. Pure arithmetic: no time-zone database needed.
+pub fn stockholm_time(utc: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
+    let t = utc.naive_utc();
+    let year = t.date().year();
+    let switch = |month| last_sunday(year, month).and_then(|d| d.and_hms_opt(1, 0, 0));
+    let summer = matches!((switch(3), switch(10)), (Some(a), Some(b)) if a <= t && t < b);
+    t + chrono::Duration::hours(if summer { 2 } else { 1 })
+}
+
+/// The Swedish calendar day of a UTC instant: the default issue date of an invoice and the
+/// year of its number series.
+pub fn stockholm_date(utc: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+    stockholm_time(utc).date()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn stockholm_days() {
+        let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().expect("time");
+        // 23:30 UTC on New Year's Eve is already 1 January in Sweden (CET).
+        assert_eq!(
+            stockholm_date(at("2021-12-31T23:30:00Z")),
+            date("2022-01-01")
+        );
+        assert_eq!(
+            stockholm_date(at("2021-12-31T22:59:59Z")),
+            date("2021-12-31")
+        );
+        // Summer time (CEST) from 01:00 UTC on the last Sunday of March 2021 (the 28th).
+        assert_eq!(
+            stockholm_time(at("2021-03-28T00:59:00Z")).to_string(),
+            "2021-03-28 01:59:00"
+        );
+        assert_eq!(
+            stockholm_time(at("2021-03-28T01:00:00Z")).to_string(),
+            "2021-03-28 03:00:00"
+        );
+        assert_eq!(
+            stockholm_date(at("2021-06-30T22:30:00Z")),
+            date("2021-07-01")
+        );
+        // Back to CET at 01:00 UTC on the last Sunday of October 2021 (the 31st).
+        assert_eq!(
+            stockholm_time(at("2021-10-31T00:59:00Z")).to_string(),
+            "2021-10-31 02:59:00"
+        );
+        assert_eq!(
+            stockholm_time(at("2021-10-31T01:00:00Z")).to_string(),
+            "2021-10-31 02:00:00"
+        );
+        assert_eq!(last_sunday(2026, 12), Some(date("2026-12-27")));
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -1,4 +1,5 @@
-//! The rules of a cost stream (*kostnadsström*): what it may be, and its VAT regime.
+//! The rules of a cost stream (*kostnadsström*): what it may be. Its VAT is
+//! [`crate::vat`]'s.
 //! The split itself is the allocation engine's ([`crate::allocation`]).
 
 /// Kinds of cost stream.
@@ -9,12 +10,6 @@ pub const STREAM_KINDS: &[&str] = &[
     "shared_service",
     "project",
 ];
-
-/// The VAT categories a stream may carry (EN 16931 UNCL5305 codes).
-pub const VAT_CATEGORIES: &[&str] = &["O", "S"];
-
-/// Exemption reason used for category O unless another is given.
-pub const DEFAULT_EXEMPTION_REASON: &str = "Not subject to VAT";
 
 /// A field of a new cost stream that breaks a rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,15 +25,9 @@ fn refuse(field: &'static str, message: impl Into<String>) -> StreamRuleError {
     }
 }
 
-/// Checks a new stream's kind, name and VAT regime; returns the exemption reason to
-/// store (category O has one, S none).
-pub fn check_stream(
-    kind: &str,
-    name: &str,
-    vat_category: &str,
-    vat_percent: i32,
-    vat_exemption_reason: Option<&str>,
-) -> Result<Option<String>, StreamRuleError> {
+/// Checks a new stream's kind and name. Its VAT treatment is checked by
+/// [`crate::vat::VatTreatment::check`].
+pub fn check_stream(kind: &str, name: &str) -> Result<(), StreamRuleError> {
     if !STREAM_KINDS.contains(&kind) {
         return Err(refuse(
             "kind",
@@ -48,22 +37,7 @@ pub fn check_stream(
     if name.trim().is_empty() {
         return Err(refuse("name", "must not be blank"));
     }
-    match vat_category {
-        "O" if vat_percent != 0 => Err(refuse("vat_percent", "must be 0 for category O")),
-        "O" => Ok(Some(
-            vat_exemption_reason
-                .unwrap_or(DEFAULT_EXEMPTION_REASON)
-                .to_owned(),
-        )),
-        "S" if ![6, 12, 25].contains(&vat_percent) => {
-            Err(refuse("vat_percent", "must be 25, 12 or 6 for category S"))
-        }
-        "S" => Ok(None),
-        _ => Err(refuse(
-            "vat_category",
-            "must be O (outside scope) or S (standard)",
-        )),
-    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -71,30 +45,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn vat_regimes() {
+    fn kinds_and_names() {
+        assert_eq!(check_stream("project", "Intranät"), Ok(()));
         assert_eq!(
-            check_stream("project", "Intranät", "O", 0, None),
-            Ok(Some(DEFAULT_EXEMPTION_REASON.into()))
-        );
-        assert_eq!(check_stream("project", "Intranät", "S", 25, None), Ok(None));
-        assert_eq!(
-            check_stream("project", "Intranät", "S", 0, None).map_err(|e| e.field),
-            Err("vat_percent")
-        );
-        assert_eq!(
-            check_stream("project", "Intranät", "O", 25, None).map_err(|e| e.field),
-            Err("vat_percent")
-        );
-        assert_eq!(
-            check_stream("project", "Intranät", "Z", 0, None).map_err(|e| e.field),
-            Err("vat_category")
-        );
-        assert_eq!(
-            check_stream("lunch", "Intranät", "O", 0, None).map_err(|e| e.field),
+            check_stream("lunch", "Intranät").map_err(|e| e.field),
             Err("kind")
         );
         assert_eq!(
-            check_stream("project", "  ", "O", 0, None).map_err(|e| e.field),
+            check_stream("project", "  ").map_err(|e| e.field),
             Err("name")
         );
     }

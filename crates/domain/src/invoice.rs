@@ -4,12 +4,15 @@
 //!
 //! ```text
 //! invoice:     draft ─approve→ approved ─issue→ issued ─pay→ partially_paid ─pay→ paid
+//!                                                  └──── credit notes issued in full ──→ credited
 //! credit note: draft ─approve→ approved ─issue→ issued
 //! ```
-//! An issued document never changes; only its payment status moves. An issued invoice
-//! may be credited once, in full, by a credit note.
+//! An issued document never changes; only its payment status moves. An issued invoice is
+//! credited by one or more credit notes, each of some lines or of all that is left; payments
+//! and credits are against the payable amount (VAT included).
 
 use crate::Ore;
+use crate::vat::{self, Totals, VatRegime, VatSubtotal, VatTreatment};
 
 /// Invoice or credit note (UBL `Invoice` / `CreditNote`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -48,19 +51,78 @@ impl std::fmt::Display for InvoiceId {
     }
 }
 
+/// One line of a document: a cost stream's share (net, excluding VAT) and its VAT.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceLine {
+    pub line_no: i32,
+    pub net: Ore,
+    pub vat: VatTreatment,
+}
+
+/// A credit note as the invoice it credits sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditNoteState {
+    pub id: InvoiceId,
+    pub issued: bool,
+    /// (line number of the credited invoice, net amount credited).
+    pub lines: Vec<(i32, Ore)>,
+    pub breakdown: Vec<VatSubtotal>,
+    pub payable: Ore,
+}
+
+/// The computed content of a new document: its lines, VAT breakdown and totals. The only
+/// way to make one is [`Computed::invoice`] or a credit command, so a stored document's
+/// numbers always obey the rules of [`crate::vat`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Computed {
+    pub regime: VatRegime,
+    pub lines: Vec<InvoiceLine>,
+    pub breakdown: Vec<VatSubtotal>,
+    pub totals: Totals,
+}
+
+impl Computed {
+    /// A new invoice of these lines: refused when there are none, when any is negative or
+    /// when they mix category O with another (BR-O-11…14).
+    pub fn invoice(lines: Vec<InvoiceLine>) -> Result<Computed, InvoiceError> {
+        if lines.iter().any(|l| l.net.0 < 0) {
+            return Err(InvoiceError::NegativeLine);
+        }
+        let regime = crate::vat::regime_of(lines.iter().map(|l| &l.vat))
+            .ok_or(InvoiceError::MixedRegimes)?;
+        let breakdown = vat::breakdown(lines.iter().map(|l| (l.net, &l.vat)))?;
+        let totals = vat::totals(lines.iter().map(|l| l.net), &breakdown)?;
+        Ok(Computed {
+            regime,
+            lines,
+            breakdown,
+            totals,
+        })
+    }
+}
+
 /// What the rules need to know of one document, loaded under the write lock.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvoiceState {
     pub id: InvoiceId,
     pub doc_type: DocType,
     pub status: InvoiceStatus,
-    pub total: Ore,
+    pub lines: Vec<InvoiceLine>,
+    pub breakdown: Vec<VatSubtotal>,
+    pub totals: Totals,
     /// The sum of the payment rows (not a stored counter).
     pub paid: Ore,
     /// Has a number from the series: issued.
     pub issued: bool,
-    /// Credit notes that reference this invoice (any status).
-    pub credit_notes: usize,
+    /// Credit notes that reference this invoice (any status), oldest first.
+    pub credit_notes: Vec<CreditNoteState>,
+}
+
+/// Whether the seller can issue the document: what the configuration provides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seller {
+    /// A VAT identifier is configured (needed by S, Z and E lines).
+    pub has_vat_id: bool,
 }
 
 /// A command on one document.
@@ -69,11 +131,14 @@ pub enum InvoiceCommand {
     /// *Beslutsattest*: draft → approved.
     Approve,
     /// approved → issued, with the next number of the series.
-    Issue,
+    Issue { seller: Seller },
     /// Record a payment of `amount`.
     Pay { amount: Ore },
-    /// Open a credit note crediting all of the invoice.
-    Credit,
+    /// Open a draft credit note: of the given (line number, net amount) pairs, or of
+    /// everything not yet credited when `None`.
+    Credit { lines: Option<Vec<(i32, Ore)>> },
+    /// One of its credit notes was issued: settle the credited amount and the status.
+    SettleCredit,
 }
 
 /// What a command did; the persistence layer saves exactly this.
@@ -86,9 +151,14 @@ pub enum InvoiceEvent {
         paid: Ore,
         status: InvoiceStatus,
     },
-    /// A draft credit note of `amount` is to be created for this invoice.
+    /// A draft credit note with this content is to be created for this invoice.
     CreditNoteOpened {
-        amount: Ore,
+        note: Computed,
+    },
+    /// The issued credit notes now credit `credited` (payable) of the invoice.
+    CreditSettled {
+        credited: Ore,
+        status: InvoiceStatus,
     },
 }
 
@@ -100,6 +170,7 @@ impl InvoiceEvent {
             InvoiceEvent::Issued => "issue",
             InvoiceEvent::PaymentRecorded { .. } => "record_payment",
             InvoiceEvent::CreditNoteOpened { .. } => "create_credit_note",
+            InvoiceEvent::CreditSettled { .. } => "settle_credit",
         }
     }
 }
@@ -122,7 +193,11 @@ pub enum InvoiceError {
         id: InvoiceId,
         status: InvoiceStatus,
     },
-    #[error("{doc} {id} is {status}; payments apply to issued, unpaid invoices")]
+    #[error(
+        "{doc} {id} has lines under VAT (category S, Z or E), which need the seller's VAT identifier (BR-S-02): configure SAMVERKAN_SELLER_VAT_ID"
+    )]
+    SellerVatIdMissing { doc: DocType, id: InvoiceId },
+    #[error("{doc} {id} is {status}; payments apply to issued invoices with an amount outstanding")]
     NotPayable {
         doc: DocType,
         id: InvoiceId,
@@ -130,7 +205,7 @@ pub enum InvoiceError {
     },
     #[error("must be above 0")]
     AmountNotPositive,
-    #[error("exceeds the outstanding {outstanding} öre")]
+    #[error("exceeds the outstanding {outstanding} öre (payable less credited and paid)")]
     Overpayment { outstanding: i64 },
     #[error("{doc} {id} is {status}; only an issued invoice can be credited")]
     NotCreditable {
@@ -138,36 +213,104 @@ pub enum InvoiceError {
         id: InvoiceId,
         status: InvoiceStatus,
     },
-    #[error("invoice {0} already has a credit note")]
+    #[error(
+        "invoice {0} is credited in full already (its credit notes, drafts included, cover every line)"
+    )]
     AlreadyCredited(InvoiceId),
+    #[error("must list at least one line")]
+    NoCreditLines,
+    #[error("invoice has no line {line_no}")]
+    UnknownLine { index: usize, line_no: i32 },
+    #[error("line {line_no} is listed twice")]
+    DuplicateLine { index: usize, line_no: i32 },
+    #[error("must be above 0")]
+    CreditNotPositive { index: usize },
+    #[error("exceeds what is left to credit on line {line_no}: {remaining} öre")]
+    CreditAboveRemaining {
+        index: usize,
+        line_no: i32,
+        remaining: i64,
+    },
+    #[error("an invoice never mixes VAT category O (outside scope) with another category")]
+    MixedRegimes,
+    #[error("a line amount is negative")]
+    NegativeLine,
     #[error("the amounts overflow")]
     Overflow,
+}
+
+impl From<vat::Overflow> for InvoiceError {
+    fn from(_: vat::Overflow) -> Self {
+        InvoiceError::Overflow
+    }
 }
 
 impl InvoiceError {
     /// True when the document's state refuses the command (HTTP 409); false when the
     /// command's input is wrong (422).
     pub fn is_conflict(&self) -> bool {
-        !matches!(
-            self,
-            InvoiceError::AmountNotPositive
-                | InvoiceError::Overpayment { .. }
-                | InvoiceError::Overflow
-        )
+        self.field().is_none()
     }
 
     /// The request field the error is about, if any.
-    pub fn field(&self) -> Option<&'static str> {
+    pub fn field(&self) -> Option<String> {
         match self {
             InvoiceError::AmountNotPositive
             | InvoiceError::Overpayment { .. }
-            | InvoiceError::Overflow => Some("amount_ore"),
+            | InvoiceError::Overflow => Some("amount_ore".into()),
+            InvoiceError::NoCreditLines => Some("lines".into()),
+            InvoiceError::UnknownLine { index, .. } | InvoiceError::DuplicateLine { index, .. } => {
+                Some(format!("lines[{index}].line_no"))
+            }
+            InvoiceError::CreditNotPositive { index }
+            | InvoiceError::CreditAboveRemaining { index, .. } => {
+                Some(format!("lines[{index}].amount_ore"))
+            }
+            InvoiceError::MixedRegimes => Some("vat_regime".into()),
             _ => None,
         }
     }
 }
 
 impl InvoiceState {
+    /// Σ payable of the issued credit notes.
+    pub fn credited(&self) -> Result<Ore, InvoiceError> {
+        Ore::checked_sum(
+            self.credit_notes
+                .iter()
+                .filter(|c| c.issued)
+                .map(|c| c.payable),
+        )
+        .ok_or(InvoiceError::Overflow)
+    }
+
+    /// What the buyer still owes: payable − credited − paid (negative: owed to the buyer).
+    pub fn outstanding(&self) -> Result<Ore, InvoiceError> {
+        self.totals
+            .payable
+            .checked_sub(self.credited()?)
+            .and_then(|o| o.checked_sub(self.paid))
+            .ok_or(InvoiceError::Overflow)
+    }
+
+    /// Net credited on a line by credit notes (`issued_only`: only the issued ones).
+    fn credited_on(&self, line_no: i32, issued_only: bool) -> Ore {
+        Ore(self
+            .credit_notes
+            .iter()
+            .filter(|c| c.issued || !issued_only)
+            .flat_map(|c| c.lines.iter())
+            .filter(|(n, _)| *n == line_no)
+            .map(|(_, a)| a.0)
+            .sum())
+    }
+
+    fn fully_credited(&self) -> bool {
+        self.lines
+            .iter()
+            .all(|l| self.credited_on(l.line_no, true) >= l.net)
+    }
+
     /// Applies a command: the event to save, or why not. Pure.
     pub fn decide(&self, cmd: &InvoiceCommand) -> Result<InvoiceEvent, InvoiceError> {
         let (doc, id, status) = (self.doc_type, self.id, self.status);
@@ -176,8 +319,18 @@ impl InvoiceState {
                 InvoiceStatus::Draft => Ok(InvoiceEvent::Approved),
                 _ => Err(InvoiceError::NotDraft { doc, id, status }),
             },
-            InvoiceCommand::Issue => match (status, self.issued) {
-                (InvoiceStatus::Approved, false) => Ok(InvoiceEvent::Issued),
+            InvoiceCommand::Issue { seller } => match (status, self.issued) {
+                (InvoiceStatus::Approved, false) => {
+                    if !seller.has_vat_id
+                        && self
+                            .lines
+                            .iter()
+                            .any(|l| l.vat.category.needs_seller_vat_id())
+                    {
+                        return Err(InvoiceError::SellerVatIdMissing { doc, id });
+                    }
+                    Ok(InvoiceEvent::Issued)
+                }
                 _ => Err(InvoiceError::NotApproved { doc, id, status }),
             },
             InvoiceCommand::Pay { amount } => {
@@ -189,20 +342,17 @@ impl InvoiceState {
                 if amount.0 <= 0 {
                     return Err(InvoiceError::AmountNotPositive);
                 }
-                let outstanding = self
-                    .total
-                    .checked_sub(self.paid)
-                    .ok_or(InvoiceError::Overflow)?;
+                let outstanding = self.outstanding()?;
+                if *amount > outstanding {
+                    return Err(InvoiceError::Overpayment {
+                        outstanding: outstanding.0.max(0),
+                    });
+                }
                 let paid = self
                     .paid
                     .checked_add(*amount)
                     .ok_or(InvoiceError::Overflow)?;
-                if paid > self.total {
-                    return Err(InvoiceError::Overpayment {
-                        outstanding: outstanding.0,
-                    });
-                }
-                let status = if paid == self.total {
+                let status = if *amount == outstanding {
                     InvoiceStatus::Paid
                 } else {
                     InvoiceStatus::PartiallyPaid
@@ -213,16 +363,115 @@ impl InvoiceState {
                     status,
                 })
             }
-            InvoiceCommand::Credit => {
+            InvoiceCommand::Credit { lines } => self.credit(lines.as_deref()),
+            InvoiceCommand::SettleCredit => {
                 if doc != DocType::Invoice || !self.issued {
                     return Err(InvoiceError::NotCreditable { doc, id, status });
                 }
-                if self.credit_notes > 0 {
-                    return Err(InvoiceError::AlreadyCredited(id));
-                }
-                Ok(InvoiceEvent::CreditNoteOpened { amount: self.total })
+                let credited = self.credited()?;
+                let status = if self.fully_credited() {
+                    InvoiceStatus::Credited
+                } else if self.outstanding()?.0 <= 0 {
+                    InvoiceStatus::Paid
+                } else if self.paid.0 > 0 {
+                    InvoiceStatus::PartiallyPaid
+                } else {
+                    InvoiceStatus::Issued
+                };
+                Ok(InvoiceEvent::CreditSettled { credited, status })
             }
         }
+    }
+
+    /// A credit note of some or all of what is left to credit. Its VAT breakdown follows
+    /// the tax rule, except that a credit note that completes a category and rate takes
+    /// that row's remaining tax, so that the credit notes of an invoice credited in full
+    /// sum exactly to the invoice (within BR-CO-17's tolerance of one unit).
+    fn credit(&self, asked: Option<&[(i32, Ore)]>) -> Result<InvoiceEvent, InvoiceError> {
+        let (doc, id, status) = (self.doc_type, self.id, self.status);
+        if doc != DocType::Invoice || !self.issued {
+            return Err(InvoiceError::NotCreditable { doc, id, status });
+        }
+        let remaining = |l: &InvoiceLine| Ore(l.net.0 - self.credited_on(l.line_no, false).0);
+        let wanted: Vec<(i32, Ore)> = match asked {
+            None => self
+                .lines
+                .iter()
+                .map(|l| (l.line_no, remaining(l)))
+                .filter(|(_, a)| a.0 > 0)
+                .collect(),
+            Some([]) => return Err(InvoiceError::NoCreditLines),
+            Some(list) => {
+                for (index, (line_no, amount)) in list.iter().enumerate() {
+                    let line_no = *line_no;
+                    let Some(line) = self.lines.iter().find(|l| l.line_no == line_no) else {
+                        return Err(InvoiceError::UnknownLine { index, line_no });
+                    };
+                    if list[..index].iter().any(|(n, _)| *n == line_no) {
+                        return Err(InvoiceError::DuplicateLine { index, line_no });
+                    }
+                    if amount.0 <= 0 {
+                        return Err(InvoiceError::CreditNotPositive { index });
+                    }
+                    let left = remaining(line);
+                    if *amount > left {
+                        return Err(InvoiceError::CreditAboveRemaining {
+                            index,
+                            line_no,
+                            remaining: left.0,
+                        });
+                    }
+                }
+                list.to_vec()
+            }
+        };
+        if wanted.is_empty() {
+            return Err(InvoiceError::AlreadyCredited(id));
+        }
+        let lines: Vec<InvoiceLine> = wanted
+            .iter()
+            .filter_map(|(n, a)| {
+                self.lines
+                    .iter()
+                    .find(|l| l.line_no == *n)
+                    .map(|l| InvoiceLine {
+                        line_no: *n,
+                        net: *a,
+                        vat: l.vat.clone(),
+                    })
+            })
+            .collect();
+        let mut breakdown = vat::breakdown(lines.iter().map(|l| (l.net, &l.vat)))?;
+        for row in &mut breakdown {
+            let Some(orig) = self
+                .breakdown
+                .iter()
+                .find(|o| o.category == row.category && o.percent == row.percent)
+            else {
+                continue;
+            };
+            let same = |r: &&VatSubtotal| r.category == row.category && r.percent == row.percent;
+            let earlier = self
+                .credit_notes
+                .iter()
+                .flat_map(|c| c.breakdown.iter().filter(same));
+            let (taxable, tax) =
+                earlier.fold((0i64, 0i64), |(a, b), r| (a + r.taxable.0, b + r.tax.0));
+            if taxable + row.taxable.0 == orig.taxable.0 {
+                row.tax = Ore(orig.tax.0 - tax);
+            }
+        }
+        let totals = vat::totals(lines.iter().map(|l| l.net), &breakdown)?;
+        let regime =
+            vat::regime_of(lines.iter().map(|l| &l.vat)).ok_or(InvoiceError::MixedRegimes)?;
+        Ok(InvoiceEvent::CreditNoteOpened {
+            note: Computed {
+                regime,
+                lines,
+                breakdown,
+                totals,
+            },
+        })
     }
 
     /// The state after an event (what the persistence layer will have saved).
@@ -237,7 +486,14 @@ impl InvoiceState {
                 self.paid = *paid;
                 self.status = *status;
             }
-            InvoiceEvent::CreditNoteOpened { .. } => self.credit_notes += 1,
+            InvoiceEvent::CreditNoteOpened { note } => self.credit_notes.push(CreditNoteState {
+                id: InvoiceId(0),
+                issued: false,
+                lines: note.lines.iter().map(|l| (l.line_no, l.net)).collect(),
+                breakdown: note.breakdown.clone(),
+                payable: note.totals.payable,
+            }),
+            InvoiceEvent::CreditSettled { status, .. } => self.status = *status,
         }
     }
 }
@@ -247,17 +503,48 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn issued(total: i64) -> InvoiceState {
+    fn s25() -> VatTreatment {
+        VatTreatment::check("S", Some(25), None).expect("S")
+    }
+
+    fn state(lines: Vec<InvoiceLine>) -> InvoiceState {
+        let c = Computed::invoice(lines).expect("invoice");
         InvoiceState {
             id: InvoiceId(1),
             doc_type: DocType::Invoice,
             status: InvoiceStatus::Issued,
-            total: Ore(total),
+            lines: c.lines,
+            breakdown: c.breakdown,
+            totals: c.totals,
             paid: Ore::ZERO,
             issued: true,
-            credit_notes: 0,
+            credit_notes: vec![],
         }
     }
+
+    fn line(line_no: i32, net: i64, vat: VatTreatment) -> InvoiceLine {
+        InvoiceLine {
+            line_no,
+            net: Ore(net),
+            vat,
+        }
+    }
+
+    fn issued(total: i64) -> InvoiceState {
+        state(vec![line(1, total, VatTreatment::outside_scope())])
+    }
+
+    /// Issues the credit note an event opened (as the write path does) and settles it.
+    fn issue_credit(s: &mut InvoiceState, e: &InvoiceEvent) {
+        s.apply(e);
+        if let Some(c) = s.credit_notes.last_mut() {
+            c.issued = true;
+        }
+        let settled = s.decide(&InvoiceCommand::SettleCredit).expect("settle");
+        s.apply(&settled);
+    }
+
+    const SELLER: Seller = Seller { has_vat_id: true };
 
     #[test]
     fn lifecycle() {
@@ -266,21 +553,133 @@ mod tests {
             issued: false,
             ..issued(100)
         };
-        assert!(s.decide(&InvoiceCommand::Issue).is_err());
+        let issue = InvoiceCommand::Issue { seller: SELLER };
+        assert!(s.decide(&issue).is_err());
         let e = s.decide(&InvoiceCommand::Approve).expect("approve");
         s.apply(&e);
         assert!(s.decide(&InvoiceCommand::Approve).is_err());
-        let e = s.decide(&InvoiceCommand::Issue).expect("issue");
+        let e = s.decide(&issue).expect("issue");
         s.apply(&e);
         assert!(matches!(
-            s.decide(&InvoiceCommand::Issue),
+            s.decide(&issue),
             Err(InvoiceError::NotApproved { .. })
         ));
-        let e = s.decide(&InvoiceCommand::Credit).expect("credit");
+        let e = s
+            .decide(&InvoiceCommand::Credit { lines: None })
+            .expect("credit");
         s.apply(&e);
+        // The draft credit note reserves everything: nothing is left to credit.
         assert_eq!(
-            s.decide(&InvoiceCommand::Credit),
+            s.decide(&InvoiceCommand::Credit { lines: None }),
             Err(InvoiceError::AlreadyCredited(InvoiceId(1)))
+        );
+    }
+
+    #[test]
+    fn vat_lines_need_the_sellers_vat_id() {
+        let mut s = state(vec![line(1, 100_000, s25())]);
+        s.status = InvoiceStatus::Approved;
+        s.issued = false;
+        let no_id = InvoiceCommand::Issue {
+            seller: Seller { has_vat_id: false },
+        };
+        assert!(matches!(
+            s.decide(&no_id),
+            Err(InvoiceError::SellerVatIdMissing { .. })
+        ));
+        assert_eq!(
+            s.decide(&InvoiceCommand::Issue { seller: SELLER }),
+            Ok(InvoiceEvent::Issued)
+        );
+        // Category O needs none.
+        let mut o = issued(100);
+        o.status = InvoiceStatus::Approved;
+        o.issued = false;
+        assert_eq!(o.decide(&no_id), Ok(InvoiceEvent::Issued));
+    }
+
+    #[test]
+    fn payments_are_against_the_payable_amount() {
+        // 1 000 kr at 25 %: payable 1 250 kr; 1 000 kr leaves it partially paid.
+        let mut s = state(vec![line(1, 100_000, s25())]);
+        assert_eq!(s.totals.payable, Ore(125_000));
+        let e = s
+            .decide(&InvoiceCommand::Pay {
+                amount: Ore(100_000),
+            })
+            .expect("pay");
+        s.apply(&e);
+        assert_eq!(s.status, InvoiceStatus::PartiallyPaid);
+        assert_eq!(
+            s.decide(&InvoiceCommand::Pay {
+                amount: Ore(25_001)
+            }),
+            Err(InvoiceError::Overpayment {
+                outstanding: 25_000
+            })
+        );
+        let e = s
+            .decide(&InvoiceCommand::Pay {
+                amount: Ore(25_000),
+            })
+            .expect("pay");
+        s.apply(&e);
+        assert_eq!(s.status, InvoiceStatus::Paid);
+    }
+
+    #[test]
+    fn mixed_regimes_are_refused() {
+        assert_eq!(
+            Computed::invoice(vec![
+                line(1, 1, s25()),
+                line(2, 1, VatTreatment::outside_scope())
+            ]),
+            Err(InvoiceError::MixedRegimes)
+        );
+        assert_eq!(
+            Computed::invoice(vec![line(1, -1, s25())]),
+            Err(InvoiceError::NegativeLine)
+        );
+    }
+
+    #[test]
+    fn partial_credits_then_credited_takes_no_payment() {
+        let mut s = state(vec![line(1, 100_001, s25()), line(2, 50_000, s25())]);
+        let bad = |lines: Vec<(i32, i64)>| {
+            s.decide(&InvoiceCommand::Credit {
+                lines: Some(lines.into_iter().map(|(n, a)| (n, Ore(a))).collect()),
+            })
+            .map_err(|e| e.field())
+        };
+        assert_eq!(bad(vec![(3, 1)]), Err(Some("lines[0].line_no".into())));
+        assert_eq!(
+            bad(vec![(1, 1), (1, 1)]),
+            Err(Some("lines[1].line_no".into()))
+        );
+        assert_eq!(bad(vec![(1, 0)]), Err(Some("lines[0].amount_ore".into())));
+        assert_eq!(
+            bad(vec![(2, 50_001)]),
+            Err(Some("lines[0].amount_ore".into()))
+        );
+        assert_eq!(bad(vec![]), Err(Some("lines".into())));
+        let e = s
+            .decide(&InvoiceCommand::Credit {
+                lines: Some(vec![(1, Ore(33_333))]),
+            })
+            .expect("partial");
+        issue_credit(&mut s, &e);
+        assert_eq!(s.status, InvoiceStatus::Issued);
+        let e = s
+            .decide(&InvoiceCommand::Credit { lines: None })
+            .expect("rest");
+        issue_credit(&mut s, &e);
+        assert_eq!(s.status, InvoiceStatus::Credited);
+        // The credit notes sum exactly to the invoice, VAT included.
+        assert_eq!(s.credited(), Ok(s.totals.payable));
+        assert_eq!(s.outstanding(), Ok(Ore::ZERO));
+        assert!(
+            s.decide(&InvoiceCommand::Pay { amount: Ore(1) })
+                .is_err_and(|e| e.is_conflict())
         );
     }
 
@@ -301,19 +700,31 @@ mod tests {
                 .is_err_and(|e| e.is_conflict())
         );
         let near_max = InvoiceState {
-            total: Ore(i64::MAX),
             paid: Ore(i64::MAX - 1),
-            ..issued(0)
+            ..issued(i64::MAX)
         };
         assert_eq!(
             near_max.decide(&InvoiceCommand::Pay { amount: Ore(5) }),
-            Err(InvoiceError::Overflow)
+            Err(InvoiceError::Overpayment { outstanding: 1 })
         );
+    }
+
+    fn treatment() -> impl Strategy<Value = VatTreatment> {
+        prop_oneof![
+            prop::sample::select(vat::SWEDISH_RATES.to_vec()).prop_map(|p| VatTreatment::check(
+                "S",
+                Some(p),
+                None
+            )
+            .expect("S")),
+            Just(VatTreatment::check("Z", None, None).expect("Z")),
+            Just(VatTreatment::check("E", None, Some("3 kap. ML")).expect("E")),
+        ]
     }
 
     proptest! {
         /// Whatever payments arrive, in any order: paid is the sum of the accepted ones,
-        /// never above the total, and `paid` status exactly when it reaches the total.
+        /// never above the payable amount, and `paid` status exactly when it reaches it.
         #[test]
         fn payments_never_overpay(total in 1i64..1_000_000, amounts in prop::collection::vec(-10i64..400_000, 0..40)) {
             let mut s = issued(total);
@@ -324,8 +735,37 @@ mod tests {
                     Err(err) => prop_assert!(a <= 0 || accepted + a > total || s.status == InvoiceStatus::Paid, "{err}"),
                 }
                 prop_assert_eq!(s.paid.0, accepted);
-                prop_assert!(s.paid <= s.total);
-                prop_assert_eq!(s.status == InvoiceStatus::Paid, s.paid == s.total);
+                prop_assert!(s.paid <= s.totals.payable);
+                prop_assert_eq!(s.status == InvoiceStatus::Paid, s.paid == s.totals.payable);
+            }
+        }
+
+        /// Credit notes in random partial steps, then the rest: each is refused or stays
+        /// within what is left, and together they credit the invoice exactly, VAT included.
+        #[test]
+        fn partial_credit_notes_sum_to_the_invoice(
+            lines in prop::collection::vec((1i64..5_000_000, treatment()), 1..6),
+            steps in prop::collection::vec((0usize..6, 1i64..3_000_000), 0..8),
+        ) {
+            let mut s = state(lines.iter().enumerate().map(|(i, (n, t))| line(i32::try_from(i).unwrap_or(0) + 1, *n, t.clone())).collect());
+            for (idx, amount) in steps {
+                let line_no = i32::try_from(idx % lines.len()).unwrap_or(0) + 1;
+                if let Ok(e) = s.decide(&InvoiceCommand::Credit { lines: Some(vec![(line_no, Ore(amount))]) }) {
+                    issue_credit(&mut s, &e);
+                    prop_assert!(s.outstanding().expect("no overflow").0 >= 0);
+                }
+            }
+            if let Ok(e) = s.decide(&InvoiceCommand::Credit { lines: None }) {
+                issue_credit(&mut s, &e);
+            }
+            prop_assert_eq!(s.status, InvoiceStatus::Credited);
+            prop_assert_eq!(s.credited().expect("no overflow"), s.totals.payable);
+            // Every credit note's rows stay within BR-CO-17's tolerance of the tax rule.
+            for c in &s.credit_notes {
+                for r in &c.breakdown {
+                    let exact = vat::tax_of(r.taxable, r.category, r.percent).expect("no overflow");
+                    prop_assert!((r.tax.0 - exact.0).abs() < 100, "{r:?}");
+                }
             }
         }
     }

@@ -40,8 +40,10 @@ pub mod cost_stream;
 pub mod invoice;
 pub mod meeting;
 pub mod money;
+pub mod peppol;
 pub mod registry;
 pub mod ubl;
+pub mod vat;
 
 pub use auth::Role;
 pub use codes::{OrgNumber, ParseError, ScbCode};

@@ -3,7 +3,10 @@
 
 use chrono::NaiveDate;
 
+use crate::invoice::{DocType, InvoiceStatus};
 use crate::money::Ore;
+use crate::peppol::{Endpoint, PaymentAccount};
+use crate::vat::{Totals, VatCategory, VatSubtotal, VatTreatment};
 
 pub const CUSTOMIZATION_ID: &str =
     "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0";
@@ -14,12 +17,15 @@ pub const PROFILE_ID: &str = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0";
 pub struct Party {
     /// Legal name (*juridiskt namn*).
     pub name: String,
-    /// Organisation number digits, used as EndpointID and legal id (scheme 0007).
+    /// Peppol electronic address (BT-34/BT-49).
+    pub endpoint: Endpoint,
+    /// Organisation number digits, the legal registration id (BT-30/BT-47, scheme 0007).
     pub org_digits: String,
     pub street: Option<String>,
     pub city: Option<String>,
     pub postcode: Option<String>,
-    /// Seller VAT id; must be absent when any line is category O (BR-O-02).
+    /// Seller VAT id (BT-31): written when the document is under VAT (BR-S-02), never
+    /// when it is outside its scope (BR-O-02).
     pub vat_id: Option<String>,
     /// Trading name, e.g. on whose behalf the host invoices.
     pub trading_name: Option<String>,
@@ -30,11 +36,9 @@ pub struct Party {
 pub struct Line {
     pub id: String,
     pub name: String,
+    /// Net amount (BT-131).
     pub amount_ore: i64,
-    /// UNCL5305: `O` (outside scope) or `S` (standard rate).
-    pub vat_category: String,
-    pub vat_percent: i32,
-    pub exemption_reason: Option<String>,
+    pub vat: VatTreatment,
 }
 
 /// An issued invoice or credit note.
@@ -49,10 +53,13 @@ pub struct Document {
     pub billing_reference: Option<(String, NaiveDate)>,
     pub seller: Party,
     pub buyer: Party,
-    /// Bankgiro number for PaymentMeans code 30.
-    pub bankgiro: String,
+    /// The account for PaymentMeans code 30.
+    pub payment: PaymentAccount,
     pub payment_id: String,
     pub lines: Vec<Line>,
+    /// The stored VAT breakdown and totals: the same numbers the JSON shows.
+    pub breakdown: Vec<VatSubtotal>,
+    pub totals: Totals,
 }
 
 /// Escapes text for XML element content and attribute values.
@@ -76,74 +83,13 @@ fn amt(o: i64) -> String {
     Ore(o).to_decimal()
 }
 
-/// A VAT breakdown row (BG-23).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TaxSubtotal {
-    pub category: String,
-    pub percent: i32,
-    pub taxable_ore: i64,
-    pub tax_ore: i64,
-    pub exemption_reason: Option<String>,
-}
-
-/// VAT per category and rate (BR-CO-17: tax = taxable × rate / 100, rounded half away
-/// from zero to öre).
-pub fn tax_subtotals(lines: &[Line]) -> Vec<TaxSubtotal> {
-    let mut out: Vec<TaxSubtotal> = Vec::new();
-    for l in lines {
-        match out
-            .iter_mut()
-            .find(|t| t.category == l.vat_category && t.percent == l.vat_percent)
-        {
-            Some(t) => t.taxable_ore += l.amount_ore,
-            None => out.push(TaxSubtotal {
-                category: l.vat_category.clone(),
-                percent: l.vat_percent,
-                taxable_ore: l.amount_ore,
-                tax_ore: 0,
-                exemption_reason: l.exemption_reason.clone(),
-            }),
-        }
-    }
-    for t in &mut out {
-        let x = i128::from(t.taxable_ore) * i128::from(t.percent);
-        let q = (x.abs() + 50) / 100;
-        t.tax_ore = i64::try_from(if x < 0 { -q } else { q }).unwrap_or(i64::MAX);
-        if t.category == "O" {
-            t.tax_ore = 0;
-        }
-    }
-    out
-}
-
-/// Document totals (BG-22), satisfying BR-CO-10..16.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Totals {
-    pub line_extension_ore: i64,
-    pub tax_exclusive_ore: i64,
-    pub tax_ore: i64,
-    pub tax_inclusive_ore: i64,
-    pub payable_ore: i64,
-}
-
-pub fn totals(lines: &[Line]) -> Totals {
-    let line_extension_ore: i64 = lines.iter().map(|l| l.amount_ore).sum();
-    let tax_ore: i64 = tax_subtotals(lines).iter().map(|t| t.tax_ore).sum();
-    Totals {
-        line_extension_ore,
-        tax_exclusive_ore: line_extension_ore,
-        tax_ore,
-        tax_inclusive_ore: line_extension_ore + tax_ore,
-        payable_ore: line_extension_ore + tax_ore,
-    }
-}
-
 fn party(x: &mut String, p: &Party, seller: bool, outside_scope: bool) {
     let e = escape;
     x.push_str("<cac:Party>");
     x.push_str(&format!(
-        "<cbc:EndpointID schemeID=\"0007\">{}</cbc:EndpointID>",
-        e(&p.org_digits)
+        "<cbc:EndpointID schemeID=\"{}\">{}</cbc:EndpointID>",
+        e(&p.endpoint.scheme),
+        e(&p.endpoint.id)
     ));
     if let Some(t) = &p.trading_name {
         x.push_str(&format!(
@@ -176,9 +122,9 @@ fn party(x: &mut String, p: &Party, seller: bool, outside_scope: bool) {
     x.push_str("</cac:Party>");
 }
 
-fn tax_category(x: &mut String, tag: &str, cat: &str, percent: i32, reason: Option<&str>) {
-    x.push_str(&format!("<cac:{tag}><cbc:ID>{}</cbc:ID>", escape(cat)));
-    if cat != "O" {
+fn tax_category(x: &mut String, tag: &str, cat: VatCategory, percent: i32, reason: Option<&str>) {
+    x.push_str(&format!("<cac:{tag}><cbc:ID>{cat}</cbc:ID>"));
+    if cat.has_rate() {
         x.push_str(&format!("<cbc:Percent>{percent}</cbc:Percent>"));
     }
     if tag == "TaxCategory"
@@ -215,7 +161,10 @@ pub fn to_ubl(d: &Document) -> String {
             "InvoicedQuantity",
         )
     };
-    let outside_scope = d.lines.iter().any(|l| l.vat_category == "O");
+    let outside_scope = d
+        .lines
+        .iter()
+        .any(|l| l.vat.category == VatCategory::OutsideScope);
     let mut x = String::new();
     x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     x.push_str(&format!(
@@ -251,9 +200,10 @@ pub fn to_ubl(d: &Document) -> String {
     party(&mut x, &d.buyer, false, outside_scope);
     x.push_str("</cac:AccountingCustomerParty>");
     // UBL order: PaymentMeansCode, PaymentDueDate (BT-9 of a credit note), PaymentID.
-    x.push_str(
-        "<cac:PaymentMeans><cbc:PaymentMeansCode name=\"Bankgiro\">30</cbc:PaymentMeansCode>",
-    );
+    x.push_str(&format!(
+        "<cac:PaymentMeans><cbc:PaymentMeansCode name=\"{}\">30</cbc:PaymentMeansCode>",
+        d.payment.name()
+    ));
     if d.credit_note {
         x.push_str(&format!(
             "<cbc:PaymentDueDate>{}</cbc:PaymentDueDate>",
@@ -261,25 +211,26 @@ pub fn to_ubl(d: &Document) -> String {
         ));
     }
     x.push_str(&format!(
-        "<cbc:PaymentID>{}</cbc:PaymentID><cac:PayeeFinancialAccount><cbc:ID>{}</cbc:ID><cac:FinancialInstitutionBranch><cbc:ID>SE:BANKGIRO</cbc:ID></cac:FinancialInstitutionBranch></cac:PayeeFinancialAccount></cac:PaymentMeans>",
+        "<cbc:PaymentID>{}</cbc:PaymentID><cac:PayeeFinancialAccount><cbc:ID>{}</cbc:ID><cac:FinancialInstitutionBranch><cbc:ID>{}</cbc:ID></cac:FinancialInstitutionBranch></cac:PayeeFinancialAccount></cac:PaymentMeans>",
         e(&d.payment_id),
-        e(&d.bankgiro)
+        e(d.payment.id()),
+        d.payment.branch()
     ));
-    let t = totals(&d.lines);
+    let t = &d.totals;
     x.push_str(&format!(
         "<cac:TaxTotal><cbc:TaxAmount currencyID=\"SEK\">{}</cbc:TaxAmount>",
-        amt(t.tax_ore)
+        amt(t.tax.0)
     ));
-    for s in tax_subtotals(&d.lines) {
+    for s in &d.breakdown {
         x.push_str(&format!(
             "<cac:TaxSubtotal><cbc:TaxableAmount currencyID=\"SEK\">{}</cbc:TaxableAmount><cbc:TaxAmount currencyID=\"SEK\">{}</cbc:TaxAmount>",
-            amt(s.taxable_ore),
-            amt(s.tax_ore)
+            amt(s.taxable.0),
+            amt(s.tax.0)
         ));
         tax_category(
             &mut x,
             "TaxCategory",
-            &s.category,
+            s.category,
             s.percent,
             s.exemption_reason.as_deref(),
         );
@@ -288,10 +239,10 @@ pub fn to_ubl(d: &Document) -> String {
     x.push_str("</cac:TaxTotal>");
     x.push_str(&format!(
         "<cac:LegalMonetaryTotal><cbc:LineExtensionAmount currencyID=\"SEK\">{}</cbc:LineExtensionAmount><cbc:TaxExclusiveAmount currencyID=\"SEK\">{}</cbc:TaxExclusiveAmount><cbc:TaxInclusiveAmount currencyID=\"SEK\">{}</cbc:TaxInclusiveAmount><cbc:PayableAmount currencyID=\"SEK\">{}</cbc:PayableAmount></cac:LegalMonetaryTotal>",
-        amt(t.line_extension_ore),
-        amt(t.tax_exclusive_ore),
-        amt(t.tax_inclusive_ore),
-        amt(t.payable_ore)
+        amt(t.line_extension.0),
+        amt(t.tax_exclusive.0),
+        amt(t.tax_inclusive.0),
+        amt(t.payable.0)
     ));
     for l in &d.lines {
         x.push_str(&format!(
@@ -303,8 +254,8 @@ pub fn to_ubl(d: &Document) -> String {
         tax_category(
             &mut x,
             "ClassifiedTaxCategory",
-            &l.vat_category,
-            l.vat_percent,
+            l.vat.category,
+            l.vat.percent,
             None,
         );
         x.push_str(&format!(
@@ -316,21 +267,72 @@ pub fn to_ubl(d: &Document) -> String {
     x
 }
 
-/// One CSV row of an invoice line.
+/// The columns of the CSV: (stable machine name, Swedish header). The header row shows the
+/// Swedish names; the order and the machine names never change within API version 1.
+pub const CSV_COLUMNS: &[(&str, &str)] = &[
+    ("number", "fakturanummer"),
+    ("doc_type", "dokumenttyp"),
+    ("status", "status"),
+    ("scb_code", "kommunkod"),
+    ("municipality", "kommun"),
+    ("period", "period"),
+    ("issue_date", "fakturadatum"),
+    ("due_date", "förfallodatum"),
+    ("credits_number", "krediterar"),
+    ("row_type", "radtyp"),
+    ("line_no", "rad"),
+    ("description", "beskrivning"),
+    ("amount", "belopp"),
+    ("vat_category", "momskategori"),
+    ("vat_percent", "momssats"),
+];
+
+/// Swedish label of a document type in the CSV.
+pub fn doc_type_label(t: DocType) -> &'static str {
+    match t {
+        DocType::Invoice => "Faktura",
+        DocType::CreditNote => "Kreditfaktura",
+    }
+}
+
+/// Swedish label of a status in the CSV.
+pub fn status_label(s: InvoiceStatus) -> &'static str {
+    match s {
+        InvoiceStatus::Draft => "Utkast",
+        InvoiceStatus::Approved => "Attesterad",
+        InvoiceStatus::Issued => "Utställd",
+        InvoiceStatus::PartiallyPaid => "Delbetald",
+        InvoiceStatus::Paid => "Betald",
+        InvoiceStatus::Credited => "Krediterad",
+    }
+}
+
+/// A document as the CSV shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CsvRow {
-    pub number: String,
-    pub doc_type: String,
-    pub status: String,
+pub struct CsvDocument {
+    pub number: Option<String>,
+    pub doc_type: DocType,
+    pub status: InvoiceStatus,
     pub scb_code: String,
     pub municipality: String,
     pub period: String,
     pub issue_date: Option<NaiveDate>,
     pub due_date: Option<NaiveDate>,
-    pub line_no: i32,
-    pub description: String,
-    pub amount_ore: i64,
-    pub vat_category: String,
+    /// For a credit note: the number of the invoice it credits.
+    pub credits_number: Option<String>,
+    /// (line number, description, net amount, VAT).
+    pub lines: Vec<(i32, String, Ore, VatTreatment)>,
+    pub breakdown: Vec<VatSubtotal>,
+}
+
+/// A text field as a spreadsheet must not mistake for a formula: one that begins with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP, CSV injection).
+pub fn defuse(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    }
 }
 
 fn csv_field(s: &str) -> String {
@@ -342,27 +344,75 @@ fn csv_field(s: &str) -> String {
 }
 
 /// Semicolon-separated, decimal comma, UTF-8 with BOM, CRLF line ends: what Swedish
-/// Excel opens as is.
-pub fn to_csv(rows: &[CsvRow]) -> String {
+/// Excel opens as is. One row per line (`Rad`, its net amount) and, for a document under
+/// VAT, one per VAT breakdown row (`Moms`, its tax); a credit note's amounts are negative,
+/// so a column sum is what was billed, VAT included, less what was credited.
+pub fn to_csv(docs: &[CsvDocument]) -> String {
     let mut out = String::from("\u{feff}");
-    out.push_str("fakturanummer;dokumenttyp;status;kommunkod;kommun;period;fakturadatum;förfallodatum;rad;beskrivning;belopp;momskategori\r\n");
-    for r in rows {
-        let f = [
-            r.number.clone(),
-            r.doc_type.clone(),
-            r.status.clone(),
-            r.scb_code.clone(),
-            r.municipality.clone(),
-            r.period.clone(),
-            r.issue_date.map(|d| d.to_string()).unwrap_or_default(),
-            r.due_date.map(|d| d.to_string()).unwrap_or_default(),
-            r.line_no.to_string(),
-            r.description.clone(),
-            Ore(r.amount_ore).to_swedish_decimal(),
-            r.vat_category.clone(),
-        ];
-        out.push_str(&f.iter().map(|s| csv_field(s)).collect::<Vec<_>>().join(";"));
-        out.push_str("\r\n");
+    out.push_str(
+        &CSV_COLUMNS
+            .iter()
+            .map(|(_, h)| *h)
+            .collect::<Vec<_>>()
+            .join(";"),
+    );
+    out.push_str("\r\n");
+    for d in docs {
+        let sign = if d.doc_type == DocType::CreditNote {
+            -1
+        } else {
+            1
+        };
+        let mut row = |row_type: &str,
+                       line_no: String,
+                       description: &str,
+                       amount: Ore,
+                       cat: VatCategory,
+                       pct: i32| {
+            let f = [
+                defuse(d.number.as_deref().unwrap_or_default()),
+                doc_type_label(d.doc_type).to_owned(),
+                status_label(d.status).to_owned(),
+                d.scb_code.clone(),
+                defuse(&d.municipality),
+                defuse(&d.period),
+                d.issue_date.map(|x| x.to_string()).unwrap_or_default(),
+                d.due_date.map(|x| x.to_string()).unwrap_or_default(),
+                defuse(d.credits_number.as_deref().unwrap_or_default()),
+                row_type.to_owned(),
+                line_no,
+                defuse(description),
+                Ore(amount.0.saturating_mul(sign)).to_swedish_decimal(),
+                cat.as_str().to_owned(),
+                if cat.has_rate() {
+                    pct.to_string()
+                } else {
+                    String::new()
+                },
+            ];
+            out.push_str(&f.iter().map(|s| csv_field(s)).collect::<Vec<_>>().join(";"));
+            out.push_str("\r\n");
+        };
+        for (no, description, net, vat) in &d.lines {
+            row(
+                "Rad",
+                no.to_string(),
+                description,
+                *net,
+                vat.category,
+                vat.percent,
+            );
+        }
+        for t in d.breakdown.iter().filter(|t| t.category.has_rate()) {
+            row(
+                "Moms",
+                String::new(),
+                &format!("Moms {} % ({})", t.percent, t.category),
+                t.tax,
+                t.category,
+                t.percent,
+            );
+        }
     }
     out
 }
@@ -370,10 +420,13 @@ pub fn to_csv(rows: &[CsvRow]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vat;
+    use proptest::prelude::*;
 
     fn party(name: &str) -> Party {
         Party {
             name: name.into(),
+            endpoint: Endpoint::parse("0007", "2120002742").expect("endpoint"),
             org_digits: "2120002742".into(),
             street: None,
             city: Some("Luleå".into()),
@@ -384,6 +437,10 @@ mod tests {
     }
 
     fn doc(lines: Vec<Line>) -> Document {
+        let breakdown =
+            vat::breakdown(lines.iter().map(|l| (Ore(l.amount_ore), &l.vat))).expect("vat");
+        let totals =
+            vat::totals(lines.iter().map(|l| Ore(l.amount_ore)), &breakdown).expect("totals");
         Document {
             credit_note: false,
             number: "2021-000001".into(),
@@ -392,10 +449,17 @@ mod tests {
             buyer_reference: "Ref <A&B>".into(),
             billing_reference: None,
             seller: party("Luleå kommun"),
-            buyer: party("Boden"),
-            bankgiro: "000-0000".into(),
+            buyer: Party {
+                endpoint: Endpoint::parse("0088", "7300010000001").expect("gln"),
+                org_digits: "2120002767".into(),
+                vat_id: None,
+                ..party("Bodens kommun")
+            },
+            payment: PaymentAccount::bankgiro("5050-1055").expect("bankgiro"),
             payment_id: "2021-000001".into(),
             lines,
+            breakdown,
+            totals,
         }
     }
 
@@ -404,9 +468,7 @@ mod tests {
             id: "1".into(),
             name: "Grundbelopp".into(),
             amount_ore: amount,
-            vat_category: cat.into(),
-            vat_percent: pct,
-            exemption_reason: (cat == "O").then(|| "Not subject to VAT".into()),
+            vat: VatTreatment::check(cat, Some(pct), None).expect("vat"),
         }
     }
 
@@ -420,8 +482,12 @@ mod tests {
             "<cbc:DocumentCurrencyCode>SEK</cbc:DocumentCurrencyCode>",
             "<cbc:BuyerReference>Ref &lt;A&amp;B&gt;</cbc:BuyerReference>",
             "<cbc:EndpointID schemeID=\"0007\">2120002742</cbc:EndpointID>",
+            // The buyer's endpoint is its GLN; its legal id stays the organisation number.
+            "<cbc:EndpointID schemeID=\"0088\">7300010000001</cbc:EndpointID>",
+            "<cbc:CompanyID schemeID=\"0007\">2120002767</cbc:CompanyID>",
             "<cbc:IdentificationCode>SE</cbc:IdentificationCode>",
             ">30</cbc:PaymentMeansCode>",
+            "<cbc:ID>50501055</cbc:ID><cac:FinancialInstitutionBranch><cbc:ID>SE:BANKGIRO</cbc:ID>",
             "<cbc:TaxExemptionReason>Not subject to VAT</cbc:TaxExemptionReason>",
             "<cbc:PayableAmount currencyID=\"SEK\">74600.00</cbc:PayableAmount>",
             "unitCode=\"C62\"",
@@ -441,17 +507,11 @@ mod tests {
     }
 
     #[test]
-    fn standard_rate_tax_and_totals_add_up() {
-        let lines = vec![line(10_001, "S", 25), line(20_000, "S", 25)];
-        let t = totals(&lines);
-        // BR-CO-10: line extension = Σ lines; BR-CO-13/15/16.
-        assert_eq!(t.line_extension_ore, 30_001);
-        assert_eq!(t.tax_ore, 7_500); // 300.01 × 25 % = 75.0025 → 75.00
-        assert_eq!(t.tax_inclusive_ore, t.tax_exclusive_ore + t.tax_ore);
-        assert_eq!(t.payable_ore, t.tax_inclusive_ore);
-        let x = to_ubl(&doc(lines));
-        assert!(x.contains("PartyTaxScheme"));
+    fn standard_rate_writes_the_sellers_vat_id_and_the_payable_amount() {
+        let x = to_ubl(&doc(vec![line(100_000, "S", 25)]));
+        assert!(x.contains("<cac:PartyTaxScheme><cbc:CompanyID>SE212000274201</cbc:CompanyID>"));
         assert!(x.contains("<cbc:Percent>25</cbc:Percent>"));
+        assert!(x.contains("<cbc:PayableAmount currencyID=\"SEK\">1250.00</cbc:PayableAmount>"));
     }
 
     #[test]
@@ -469,24 +529,87 @@ mod tests {
         assert!(!x.contains("<cbc:DueDate>"));
     }
 
-    #[test]
-    fn csv_is_swedish_excel_friendly() {
-        let c = to_csv(&[CsvRow {
-            number: "2021-000001".into(),
-            doc_type: "invoice".into(),
-            status: "issued".into(),
+    fn csv_doc(doc_type: DocType, description: &str, net: i64, vat: VatTreatment) -> CsvDocument {
+        let breakdown = vat::breakdown([(Ore(net), &vat)]).expect("vat");
+        CsvDocument {
+            number: Some("2021-000001".into()),
+            doc_type,
+            status: InvoiceStatus::Issued,
             scb_code: "2582".into(),
             municipality: "Boden".into(),
             period: "2021".into(),
             issue_date: None,
             due_date: None,
-            line_no: 1,
-            description: "a; \"b\"".into(),
-            amount_ore: 7_460_050,
-            vat_category: "O".into(),
-        }]);
+            credits_number: None,
+            lines: vec![(1, description.into(), Ore(net), vat)],
+            breakdown,
+        }
+    }
+
+    #[test]
+    fn csv_is_swedish_excel_friendly_signed_and_defused() {
+        let s25 = VatTreatment::check("S", Some(25), None).expect("S");
+        let c = to_csv(&[
+            csv_doc(
+                DocType::Invoice,
+                "a; \"b\"",
+                7_460_050,
+                VatTreatment::outside_scope(),
+            ),
+            csv_doc(DocType::CreditNote, "=HYPERLINK(\"x\")", 100_000, s25),
+        ]);
         assert!(c.starts_with('\u{feff}'));
-        assert!(c.contains(";74600,50;"));
+        let header = CSV_COLUMNS
+            .iter()
+            .map(|(_, h)| *h)
+            .collect::<Vec<_>>()
+            .join(";");
+        assert!(c.contains(&format!("{header}\r\n")));
+        assert!(c.contains(";Faktura;Utställd;"));
+        assert!(c.contains(";74600,50;O;\r\n"));
         assert!(c.contains("\"a; \"\"b\"\"\""));
+        // A credit note is negative, its VAT too; a formula is defused.
+        assert!(c.contains(";Kreditfaktura;"));
+        assert!(c.contains(";\"'=HYPERLINK(\"\"x\"\")\";-1000,00;S;25\r\n"));
+        assert!(c.contains(";Moms;;Moms 25 % (S);-250,00;S;25\r\n"));
+        assert_eq!(defuse("-1"), "'-1");
+        assert_eq!(defuse("@x"), "'@x");
+        assert_eq!(defuse("Boden"), "Boden");
+    }
+
+    fn treatment() -> impl Strategy<Value = VatTreatment> {
+        prop_oneof![
+            prop::sample::select(vat::SWEDISH_RATES.to_vec()).prop_map(|p| VatTreatment::check(
+                "S",
+                Some(p),
+                None
+            )
+            .expect("S")),
+            Just(VatTreatment::check("Z", None, None).expect("Z")),
+            Just(VatTreatment::check("E", None, Some("3 kap. ML")).expect("E")),
+        ]
+    }
+
+    fn amount_of(x: &str, tag: &str) -> i64 {
+        let open = format!("<cbc:{tag} currencyID=\"SEK\">");
+        let start = x.find(&open).expect(tag) + open.len();
+        let end = start + x[start..].find('<').expect("end");
+        let v = &x[start..end];
+        let (kr, ore) = v.split_once('.').expect("decimal");
+        kr.parse::<i64>().expect("kr") * 100 + ore.parse::<i64>().expect("öre")
+    }
+
+    proptest! {
+        /// The UBL shows exactly the totals the aggregate computed (the JSON's numbers).
+        #[test]
+        fn ubl_totals_equal_the_computed_totals(lines in prop::collection::vec((0i64..10_000_000_000, treatment()), 1..10)) {
+            let d = doc(lines.into_iter().map(|(n, v)| Line { id: "1".into(), name: "x".into(), amount_ore: n, vat: v }).collect());
+            let x = to_ubl(&d);
+            prop_assert_eq!(amount_of(&x, "LineExtensionAmount"), d.totals.line_extension.0);
+            prop_assert_eq!(amount_of(&x, "TaxExclusiveAmount"), d.totals.tax_exclusive.0);
+            prop_assert_eq!(amount_of(&x, "TaxInclusiveAmount"), d.totals.tax_inclusive.0);
+            prop_assert_eq!(amount_of(&x, "PayableAmount"), d.totals.payable.0);
+            prop_assert_eq!(amount_of(&x, "TaxAmount"), d.totals.tax.0);
+        }
     }
 }

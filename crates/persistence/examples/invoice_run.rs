@@ -51,6 +51,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     created_at: now,
                     updated_at: now,
                     legal_name: None,
+                    peppol_endpoint_scheme: None,
                 },
             )?;
             registry::insert_population(
@@ -99,9 +100,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         populations: None,
                     },
                     population_source: None,
-                    vat_category: "O".into(),
-                    vat_percent: 0,
-                    vat_exemption_reason: None,
+                    vat: samverkan_domain::vat::VatTreatment::outside_scope(),
                     activity_id: None,
                     decision_year: None,
                     decision_paragraph: None,

@@ -7,9 +7,17 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use samverkan_domain::allocation::Allocation;
 
+use samverkan_domain::Ore;
+use samverkan_domain::invoice::{
+    Computed, CreditNoteState, DocType, InvoiceError, InvoiceId, InvoiceLine, InvoiceState,
+    InvoiceStatus,
+};
+use samverkan_domain::vat::{Totals, VatCategory, VatRegime, VatSubtotal, VatTreatment};
+
 use crate::DbConnection;
 use crate::schema::{
-    cost_streams, invoice_lines, invoices, number_series, payments, population_snapshots,
+    cost_streams, invoice_lines, invoice_vat, invoices, number_series, payments,
+    population_snapshots,
 };
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
@@ -83,6 +91,29 @@ pub struct InvoiceRow {
     pub paid_ore: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// `outside_scope` (only category O) or `vat`.
+    pub vat_regime: String,
+    pub line_extension_ore: i64,
+    pub tax_ore: i64,
+    /// Σ payable of the issued credit notes of this invoice.
+    pub credited_ore: i64,
+    /// `bankgiro:NNNNNNN` or `plusgiro:NNNN`, fixed when issued.
+    pub payment_account: Option<String>,
+    /// The seller's VAT number written on the document, fixed when issued.
+    pub seller_vat_id: Option<String>,
+}
+
+impl InvoiceRow {
+    /// The stored totals (BG-22): `total_ore` is the payable amount.
+    pub fn totals(&self) -> Totals {
+        Totals {
+            line_extension: Ore(self.line_extension_ore),
+            tax_exclusive: Ore(self.line_extension_ore),
+            tax: Ore(self.tax_ore),
+            tax_inclusive: Ore(self.total_ore),
+            payable: Ore(self.total_ore),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -98,6 +129,44 @@ pub struct NewInvoice {
     pub paid_ore: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub vat_regime: String,
+    pub line_extension_ore: i64,
+    pub tax_ore: i64,
+    pub credited_ore: i64,
+    pub payment_account: Option<String>,
+    pub seller_vat_id: Option<String>,
+}
+
+/// One row of a document's VAT breakdown (BG-23).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = invoice_vat)]
+pub struct VatRow {
+    pub invoice_id: i64,
+    pub vat_category: String,
+    pub vat_percent: i32,
+    pub taxable_ore: i64,
+    pub tax_ore: i64,
+    pub vat_exemption_reason: Option<String>,
+}
+
+impl VatRow {
+    pub fn subtotal(&self) -> QueryResult<VatSubtotal> {
+        Ok(VatSubtotal {
+            category: category(&self.vat_category)?,
+            percent: self.vat_percent,
+            taxable: Ore(self.taxable_ore),
+            tax: Ore(self.tax_ore),
+            exemption_reason: self.vat_exemption_reason.clone(),
+        })
+    }
+}
+
+fn corrupt(what: String) -> diesel::result::Error {
+    diesel::result::Error::DeserializationError(what.into())
+}
+
+fn category(s: &str) -> QueryResult<VatCategory> {
+    VatCategory::parse(s).ok_or_else(|| corrupt(format!("unknown VAT category `{s}`")))
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
@@ -112,6 +181,21 @@ pub struct LineRow {
     pub vat_category: String,
     pub vat_percent: i32,
     pub vat_exemption_reason: Option<String>,
+}
+
+impl LineRow {
+    /// The line as the invoice aggregate sees it.
+    pub fn domain(&self) -> QueryResult<InvoiceLine> {
+        Ok(InvoiceLine {
+            line_no: self.line_no,
+            net: Ore(self.amount_ore),
+            vat: VatTreatment {
+                category: category(&self.vat_category)?,
+                percent: self.vat_percent,
+                exemption_reason: self.vat_exemption_reason.clone(),
+            },
+        })
+    }
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -212,100 +296,195 @@ pub fn populations_at(
 #[allow(clippy::large_enum_variant)]
 pub enum CreateInvoice {
     Created(InvoiceRow),
-    /// The municipality already has an invoice (not credited) for the period.
+    /// The municipality already has an invoice in force for the period and regime.
     Exists(i64),
-    /// No stream of the period bills the municipality.
+    /// No stream of the period bills the municipality (under the regime asked for).
     NothingToBill,
+    /// The period bills the municipality under both regimes: say which.
+    RegimeNeeded,
+    /// The lines break a rule of the aggregate.
+    Refused(InvoiceError),
 }
 
-/// The invoice (not a credit note) of a municipality and period that is still in force:
-/// not cancelled by an issued credit note.
+/// The invoice (not a credit note) of a municipality, period and VAT regime that is still
+/// in force: not credited in full.
 pub fn active_invoice(
     conn: &mut DbConnection,
     scb_code: &str,
     period: &str,
+    regime: VatRegime,
 ) -> QueryResult<Option<InvoiceRow>> {
-    let candidates: Vec<InvoiceRow> = invoices::table
+    invoices::table
         .filter(invoices::scb_code.eq(scb_code))
         .filter(invoices::period.eq(period))
         .filter(invoices::doc_type.eq("invoice"))
+        .filter(invoices::vat_regime.eq(regime.as_str()))
+        .filter(invoices::status.ne(InvoiceStatus::Credited.as_str()))
         .order(invoices::id.asc())
         .select(InvoiceRow::as_select())
-        .load(conn)?;
-    for inv in candidates {
-        let credited = credit_notes_of(conn, inv.id)?
-            .iter()
-            .any(|c| c.number.is_some());
-        if !credited {
-            return Ok(Some(inv));
-        }
-    }
-    Ok(None)
+        .first(conn)
+        .optional()
 }
 
-/// Creates a draft invoice of `scb_code` for `period` (a year, `"2021"`) whose lines are
-/// the municipality's shares of the streams of that year (`streams`, already loaded).
-/// Run it under the lock [`invoice_period_lock`] names.
 /// The aggregate lock that serialises invoice creation of a municipality and period.
 pub fn invoice_period_lock(scb_code: &str, period: &str) -> String {
     format!("{scb_code}:{period}")
 }
 
-pub fn create_invoice(
-    conn: &mut DbConnection,
+/// A municipality's lines of a period: its share of each stream, with the stream's VAT.
+fn shares_of(
     scb_code: &str,
-    year: i32,
-    period: &str,
     streams: &[(CostStreamRow, Allocation)],
-) -> QueryResult<CreateInvoice> {
-    if let Some(existing) = active_invoice(conn, scb_code, period)? {
-        return Ok(CreateInvoice::Exists(existing.id));
-    }
-    let mut lines = Vec::new();
+) -> QueryResult<Vec<(i64, String, InvoiceLine)>> {
+    let mut out = Vec::new();
     for (s, alloc) in streams {
         if let Some(share) = alloc
             .shares
             .iter()
             .find(|sh| sh.scb_code.as_str() == scb_code)
         {
-            lines.push((s, share.amount_ore));
+            out.push((
+                s.id,
+                s.name.clone(),
+                InvoiceLine {
+                    line_no: 0,
+                    net: Ore(share.amount_ore),
+                    vat: VatTreatment {
+                        category: category(&s.vat_category)?,
+                        percent: s.vat_percent,
+                        exemption_reason: s.vat_exemption_reason.clone(),
+                    },
+                },
+            ));
         }
     }
-    if lines.is_empty() {
-        return Ok(CreateInvoice::NothingToBill);
+    Ok(out)
+}
+
+/// Creates a draft invoice of `scb_code` for `period` (a year, `"2021"`) whose lines are
+/// the municipality's shares of the streams of that year (`streams`, already loaded) under
+/// one VAT regime: `regime`, or the only one the period has for the municipality. Run it
+/// under the lock [`invoice_period_lock`] names.
+pub fn create_invoice(
+    conn: &mut DbConnection,
+    scb_code: &str,
+    year: i32,
+    period: &str,
+    regime: Option<VatRegime>,
+    streams: &[(CostStreamRow, Allocation)],
+) -> QueryResult<CreateInvoice> {
+    let shares = shares_of(scb_code, streams)?;
+    let mut regimes: Vec<VatRegime> = shares
+        .iter()
+        .map(|(_, _, l)| l.vat.category.regime())
+        .collect();
+    regimes.sort();
+    regimes.dedup();
+    let regime = match (regime, regimes.as_slice()) {
+        (_, []) => return Ok(CreateInvoice::NothingToBill),
+        (Some(r), _) if !regimes.contains(&r) => return Ok(CreateInvoice::NothingToBill),
+        (Some(r), _) => r,
+        (None, [only]) => *only,
+        (None, _) => return Ok(CreateInvoice::RegimeNeeded),
+    };
+    if let Some(existing) = active_invoice(conn, scb_code, period, regime)? {
+        return Ok(CreateInvoice::Exists(existing.id));
     }
+    let mut described = Vec::new();
+    let mut lines = Vec::new();
+    for (stream, name, mut line) in shares {
+        if line.vat.category.regime() == regime {
+            line.line_no = i32::try_from(lines.len() + 1).unwrap_or(i32::MAX);
+            described.push((stream, name));
+            lines.push(line);
+        }
+    }
+    let computed = match Computed::invoice(lines) {
+        Ok(c) => c,
+        Err(e) => return Ok(CreateInvoice::Refused(e)),
+    };
+    let head = DocumentHead {
+        doc_type: DocType::Invoice,
+        scb_code: scb_code.into(),
+        year,
+        period: period.into(),
+        credits_invoice_id: None,
+    };
+    Ok(CreateInvoice::Created(insert_document(
+        conn, &head, &computed, &described,
+    )?))
+}
+
+/// Who a new document is for.
+#[derive(Debug, Clone)]
+pub struct DocumentHead {
+    pub doc_type: DocType,
+    pub scb_code: String,
+    pub year: i32,
+    pub period: String,
+    pub credits_invoice_id: Option<i64>,
+}
+
+/// Stores a new draft document as the aggregate computed it: its row with the totals, its
+/// lines (each with its cost stream and description, in the order of `c.lines`) and its
+/// VAT breakdown.
+pub fn insert_document(
+    conn: &mut DbConnection,
+    head: &DocumentHead,
+    c: &Computed,
+    described: &[(i64, String)],
+) -> QueryResult<InvoiceRow> {
     let now = crate::now();
     let inv: InvoiceRow = diesel::insert_into(invoices::table)
         .values(&NewInvoice {
-            doc_type: "invoice".into(),
-            scb_code: scb_code.into(),
-            year,
-            period: period.into(),
-            status: "draft".into(),
-            credits_invoice_id: None,
-            total_ore: lines.iter().map(|(_, a)| a).sum(),
+            doc_type: head.doc_type.as_str().into(),
+            scb_code: head.scb_code.clone(),
+            year: head.year,
+            period: head.period.clone(),
+            status: InvoiceStatus::Draft.as_str().into(),
+            credits_invoice_id: head.credits_invoice_id,
+            total_ore: c.totals.payable.0,
             paid_ore: 0,
             created_at: now,
             updated_at: now,
+            vat_regime: c.regime.as_str().into(),
+            line_extension_ore: c.totals.line_extension.0,
+            tax_ore: c.totals.tax.0,
+            credited_ore: 0,
+            payment_account: None,
+            seller_vat_id: None,
         })
         .returning(invoices::all_columns)
         .get_result(conn)?;
-    let rows: Vec<NewLine> = lines
-        .into_iter()
-        .enumerate()
-        .map(|(i, (s, amount))| NewLine {
+    let rows: Vec<NewLine> = c
+        .lines
+        .iter()
+        .zip(described)
+        .map(|(l, (stream, description))| NewLine {
             invoice_id: inv.id,
-            line_no: i32::try_from(i + 1).unwrap_or(i32::MAX),
-            cost_stream_id: s.id,
-            description: s.name.clone(),
-            amount_ore: amount,
-            vat_category: s.vat_category.clone(),
-            vat_percent: s.vat_percent,
-            vat_exemption_reason: s.vat_exemption_reason.clone(),
+            line_no: l.line_no,
+            cost_stream_id: *stream,
+            description: description.clone(),
+            amount_ore: l.net.0,
+            vat_category: l.vat.category.as_str().into(),
+            vat_percent: l.vat.percent,
+            vat_exemption_reason: l.vat.exemption_reason.clone(),
         })
         .collect();
     insert_lines(conn, &rows)?;
-    Ok(CreateInvoice::Created(inv))
+    for t in &c.breakdown {
+        diesel::insert_into(invoice_vat::table)
+            .values(&VatRow {
+                invoice_id: inv.id,
+                vat_category: t.category.as_str().into(),
+                vat_percent: t.percent,
+                taxable_ore: t.taxable.0,
+                tax_ore: t.tax.0,
+                vat_exemption_reason: t.exemption_reason.clone(),
+            })
+            .execute(conn)?;
+    }
+    Ok(inv)
 }
 
 /// Inserts many lines with multi-row INSERTs (per backend: the combined connection has
@@ -324,18 +503,17 @@ pub fn insert_lines(conn: &mut DbConnection, lines: &[NewLine]) -> QueryResult<(
     Ok(())
 }
 
-pub fn insert_line(conn: &mut DbConnection, l: &NewLine) -> QueryResult<LineRow> {
-    diesel::insert_into(invoice_lines::table)
-        .values(l)
-        .returning(invoice_lines::all_columns)
-        .get_result(conn)
-}
-
-pub fn insert_invoice(conn: &mut DbConnection, i: &NewInvoice) -> QueryResult<InvoiceRow> {
-    diesel::insert_into(invoices::table)
-        .values(i)
-        .returning(invoices::all_columns)
-        .get_result(conn)
+/// The VAT breakdowns of documents, by invoice id and in the order stored.
+pub fn vat_of_many(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<VatRow>> {
+    invoice_vat::table
+        .filter(invoice_vat::invoice_id.eq_any(ids))
+        .order((
+            invoice_vat::invoice_id.asc(),
+            invoice_vat::vat_category.asc(),
+            invoice_vat::vat_percent.desc(),
+        ))
+        .select(VatRow::as_select())
+        .load(conn)
 }
 
 /// Streams of a year with their stored splits.
@@ -427,15 +605,15 @@ pub fn list_invoices(conn: &mut DbConnection, f: &InvoiceFilter) -> QueryResult<
     q.load(conn)
 }
 
-/// The invoice aggregate as the rules see it: its row, with `paid` summed from the payment
-/// rows and the number of credit notes referencing it. Load it under the invoice's lock.
+/// The invoice aggregate as the rules see it: its row with lines, VAT breakdown and
+/// totals, `paid` summed from the payment rows, and the credit notes referencing it. Load
+/// it under the invoice's lock.
 pub fn load_invoice_state(
     conn: &mut DbConnection,
     id: i64,
-) -> QueryResult<Option<(InvoiceRow, samverkan_domain::invoice::InvoiceState)>> {
+) -> QueryResult<Option<(InvoiceRow, InvoiceState)>> {
     use diesel::dsl::sql;
     use diesel::sql_types::BigInt;
-    use samverkan_domain::invoice::{DocType, InvoiceId, InvoiceState, InvoiceStatus};
     let Some(row) = find_invoice(conn, id)? else {
         return Ok(None);
     };
@@ -445,25 +623,68 @@ pub fn load_invoice_state(
             "CAST(COALESCE(SUM(amount_ore), 0) AS BIGINT)",
         ))
         .first(conn)?;
-    let credit_notes: i64 = invoices::table
-        .filter(invoices::credits_invoice_id.eq(id))
-        .count()
-        .get_result(conn)?;
-    let corrupt = |what: &str| {
-        diesel::result::Error::DeserializationError(
-            format!("invoice {id} has an unknown {what}").into(),
-        )
+    let notes = credit_notes_of(conn, id)?;
+    let mut ids: Vec<i64> = notes.iter().map(|n| n.id).collect();
+    ids.push(id);
+    let lines = lines_of_many(conn, &ids)?;
+    let vat = vat_of_many(conn, &ids)?;
+    let breakdown_of = |doc: i64| -> QueryResult<Vec<VatSubtotal>> {
+        vat.iter()
+            .filter(|v| v.invoice_id == doc)
+            .map(VatRow::subtotal)
+            .collect()
     };
+    let credit_notes = notes
+        .iter()
+        .map(|n| {
+            Ok(CreditNoteState {
+                id: InvoiceId(n.id),
+                issued: n.number.is_some(),
+                lines: lines
+                    .iter()
+                    .filter(|l| l.invoice_id == n.id)
+                    .map(|l| (l.line_no, Ore(l.amount_ore)))
+                    .collect(),
+                breakdown: breakdown_of(n.id)?,
+                payable: Ore(n.total_ore),
+            })
+        })
+        .collect::<QueryResult<Vec<_>>>()?;
     let state = InvoiceState {
         id: InvoiceId(row.id),
-        doc_type: DocType::parse(&row.doc_type).ok_or_else(|| corrupt("doc_type"))?,
-        status: InvoiceStatus::parse(&row.status).ok_or_else(|| corrupt("status"))?,
-        total: samverkan_domain::Ore(row.total_ore),
-        paid: samverkan_domain::Ore(paid),
+        doc_type: DocType::parse(&row.doc_type)
+            .ok_or_else(|| corrupt(format!("invoice {id} has an unknown doc_type")))?,
+        status: InvoiceStatus::parse(&row.status)
+            .ok_or_else(|| corrupt(format!("invoice {id} has an unknown status")))?,
+        lines: lines
+            .iter()
+            .filter(|l| l.invoice_id == id)
+            .map(LineRow::domain)
+            .collect::<QueryResult<_>>()?,
+        breakdown: breakdown_of(id)?,
+        totals: row.totals(),
+        paid: Ore(paid),
         issued: row.number.is_some(),
-        credit_notes: usize::try_from(credit_notes).unwrap_or(usize::MAX),
+        credit_notes,
     };
     Ok(Some((row, state)))
+}
+
+/// Saves a settled credit: the credited amount and the status it leads to.
+pub fn set_credited(
+    conn: &mut DbConnection,
+    id: i64,
+    credited_ore: i64,
+    status: InvoiceStatus,
+) -> QueryResult<()> {
+    diesel::update(invoices::table.find(id))
+        .set((
+            invoices::credited_ore.eq(credited_ore),
+            invoices::status.eq(status.as_str()),
+            invoices::updated_at.eq(crate::now()),
+        ))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Moves an invoice from `from` to `to`; returns false if it was not in `from`.
@@ -502,17 +723,24 @@ pub fn next_number(conn: &mut DbConnection, series: &str) -> QueryResult<i64> {
     Ok(1)
 }
 
-/// Stamps an approved invoice (or draft credit note) as issued.
-#[allow(clippy::too_many_arguments)]
+/// What issuing stamps on a document.
+#[derive(Debug, Clone)]
+pub struct Issue<'a> {
+    pub series: &'a str,
+    pub number: &'a str,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub buyer_reference: &'a str,
+    pub payment_account: &'a str,
+    pub seller_vat_id: Option<&'a str>,
+}
+
+/// Stamps an approved invoice (or credit note) as issued.
 pub fn mark_issued(
     conn: &mut DbConnection,
     id: i64,
     from_status: &str,
-    series: &str,
-    number: &str,
-    issue_date: NaiveDate,
-    due_date: NaiveDate,
-    buyer_reference: &str,
+    i: &Issue<'_>,
 ) -> QueryResult<bool> {
     let n = diesel::update(
         invoices::table
@@ -521,11 +749,13 @@ pub fn mark_issued(
     )
     .set((
         invoices::status.eq("issued"),
-        invoices::series.eq(series),
-        invoices::number.eq(number),
-        invoices::issue_date.eq(issue_date),
-        invoices::due_date.eq(due_date),
-        invoices::buyer_reference.eq(buyer_reference),
+        invoices::series.eq(i.series),
+        invoices::number.eq(i.number),
+        invoices::issue_date.eq(i.issue_date),
+        invoices::due_date.eq(i.due_date),
+        invoices::buyer_reference.eq(i.buyer_reference),
+        invoices::payment_account.eq(i.payment_account),
+        invoices::seller_vat_id.eq(i.seller_vat_id),
         invoices::updated_at.eq(crate::now()),
     ))
     .execute(conn)?;
@@ -683,9 +913,8 @@ pub struct StreamSpec {
     pub kind: String,
     pub split: SplitRequest,
     pub population_source: Option<String>,
-    pub vat_category: String,
-    pub vat_percent: i32,
-    pub vat_exemption_reason: Option<String>,
+    /// Checked by [`VatTreatment::check`].
+    pub vat: VatTreatment,
     pub activity_id: Option<i64>,
     pub decision_year: Option<i32>,
     pub decision_paragraph: Option<i32>,
@@ -696,14 +925,8 @@ pub fn create_cost_stream(
     conn: &mut DbConnection,
     spec: &StreamSpec,
 ) -> Result<CostStreamRow, SplitError> {
-    let reason = samverkan_domain::cost_stream::check_stream(
-        &spec.kind,
-        &spec.name,
-        &spec.vat_category,
-        spec.vat_percent,
-        spec.vat_exemption_reason.as_deref(),
-    )
-    .map_err(|e| invalid(e.field, e.message))?;
+    samverkan_domain::cost_stream::check_stream(&spec.kind, &spec.name)
+        .map_err(|e| invalid(e.field, e.message))?;
     let (alloc, participants) = compute_split(conn, &spec.split)?;
     let now = crate::now();
     Ok(insert_cost_stream(
@@ -716,9 +939,9 @@ pub fn create_cost_stream(
             amount_ore: spec.split.amount_ore,
             rounding_unit_ore: spec.split.rounding_unit_ore,
             participants_json: json(&participants),
-            vat_category: spec.vat_category.clone(),
-            vat_percent: spec.vat_percent,
-            vat_exemption_reason: reason,
+            vat_category: spec.vat.category.as_str().into(),
+            vat_percent: spec.vat.percent,
+            vat_exemption_reason: spec.vat.exemption_reason.clone(),
             activity_id: spec.activity_id,
             decision_year: spec.decision_year,
             decision_paragraph: spec.decision_paragraph,
@@ -795,9 +1018,7 @@ pub fn seed_money(conn: &mut DbConnection) -> Result<(usize, usize), SplitError>
                     populations: s.populations,
                 },
                 population_source: s.population_source,
-                vat_category: "O".into(),
-                vat_percent: 0,
-                vat_exemption_reason: None,
+                vat: VatTreatment::outside_scope(),
                 activity_id: None,
                 decision_year: s.decision.as_ref().map(|d| d.year),
                 decision_paragraph: s.decision.as_ref().map(|d| d.paragraph),
@@ -810,7 +1031,9 @@ pub fn seed_money(conn: &mut DbConnection) -> Result<(usize, usize), SplitError>
 }
 
 /// The yearly invoice run: a draft invoice for every municipality billed by a stream of
-/// `year` that has none for `period` yet. Returns how many were created.
+/// `year` that has none for `period` yet, one per VAT regime (a period with streams outside
+/// the scope of VAT and streams under VAT gives a municipality two invoices). Returns how
+/// many were created.
 pub fn invoice_run(conn: &mut DbConnection, year: i32, period: &str) -> QueryResult<usize> {
     let streams = streams_with_allocations(conn, year)?;
     let mut codes: Vec<String> = streams
@@ -821,8 +1044,12 @@ pub fn invoice_run(conn: &mut DbConnection, year: i32, period: &str) -> QueryRes
     codes.dedup();
     let mut n = 0;
     for c in codes {
-        if let CreateInvoice::Created(..) = create_invoice(conn, &c, year, period, &streams)? {
-            n += 1;
+        for regime in VatRegime::ALL {
+            if let CreateInvoice::Created(..) =
+                create_invoice(conn, &c, year, period, Some(*regime), &streams)?
+            {
+                n += 1;
+            }
         }
     }
     Ok(n)

@@ -26,6 +26,8 @@ pub struct MunicipalityRow {
     pub updated_at: NaiveDateTime,
     /// Registered legal name, e.g. `Bodens kommun`.
     pub legal_name: Option<String>,
+    /// EAS scheme of `peppol_endpoint_id` (`0007`, `0088` …).
+    pub peppol_endpoint_scheme: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -46,6 +48,7 @@ pub struct NewMunicipality {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub legal_name: Option<String>,
+    pub peppol_endpoint_scheme: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
@@ -296,6 +299,7 @@ pub struct MunicipalityChanges {
     pub legal_name: Option<String>,
     pub member_to: Option<NaiveDate>,
     pub peppol_endpoint_id: Option<String>,
+    pub peppol_endpoint_scheme: Option<String>,
     pub buyer_reference: Option<String>,
     pub address_street: Option<String>,
     pub address_postcode: Option<String>,

@@ -18,6 +18,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         legal_name -> Nullable<Text>,
+        peppol_endpoint_scheme -> Nullable<Text>,
     }
 }
 
@@ -264,6 +265,23 @@ diesel::table! {
         paid_ore -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        vat_regime -> Text,
+        line_extension_ore -> BigInt,
+        tax_ore -> BigInt,
+        credited_ore -> BigInt,
+        payment_account -> Nullable<Text>,
+        seller_vat_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    invoice_vat (invoice_id, vat_category, vat_percent) {
+        invoice_id -> BigInt,
+        vat_category -> Text,
+        vat_percent -> Integer,
+        taxable_ore -> BigInt,
+        tax_ore -> BigInt,
+        vat_exemption_reason -> Nullable<Text>,
     }
 }
 
@@ -338,6 +356,7 @@ diesel::joinable!(procurements -> activities (activity_id));
 diesel::joinable!(contracts -> activities (activity_id));
 diesel::joinable!(invoice_lines -> invoices (invoice_id));
 diesel::joinable!(payments -> invoices (invoice_id));
+diesel::joinable!(invoice_vat -> invoices (invoice_id));
 diesel::allow_tables_to_appear_in_same_query!(
     municipalities,
     population_snapshots,
@@ -357,6 +376,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     cost_streams,
     invoices,
     invoice_lines,
+    invoice_vat,
     payments,
     number_series,
     idempotency_keys,

@@ -156,6 +156,7 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
                     created_at: now,
                     updated_at: now,
                     legal_name: non_empty(Some(r.legal_name)),
+                    peppol_endpoint_scheme: Some("0007".into()),
                 },
             )?;
             report.municipalities += 1;

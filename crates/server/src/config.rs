@@ -127,10 +127,22 @@ pub struct ServeArgs {
     /// Seconds to let requests finish on SIGTERM/SIGINT.
     #[arg(long, env = "SAMVERKAN_SHUTDOWN_TIMEOUT_SECS", default_value_t = 30)]
     pub shutdown_timeout_secs: u64,
-    /// The host's bankgiro number printed as PaymentMeans on invoices (UBL, CSV).
-    /// Unset: the placeholder `0000-0000-PLACEHOLDER`.
+    /// The host's bankgiro number, the payment account of every invoice (7–8 digits,
+    /// Luhn-checked; `5050-1055` is written `50501055`). Unset (and no plusgiro):
+    /// invoices can be drafted and approved but not issued.
     #[arg(long, env = "SAMVERKAN_BANKGIRO")]
     pub bankgiro: Option<String>,
+    /// The host's plusgiro number instead of a bankgiro (2–8 digits, Luhn-checked).
+    #[arg(long, env = "SAMVERKAN_PLUSGIRO")]
+    pub plusgiro: Option<String>,
+    /// The seller's VAT registration number (`SE` + organisation number + `01`), needed by
+    /// cost streams and invoices under VAT (categories S, Z, E).
+    #[arg(long, env = "SAMVERKAN_SELLER_VAT_ID")]
+    pub seller_vat_id: Option<String>,
+    /// The seller's Peppol address as `scheme:id`; default the host's organisation number
+    /// (`0007:…`).
+    #[arg(long, env = "SAMVERKAN_SELLER_ENDPOINT")]
+    pub seller_endpoint: Option<String>,
     /// Log format: `text` or `json`.
     #[arg(long, env = "SAMVERKAN_LOG_FORMAT", default_value = "text")]
     pub log_format: String,

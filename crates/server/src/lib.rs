@@ -6,7 +6,7 @@ pub mod telemetry;
 
 use std::time::Duration;
 
-use samverkan_http::{AppState, HttpSettings, JwtKeys};
+use samverkan_http::{HttpSettings, JwtKeys};
 use samverkan_persistence::seed::{SeedError, SeedReport};
 use samverkan_persistence::startup::with_startup_lock;
 use samverkan_persistence::{DbError, DbPool, PoolConfig};
@@ -136,17 +136,6 @@ pub fn parse_ttl(s: &str) -> Result<chrono::Duration, String> {
         _ => Err(format!(
             "`{s}` must be a positive duration of at most 3650d, e.g. 90d"
         )),
-    }
-}
-
-/// Builds the state shared by the HTTP workers.
-pub fn state(pool: DbPool, keys: JwtKeys, bankgiro: Option<String>) -> AppState {
-    AppState {
-        pool,
-        keys,
-        bankgiro: bankgiro
-            .filter(|b| !b.trim().is_empty())
-            .unwrap_or_else(|| samverkan_http::PLACEHOLDER_BANKGIRO.into()),
     }
 }
 

@@ -96,6 +96,18 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         );
     }
     let keys = samverkan_server::keys(&args.jwt, true)?;
+    // Invoicing settings are checked before the database is touched.
+    let invoicing = samverkan_http::Invoicing::from_settings(
+        args.bankgiro.as_deref(),
+        args.plusgiro.as_deref(),
+        args.seller_vat_id.as_deref(),
+        args.seller_endpoint.as_deref(),
+    )?;
+    if invoicing.payment.is_none() {
+        tracing::warn!(
+            "neither SAMVERKAN_BANKGIRO nor SAMVERKAN_PLUSGIRO is set: invoices can be drafted and approved, not issued"
+        );
+    }
     let backend = Backend::from_url(&args.db.database_url).map_err(|e| e.to_string())?;
     let startup = Startup {
         migrate: args.migrate,
@@ -123,7 +135,11 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         }
     }
     let settings = samverkan_server::http_settings(&args);
-    let state = samverkan_server::state(pool, keys, args.bankgiro.clone());
+    let state = samverkan_http::AppState {
+        pool,
+        keys,
+        invoicing,
+    };
     let bind = args.bind.clone();
     let workers = args.workers;
     let shutdown = args.shutdown_timeout_secs;

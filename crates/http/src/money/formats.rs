@@ -1,40 +1,82 @@
 use actix_web::{HttpResponse, get, web};
-use samverkan_domain::OrgNumber;
-use samverkan_domain::ubl::{self, CsvRow, Document, Line, Party};
+use samverkan_domain::invoice::{DocType, InvoiceStatus};
+use samverkan_domain::peppol::{Endpoint, PaymentAccount};
+use samverkan_domain::ubl::{self, CsvDocument, Document, Line, Party};
+use samverkan_domain::vat::{VatRegime, VatSubtotal};
+use samverkan_domain::{Ore, OrgNumber};
 use samverkan_persistence::DbConnection;
-use samverkan_persistence::money::{self, InvoiceFilter};
+use samverkan_persistence::money::{self, InvoiceFilter, InvoiceRow, LineRow, VatRow};
 use samverkan_persistence::registry::{self, MunicipalityRow};
 
 use super::access;
-use super::invoices::load_full;
-use super::json::{ExportQuery, Invoice};
+use super::json::ExportQuery;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::{AppState, db};
+use crate::{AppState, Invoicing, db};
 
-fn party(m: &MunicipalityRow, seller: bool) -> Party {
-    let digits = OrgNumber::parse(&m.org_number)
+/// A stored document with its lines and VAT breakdown.
+struct Stored {
+    row: InvoiceRow,
+    lines: Vec<LineRow>,
+    vat: Vec<VatRow>,
+}
+
+fn load(conn: &mut DbConnection, id: i64) -> Result<Stored, ApiError> {
+    let row = money::find_invoice(conn, id)?
+        .ok_or_else(|| ApiError::not_found(format!("no invoice {id}")))?;
+    Ok(Stored {
+        lines: money::lines_of(conn, id)?,
+        vat: money::vat_of_many(conn, &[id])?,
+        row,
+    })
+}
+
+fn org_digits(m: &MunicipalityRow) -> String {
+    OrgNumber::parse(&m.org_number)
         .map(|o| o.digits())
-        .unwrap_or_else(|_| m.org_number.replace('-', ""));
+        .unwrap_or_else(|_| m.org_number.replace('-', ""))
+}
+
+/// A municipality as a party: its Peppol endpoint (the registered one, else its
+/// organisation number, scheme 0007) and, always, its organisation number as legal id.
+fn party(m: &MunicipalityRow, endpoint: Option<Endpoint>) -> Party {
+    let digits = org_digits(m);
+    let registered = match (&m.peppol_endpoint_scheme, &m.peppol_endpoint_id) {
+        (Some(scheme), Some(id)) => Endpoint::parse(scheme, id).ok(),
+        (None, Some(id)) => Endpoint::parse(samverkan_domain::peppol::SCHEME_SE_ORG, id).ok(),
+        _ => None,
+    };
     Party {
         name: m
             .legal_name
             .clone()
             .unwrap_or_else(|| format!("{} kommun", m.name)),
-        org_digits: m.peppol_endpoint_id.clone().unwrap_or(digits),
+        endpoint: endpoint.or(registered).unwrap_or(Endpoint {
+            scheme: samverkan_domain::peppol::SCHEME_SE_ORG.into(),
+            id: digits.clone(),
+        }),
+        org_digits: digits,
         street: m.address_street.clone(),
         city: m.address_city.clone(),
         postcode: m.address_postcode.clone(),
         vat_id: None,
-        trading_name: seller.then(|| format!("Norrbottens e-nämnd (värdkommun {} kommun)", m.name)),
+        trading_name: None,
     }
+}
+
+fn breakdown(vat: &[VatRow]) -> Result<Vec<VatSubtotal>, ApiError> {
+    Ok(vat
+        .iter()
+        .map(VatRow::subtotal)
+        .collect::<Result<Vec<_>, _>>()?)
 }
 
 fn document(
     conn: &mut DbConnection,
-    inv: &Invoice,
-    bankgiro: String,
+    d: &Stored,
+    invoicing: &Invoicing,
 ) -> Result<Document, ApiError> {
+    let inv = &d.row;
     let (Some(number), Some(issue_date), Some(due_date), Some(reference)) = (
         inv.number.clone(),
         inv.issue_date,
@@ -64,29 +106,61 @@ fn document(
         }
         None => None,
     };
+    // What was fixed when the document was issued; documents issued before that was
+    // recorded take the current configuration.
+    let payment = inv
+        .payment_account
+        .as_deref()
+        .and_then(PaymentAccount::from_stored)
+        .or_else(|| invoicing.payment.clone())
+        .ok_or_else(|| {
+            ApiError::Conflict(
+                "no payment account is configured (SAMVERKAN_BANKGIRO or SAMVERKAN_PLUSGIRO)"
+                    .into(),
+            )
+        })?;
+    let under_vat = inv.vat_regime == VatRegime::Vat.as_str();
+    let mut seller = party(&host, invoicing.seller_endpoint.clone());
+    seller.trading_name = Some(format!(
+        "Norrbottens e-nämnd (värdkommun {} kommun)",
+        host.name
+    ));
+    seller.vat_id = inv
+        .seller_vat_id
+        .clone()
+        .or_else(|| {
+            invoicing
+                .seller_vat_id
+                .as_ref()
+                .map(|v| v.as_str().to_owned())
+        })
+        .filter(|_| under_vat);
+    let lines = d
+        .lines
+        .iter()
+        .map(|l| {
+            Ok(Line {
+                id: l.line_no.to_string(),
+                name: l.description.clone(),
+                amount_ore: l.amount_ore,
+                vat: l.domain()?.vat,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
     Ok(Document {
-        credit_note: inv.doc_type == "credit_note",
+        credit_note: inv.doc_type == DocType::CreditNote.as_str(),
         payment_id: number.clone(),
         number,
         issue_date,
         due_date,
         buyer_reference: reference,
         billing_reference,
-        seller: party(&host, true),
-        buyer: party(&buyer, false),
-        bankgiro,
-        lines: inv
-            .lines
-            .iter()
-            .map(|l| Line {
-                id: l.line_no.to_string(),
-                name: l.description.clone(),
-                amount_ore: l.amount_ore,
-                vat_category: l.vat_category.clone(),
-                vat_percent: l.vat_percent,
-                exemption_reason: l.vat_exemption_reason.clone(),
-            })
-            .collect(),
+        seller,
+        buyer: party(&buyer, None),
+        payment,
+        lines,
+        breakdown: breakdown(&d.vat)?,
+        totals: inv.totals(),
     })
 }
 
@@ -112,11 +186,11 @@ pub async fn get_invoice_ubl(
     access::invoice_scope(&caller)?;
     let id = path.into_inner();
     let c = caller.0.clone();
-    let bankgiro = state.bankgiro.clone();
+    let invoicing = state.invoicing.clone();
     let xml = db::run(&state, move |conn| {
-        let inv = load_full(conn, id)?;
-        access::check(&Caller(c), &inv.scb_code, &format!("no invoice {id}"))?;
-        Ok(ubl::to_ubl(&document(conn, &inv, bankgiro)?))
+        let d = load(conn, id)?;
+        access::check(&Caller(c), &d.row.scb_code, &format!("no invoice {id}"))?;
+        Ok(ubl::to_ubl(&document(conn, &d, &invoicing)?))
     })
     .await?;
     Ok(HttpResponse::Ok()
@@ -124,24 +198,37 @@ pub async fn get_invoice_ubl(
         .body(xml))
 }
 
-fn csv_rows(inv: &Invoice, name: &str) -> Vec<CsvRow> {
-    inv.lines
-        .iter()
-        .map(|l| CsvRow {
-            number: inv.number.clone().unwrap_or_default(),
-            doc_type: inv.doc_type.clone(),
-            status: inv.status.clone(),
-            scb_code: inv.scb_code.clone(),
-            municipality: name.to_owned(),
-            period: inv.period.clone(),
-            issue_date: inv.issue_date,
-            due_date: inv.due_date,
-            line_no: l.line_no,
-            description: l.description.clone(),
-            amount_ore: l.amount_ore,
-            vat_category: l.vat_category.clone(),
-        })
-        .collect()
+fn csv_document(
+    d: Stored,
+    municipality: &str,
+    credits_number: Option<String>,
+) -> Result<CsvDocument, ApiError> {
+    let corrupt =
+        |what: &str| ApiError::internal(format!("invoice {} has an unknown {what}", d.row.id));
+    Ok(CsvDocument {
+        doc_type: DocType::parse(&d.row.doc_type).ok_or_else(|| corrupt("type"))?,
+        status: InvoiceStatus::parse(&d.row.status).ok_or_else(|| corrupt("status"))?,
+        number: d.row.number,
+        scb_code: d.row.scb_code,
+        municipality: municipality.to_owned(),
+        period: d.row.period,
+        issue_date: d.row.issue_date,
+        due_date: d.row.due_date,
+        credits_number,
+        lines: d
+            .lines
+            .iter()
+            .map(|l| {
+                Ok((
+                    l.line_no,
+                    l.description.clone(),
+                    Ore(l.amount_ore),
+                    l.domain()?.vat,
+                ))
+            })
+            .collect::<Result<Vec<_>, ApiError>>()?,
+        breakdown: breakdown(&d.vat)?,
+    })
 }
 
 fn csv_response(body: String, filename: &str) -> HttpResponse {
@@ -154,15 +241,32 @@ fn csv_response(body: String, filename: &str) -> HttpResponse {
         .body(body)
 }
 
+/// The CSV's documentation, shared by both CSV operations.
+macro_rules! csv_doc {
+    () => {
+        "Semicolon-separated, decimal comma, UTF-8 with BOM, CRLF (opens as is in Swedish \
+         Excel). Columns, with their stable machine names: fakturanummer (number), dokumenttyp \
+         (doc_type: Faktura, Kreditfaktura), status (status: Utkast, Attesterad, Utställd, \
+         Delbetald, Betald, Krediterad), kommunkod (scb_code), kommun (municipality), period, \
+         fakturadatum (issue_date), förfallodatum (due_date), krediterar (credits_number: the \
+         credited invoice's number), radtyp (row_type: Rad for a line with its net amount, \
+         Moms for a VAT breakdown row with its tax), rad (line_no), beskrivning \
+         (description), belopp (amount, kronor with decimal comma; negative on credit \
+         notes), momskategori (vat_category: S, Z, E, O), momssats (vat_percent; empty for \
+         O). The sum of belopp is what was billed, VAT included, less what was credited. A \
+         text field that begins with =, +, -, @, a tab or a carriage return is prefixed with \
+         ' so that no spreadsheet runs it as a formula."
+    };
+}
+
 /// Get an invoice as CSV
 ///
-/// One row per line; semicolon-separated, decimal comma, UTF-8 with BOM (opens as is in
-/// Swedish Excel). Treasurer, or the billed municipality.
+/// Treasurer, or the billed municipality.
 #[utoipa::path(
     tag = "money",
     params(("id" = i64, Path, description = "Invoice id")),
     security(("bearer" = [])),
-    responses((status = 200, description = "CSV", body = String, content_type = "text/csv"))
+    responses((status = 200, description = csv_doc!(), body = String, content_type = "text/csv"))
 )]
 #[get("/invoices/{id}/csv")]
 pub async fn get_invoice_csv(
@@ -174,12 +278,16 @@ pub async fn get_invoice_csv(
     let id = path.into_inner();
     let c = caller.0.clone();
     let body = db::run(&state, move |conn| {
-        let inv = load_full(conn, id)?;
-        access::check(&Caller(c), &inv.scb_code, &format!("no invoice {id}"))?;
-        let name = registry::find_municipality(conn, &inv.scb_code)?
+        let d = load(conn, id)?;
+        access::check(&Caller(c), &d.row.scb_code, &format!("no invoice {id}"))?;
+        let name = registry::find_municipality(conn, &d.row.scb_code)?
             .map(|m| m.name)
             .unwrap_or_default();
-        Ok(ubl::to_csv(&csv_rows(&inv, &name)))
+        let credits = match d.row.credits_invoice_id {
+            Some(orig) => money::find_invoice(conn, orig)?.and_then(|o| o.number),
+            None => None,
+        };
+        Ok(ubl::to_csv(&[csv_document(d, &name, credits)?]))
     })
     .await?;
     Ok(csv_response(body, &format!("faktura-{id}.csv")))
@@ -187,13 +295,13 @@ pub async fn get_invoice_csv(
 
 /// Export a period's invoices as CSV
 ///
-/// Every invoice and credit note of the period the caller may see, one row per line, in
-/// the same CSV format as a single invoice.
+/// Every invoice and credit note of the period the caller may see, in the format of a
+/// single invoice's CSV.
 #[utoipa::path(
     tag = "money",
     params(ExportQuery),
     security(("bearer" = [])),
-    responses((status = 200, description = "CSV", body = String, content_type = "text/csv"))
+    responses((status = 200, description = csv_doc!(), body = String, content_type = "text/csv"))
 )]
 #[get("/invoices/export")]
 pub async fn export_invoices_csv(
@@ -217,6 +325,9 @@ pub async fn export_invoices_csv(
                 ..Default::default()
             },
         )?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut lines = money::lines_of_many(conn, &ids)?;
+        let mut vat = money::vat_of_many(conn, &ids)?;
         let names: std::collections::HashMap<String, String> = registry::list_municipalities(
             conn,
             &registry::MunicipalityFilter {
@@ -227,11 +338,27 @@ pub async fn export_invoices_csv(
         .into_iter()
         .map(|m| (m.scb_code, m.name))
         .collect();
+        let numbers: std::collections::HashMap<i64, String> = rows
+            .iter()
+            .filter_map(|r| Some((r.id, r.number.clone()?)))
+            .collect();
         let mut out = Vec::new();
-        for r in rows {
-            let inv = load_full(conn, r.id)?;
-            let name = names.get(&inv.scb_code).cloned().unwrap_or_default();
-            out.extend(csv_rows(&inv, &name));
+        for row in rows {
+            let credits = match row.credits_invoice_id {
+                Some(orig) => match numbers.get(&orig) {
+                    Some(n) => Some(n.clone()),
+                    None => money::find_invoice(conn, orig)?.and_then(|o| o.number),
+                },
+                None => None,
+            };
+            let name = names.get(&row.scb_code).cloned().unwrap_or_default();
+            let id = row.id;
+            let d = Stored {
+                lines: lines.extract_if(.., |l| l.invoice_id == id).collect(),
+                vat: vat.extract_if(.., |v| v.invoice_id == id).collect(),
+                row,
+            };
+            out.push(csv_document(d, &name, credits)?);
         }
         Ok(ubl::to_csv(&out))
     })

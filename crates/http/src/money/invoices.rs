@@ -1,8 +1,11 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Datelike;
-use samverkan_domain::invoice::{InvoiceCommand, InvoiceError, InvoiceEvent, InvoiceState};
-use samverkan_persistence::money::{self, CreateInvoice, InvoiceFilter, NewInvoice, NewLine};
+use samverkan_domain::Ore;
+use samverkan_domain::invoice::{
+    DocType, InvoiceCommand, InvoiceError, InvoiceEvent, InvoiceState, Seller,
+};
+use samverkan_persistence::money::{self, CreateInvoice, DocumentHead, InvoiceFilter};
 use samverkan_persistence::{DbConnection, Tx, registry};
 
 use super::access;
@@ -20,8 +23,8 @@ use crate::{AppState, db};
 /// A refused invoice command: the document's state → 409, the command's input → 422.
 fn refused(e: InvoiceError) -> ApiError {
     match e.field() {
-        Some(field) if !e.is_conflict() => ApiError::invalid(field, e.to_string()),
-        _ => ApiError::Conflict(e.to_string()),
+        Some(field) => ApiError::invalid(&field, e.to_string()),
+        None => ApiError::Conflict(e.to_string()),
     }
 }
 
@@ -53,8 +56,9 @@ pub fn load_full(conn: &mut DbConnection, id: i64) -> Result<Invoice, ApiError> 
     let inv = money::find_invoice(conn, id)?
         .ok_or_else(|| ApiError::not_found(format!("no invoice {id}")))?;
     let lines = money::lines_of(conn, id)?;
+    let vat = money::vat_of_many(conn, &[id])?;
     let pays = money::payments_of(conn, id)?;
-    Ok(Invoice::from_rows(inv, lines, pays))
+    Ok(Invoice::from_rows(inv, lines, vat, pays))
 }
 
 fn to_value(i: &Invoice) -> serde_json::Value {
@@ -108,15 +112,19 @@ async fn list(
         scb_code: municipality,
         year: q.year,
         period: q.period.clone(),
-        status: q.status.clone(),
+        status: q.status.map(|s| s.as_str().to_owned()),
         updated_since: q.updated_since.map(|t| t.naive_utc()),
         after_id: q.after,
         limit: limit + 1,
     };
-    let (rows, lines) = db::run(state, move |conn| {
+    let (rows, lines, vat) = db::run(state, move |conn| {
         let rows = money::list_invoices(conn, &filter)?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        Ok((rows, money::lines_of_many(conn, &ids)?))
+        Ok((
+            rows,
+            money::lines_of_many(conn, &ids)?,
+            money::vat_of_many(conn, &ids)?,
+        ))
     })
     .await?;
     let page = pagination::page(
@@ -130,7 +138,7 @@ async fn list(
                     ("municipality", q.municipality.clone()),
                     ("year", q.year.map(|y| y.to_string())),
                     ("period", q.period.clone()),
-                    ("status", q.status.clone()),
+                    ("status", q.status.map(|s| s.as_str().to_owned())),
                     ("updated_since", q.updated_since.map(pagination::timestamp)),
                     ("limit", Some(limit.to_string())),
                     ("after", Some(after.to_owned())),
@@ -143,7 +151,12 @@ async fn list(
                 .filter(|l| l.invoice_id == r.id)
                 .cloned()
                 .collect();
-            Invoice::from_rows(r, l, vec![])
+            let v = vat
+                .iter()
+                .filter(|v| v.invoice_id == r.id)
+                .cloned()
+                .collect();
+            Invoice::from_rows(r, l, v, vec![])
         },
     );
     Ok(HttpResponse::Ok().json(page))
@@ -151,8 +164,10 @@ async fn list(
 
 /// Create a draft invoice
 ///
-/// One invoice per municipality and period; its lines are the municipality's shares of
-/// each cost stream of the period (treasurer). Accepts `Idempotency-Key`: a retry returns
+/// One invoice per municipality, period and VAT regime; its lines are the municipality's
+/// shares of each cost stream of the period under that regime (treasurer). An invoice
+/// never mixes streams outside the scope of VAT (category O) with streams under VAT: when
+/// a period has both, `vat_regime` says which invoice to create. Accepts `Idempotency-Key`: a retry returns
 /// the first result.
 #[utoipa::path(
     tag = "money",
@@ -173,7 +188,12 @@ pub async fn create_invoice(
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner();
     let year = period_year(&b.period)?;
-    let request = (b.municipality.clone(), b.period.clone());
+    let regime = b.vat_regime.map(|r| r.domain());
+    let request = (
+        b.municipality.clone(),
+        b.period.clone(),
+        regime.map(|r| r.as_str()),
+    );
     idempotency::run(
         &state,
         &req,
@@ -192,20 +212,31 @@ pub async fn create_invoice(
                 )
             })?;
             let streams = money::streams_with_allocations(conn, year)?;
-            match money::create_invoice(conn, &m.scb_code, year, &b.period, &streams)? {
+            match money::create_invoice(conn, &m.scb_code, year, &b.period, regime, &streams)? {
                 CreateInvoice::Created(inv) => {
                     let after = load_full(conn, inv.id)?;
                     conn.record("invoice", inv.id, "create", None, audit_state(&after));
                     Ok((StatusCode::CREATED, to_value(&after)))
                 }
                 CreateInvoice::Exists(id) => Err(ApiError::Conflict(format!(
-                    "municipality {} already has invoice {id} for period {}",
+                    "municipality {} already has invoice {id} for period {} under this VAT regime",
                     m.scb_code, b.period
                 ))),
                 CreateInvoice::NothingToBill => Err(ApiError::invalid(
-                    "municipality",
-                    format!("no cost stream of {} bills {}", b.period, m.scb_code),
+                    if regime.is_some() { "vat_regime" } else { "municipality" },
+                    match regime {
+                        Some(r) => format!("no {r} cost stream of {} bills {}", b.period, m.scb_code),
+                        None => format!("no cost stream of {} bills {}", b.period, m.scb_code),
+                    },
                 )),
+                CreateInvoice::RegimeNeeded => Err(ApiError::invalid(
+                    "vat_regime",
+                    format!(
+                        "{} bills {} both outside the scope of VAT and under VAT, and an invoice never mixes them: give vat_regime (outside_scope or vat)",
+                        b.period, m.scb_code
+                    ),
+                )),
+                CreateInvoice::Refused(e) => Err(refused(e)),
             }
         },
     )
@@ -274,8 +305,13 @@ pub async fn approve_invoice(
 /// Issue an invoice
 ///
 /// approved → issued: takes the next number of the year's gap-free series inside the
-/// transaction, sets issue date, due date and buyer reference (required: given here or
-/// registered on the municipality). An issued invoice is never changed (409).
+/// transaction, sets issue date (default today in Sweden, Europe/Stockholm), due date and
+/// buyer reference (required: given here or registered on the municipality), and fixes the
+/// seller's payment account and VAT number on the document. One series serves invoices and
+/// credit notes alike, by the year of the issue date. Issuing a credit note settles the
+/// invoice it credits (`credited_ore`, and `credited` once credited in full). An issued
+/// document never changes (409). Needs a configured bankgiro or plusgiro, and for lines
+/// under VAT the seller's VAT number (409 otherwise).
 #[utoipa::path(
     tag = "money",
     params(("id" = i64, Path, description = "Invoice id")),
@@ -283,7 +319,7 @@ pub async fn approve_invoice(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Issued", body = Invoice),
-        (status = 409, description = "Not approved, or already issued", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not approved, already issued, or the seller's payment account or VAT number is not configured", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/invoices/{id}/issue")]
@@ -297,7 +333,7 @@ pub async fn issue_invoice(
     let b = body.into_inner();
     let issue_date = b
         .issue_date
-        .unwrap_or_else(|| chrono::Utc::now().date_naive());
+        .unwrap_or_else(|| samverkan_domain::calendar::stockholm_date(chrono::Utc::now()));
     let due_date = b
         .due_date
         .unwrap_or(issue_date + chrono::Duration::days(30));
@@ -307,10 +343,29 @@ pub async fn issue_invoice(
             "must not be before issue_date",
         ));
     }
+    let account = state
+        .invoicing
+        .payment
+        .as_ref()
+        .map(|p| p.stored())
+        .ok_or_else(|| {
+            ApiError::Conflict(
+                "no payment account is configured (SAMVERKAN_BANKGIRO or SAMVERKAN_PLUSGIRO): invoices can be drafted and approved, not issued".into(),
+            )
+        })?;
+    let vat_id = state
+        .invoicing
+        .seller_vat_id
+        .as_ref()
+        .map(|v| v.as_str().to_owned());
+    let seller = Seller {
+        has_vat_id: vat_id.is_some(),
+    };
     let series = issue_date.year().to_string();
     let inv = db::write(&state, who.context(), move |tx| {
         let (before, st) = lock_invoice(tx, id)?;
-        st.decide(&InvoiceCommand::Issue).map_err(refused)?;
+        st.decide(&InvoiceCommand::Issue { seller })
+            .map_err(refused)?;
         let m = registry::find_municipality(tx, &before.scb_code)?
             .ok_or_else(|| ApiError::internal("municipality vanished"))?;
         let reference = b
@@ -330,8 +385,20 @@ pub async fn issue_invoice(
         tx.lock("number_series", &series)?;
         let n = money::next_number(tx, &series)?;
         let number = format!("{series}-{n:06}");
+        let under_vat = before.vat_regime == samverkan_domain::vat::VatRegime::Vat.as_str();
         money::mark_issued(
-            tx, id, "approved", &series, &number, issue_date, due_date, &reference,
+            tx,
+            id,
+            "approved",
+            &money::Issue {
+                series: &series,
+                number: &number,
+                issue_date,
+                due_date,
+                buyer_reference: &reference,
+                payment_account: &account,
+                seller_vat_id: vat_id.as_deref().filter(|_| under_vat),
+            },
         )?;
         let after = load_full(tx, id)?;
         tx.record(
@@ -341,16 +408,40 @@ pub async fn issue_invoice(
             audit_state(&before),
             audit_state(&after),
         );
+        if let Some(original) = after.credits_invoice_id {
+            settle_credit(tx, original)?;
+        }
         Ok(after)
     })
     .await?;
     Ok(HttpResponse::Ok().json(inv))
 }
 
+/// A credit note of `original` was issued: the original's credited amount and status
+/// follow, under its own lock.
+fn settle_credit(tx: &mut Tx<'_>, original: i64) -> Result<(), ApiError> {
+    let (before, st) = lock_invoice(tx, original)?;
+    let event = st.decide(&InvoiceCommand::SettleCredit).map_err(refused)?;
+    let InvoiceEvent::CreditSettled { credited, status } = &event else {
+        return Err(ApiError::internal("settling a credit made another event"));
+    };
+    money::set_credited(tx, original, credited.0, *status)?;
+    let after = load_full(tx, original)?;
+    tx.record(
+        "invoice",
+        original,
+        event.action(),
+        audit_state(&before),
+        audit_state(&after),
+    );
+    Ok(())
+}
+
 /// Record a payment
 ///
-/// On an issued invoice; sets `partially_paid` or `paid` (treasurer). Accepts
-/// `Idempotency-Key`.
+/// On an issued invoice, at most what is outstanding (payable, VAT included, less credited
+/// and paid); sets `partially_paid` or `paid` (treasurer). A credited invoice takes no
+/// payment (409). Accepts `Idempotency-Key`.
 #[utoipa::path(
     tag = "money",
     params(("id" = i64, Path, description = "Invoice id"),
@@ -383,7 +474,7 @@ pub async fn create_payment(
             let (before, st) = lock_invoice(tx, id)?;
             let event = st
                 .decide(&InvoiceCommand::Pay {
-                    amount: samverkan_domain::Ore(b.amount_ore),
+                    amount: Ore(b.amount_ore),
                 })
                 .map_err(refused)?;
             let InvoiceEvent::PaymentRecorded { paid, status, .. } = &event else {
@@ -417,9 +508,12 @@ pub async fn create_payment(
 
 /// Create a credit note
 ///
-/// A draft credit note (*kreditfaktura*) crediting all of an issued invoice; the
-/// original is never modified. Approve and issue it like an invoice; once issued, a new
-/// invoice may be created for the period. Accepts `Idempotency-Key`.
+/// A draft credit note (*kreditfaktura*) of an issued invoice: of the listed lines and net
+/// amounts (partial), or of everything not yet credited (full) when `lines` is omitted.
+/// Its VAT follows the invoice's lines; the credit notes of an invoice credited in full sum
+/// exactly to it. The original is never modified; approve and issue the credit note like an
+/// invoice. Once the issued credit notes cover every line, the invoice is `credited` and a
+/// new invoice may be created for the period. Accepts `Idempotency-Key`.
 #[utoipa::path(
     tag = "money",
     params(("id" = i64, Path, description = "Id of the issued invoice to credit"),
@@ -428,7 +522,7 @@ pub async fn create_payment(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "The credit note", body = Invoice),
-        (status = 409, description = "Not issued, or already credited", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not issued, or credited in full already", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/invoices/{id}/credit-notes")]
@@ -441,7 +535,11 @@ pub async fn create_credit_note(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let b = body.into_inner();
-    let request = b.reason.clone();
+    let asked: Option<Vec<(i32, Ore)>> = b
+        .lines
+        .as_ref()
+        .map(|l| l.iter().map(|l| (l.line_no, Ore(l.amount_ore))).collect());
+    let request = (b.reason.clone(), asked.clone());
     idempotency::run(
         &state,
         &req,
@@ -450,45 +548,37 @@ pub async fn create_credit_note(
         &request,
         move |conn| {
             let (cur, st) = lock_invoice(conn, id)?;
-            let InvoiceEvent::CreditNoteOpened { amount } =
-                st.decide(&InvoiceCommand::Credit).map_err(refused)?
+            let InvoiceEvent::CreditNoteOpened { note } = st
+                .decide(&InvoiceCommand::Credit {
+                    lines: asked.clone(),
+                })
+                .map_err(refused)?
             else {
                 return Err(ApiError::internal("crediting made another event"));
             };
-            let now = samverkan_persistence::now();
-            let cn = money::insert_invoice(
-                conn,
-                &NewInvoice {
-                    doc_type: "credit_note".into(),
-                    scb_code: cur.scb_code.clone(),
-                    year: cur.year,
-                    period: cur.period.clone(),
-                    status: "draft".into(),
-                    credits_invoice_id: Some(id),
-                    total_ore: amount.0,
-                    paid_ore: 0,
-                    created_at: now,
-                    updated_at: now,
-                },
-            )?;
-            for l in money::lines_of(conn, id)? {
-                money::insert_line(
-                    conn,
-                    &NewLine {
-                        invoice_id: cn.id,
-                        line_no: l.line_no,
-                        cost_stream_id: l.cost_stream_id,
-                        description: match &b.reason {
-                            Some(r) => format!("Kredit: {} ({r})", l.description),
-                            None => format!("Kredit: {}", l.description),
+            let described: Vec<(i64, String)> = note
+                .lines
+                .iter()
+                .map(|l| {
+                    let orig = cur.lines.iter().find(|o| o.line_no == l.line_no);
+                    let name = orig.map_or("", |o| o.description.as_str());
+                    (
+                        orig.map_or(0, |o| o.cost_stream_id),
+                        match &b.reason {
+                            Some(r) => format!("Kredit: {name} ({r})"),
+                            None => format!("Kredit: {name}"),
                         },
-                        amount_ore: l.amount_ore,
-                        vat_category: l.vat_category,
-                        vat_percent: l.vat_percent,
-                        vat_exemption_reason: l.vat_exemption_reason,
-                    },
-                )?;
-            }
+                    )
+                })
+                .collect();
+            let head = DocumentHead {
+                doc_type: DocType::CreditNote,
+                scb_code: cur.scb_code.clone(),
+                year: cur.year,
+                period: cur.period.clone(),
+                credits_invoice_id: Some(id),
+            };
+            let cn = money::insert_document(conn, &head, &note, &described)?;
             let after = load_full(conn, cn.id)?;
             conn.record(
                 "invoice",
@@ -529,8 +619,8 @@ pub async fn list_municipality_invoices(
 
 /// A municipality's invoice summary
 ///
-/// Billed (issued invoices), credited (issued credit notes), paid and outstanding in a
-/// year, in total and by cost stream. Treasurer, or the municipality itself.
+/// Billed (issued invoices), credited (issued credit notes), VAT, paid and outstanding in
+/// a year, VAT included, and by cost stream net of VAT. Treasurer, or the municipality itself.
 #[utoipa::path(
     tag = "money",
     params(("scb_code" = String, Path, description = "SCB municipality code", example = "2582"), SummaryQuery),
@@ -569,6 +659,7 @@ pub async fn get_invoice_summary(
         year,
         billed_ore: 0,
         credited_ore: 0,
+        tax_ore: 0,
         paid_ore: 0,
         outstanding_ore: 0,
         not_issued_ore: 0,
@@ -584,8 +675,14 @@ pub async fn get_invoice_summary(
                 }
                 continue;
             }
-            (true, false) => s.billed_ore += r.total_ore,
-            (true, true) => s.credited_ore += r.total_ore,
+            (true, false) => {
+                s.billed_ore += r.total_ore;
+                s.tax_ore += r.tax_ore;
+            }
+            (true, true) => {
+                s.credited_ore += r.total_ore;
+                s.tax_ore -= r.tax_ore;
+            }
         }
         s.paid_ore += r.paid_ore;
         for l in lines.iter().filter(|l| l.invoice_id == r.id) {

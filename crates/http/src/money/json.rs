@@ -5,11 +5,72 @@ use std::collections::BTreeMap;
 use crate::refs::{DecisionRef, DecisionRefBody};
 use chrono::{DateTime, NaiveDate, Utc};
 use samverkan_domain::allocation::{Allocation, Model};
-use samverkan_persistence::money::{CostStreamRow, InvoiceRow, LineRow, PaymentRow};
+use samverkan_persistence::money::{CostStreamRow, InvoiceRow, LineRow, PaymentRow, VatRow};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
+
+/// UNCL5305 VAT category: `S` standard rate, `Z` zero rated, `E` exempt, `O` outside the
+/// scope of VAT.
+#[derive(Debug, Serialize, ToSchema)]
+pub enum VatCategoryCode {
+    S,
+    Z,
+    E,
+    O,
+}
+
+/// The VAT regime of a whole invoice: `outside_scope` (only category O) or `vat` (S, Z, E).
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VatRegimeCode {
+    OutsideScope,
+    Vat,
+}
+
+impl VatRegimeCode {
+    pub fn domain(self) -> samverkan_domain::vat::VatRegime {
+        match self {
+            VatRegimeCode::OutsideScope => samverkan_domain::vat::VatRegime::OutsideScope,
+            VatRegimeCode::Vat => samverkan_domain::vat::VatRegime::Vat,
+        }
+    }
+}
+
+/// `invoice` or `credit_note`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DocTypeCode {
+    Invoice,
+    CreditNote,
+}
+
+/// Where a document is in its life: `draft` → `approved` → `issued` → `partially_paid` →
+/// `paid`; an invoice its issued credit notes cover in full is `credited`.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceStatusCode {
+    Draft,
+    Approved,
+    Issued,
+    PartiallyPaid,
+    Paid,
+    Credited,
+}
+
+impl InvoiceStatusCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvoiceStatusCode::Draft => "draft",
+            InvoiceStatusCode::Approved => "approved",
+            InvoiceStatusCode::Issued => "issued",
+            InvoiceStatusCode::PartiallyPaid => "partially_paid",
+            InvoiceStatusCode::Paid => "paid",
+            InvoiceStatusCode::Credited => "credited",
+        }
+    }
+}
 
 /// What to split (*fördelning*) and how.
 #[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
@@ -82,11 +143,16 @@ pub struct NewCostStreamBody {
     /// snapshot at `model.population_date` (then `population_source` is required).
     pub populations: Option<BTreeMap<String, i64>>,
     pub population_source: Option<String>,
-    /// UNCL5305 VAT category: `O` (outside scope, default) or `S`.
+    /// UNCL5305 VAT category: `O` outside the scope of VAT (default), `S` standard rate,
+    /// `Z` zero rated, `E` exempt. S, Z and E need the seller's VAT identifier configured;
+    /// an invoice never mixes O with the others (the invoice run makes one per regime).
+    #[schema(value_type = Option<VatCategoryCode>)]
     pub vat_category: Option<String>,
-    /// 0 for O; 25, 12 or 6 for S.
+    /// 25 (default), 12 or 6 for S; 0 (or absent) for Z, E and O.
     pub vat_percent: Option<i32>,
-    /// Default for O: "Not subject to VAT".
+    /// Required for E (e.g. "Undantag från skatteplikt enligt 3 kap. mervärdesskattelagen");
+    /// default for O "Not subject to VAT"; absent for S and Z.
+    #[validate(length(max = 300))]
     pub vat_exemption_reason: Option<String>,
     /// The activity that decided it (no link is enforced).
     pub activity_id: Option<i64>,
@@ -106,6 +172,7 @@ pub struct CostStream {
     pub model: Value,
     pub participants: Vec<String>,
     pub population_source: Option<String>,
+    #[schema(value_type = VatCategoryCode)]
     pub vat_category: String,
     pub vat_percent: i32,
     pub vat_exemption_reason: Option<String>,
@@ -159,13 +226,16 @@ pub struct ListStreamsQuery {
     pub after: Option<i64>,
 }
 
-/// An invoice line: one cost stream's share.
+/// An invoice line: one cost stream's share, net (excluding VAT). A credit note's line has
+/// the number of the invoice line it credits.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InvoiceLine {
     pub line_no: i32,
     pub cost_stream_id: i64,
     pub description: String,
+    /// Net amount (BT-131).
     pub amount_ore: i64,
+    #[schema(value_type = VatCategoryCode)]
     pub vat_category: String,
     pub vat_percent: i32,
     pub vat_exemption_reason: Option<String>,
@@ -202,30 +272,95 @@ impl From<PaymentRow> for Payment {
     }
 }
 
+/// The document totals (EN 16931 BG-22), exactly as the UBL shows them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvoiceTotals {
+    /// Σ line net amounts (BT-106).
+    pub line_extension_ore: i64,
+    /// Excluding VAT (BT-109).
+    pub tax_exclusive_ore: i64,
+    /// VAT (BT-110).
+    pub tax_ore: i64,
+    /// Including VAT (BT-112).
+    pub tax_inclusive_ore: i64,
+    /// To pay (BT-115).
+    pub payable_ore: i64,
+}
+
+impl From<samverkan_domain::vat::Totals> for InvoiceTotals {
+    fn from(t: samverkan_domain::vat::Totals) -> Self {
+        InvoiceTotals {
+            line_extension_ore: t.line_extension.0,
+            tax_exclusive_ore: t.tax_exclusive.0,
+            tax_ore: t.tax.0,
+            tax_inclusive_ore: t.tax_inclusive.0,
+            payable_ore: t.payable.0,
+        }
+    }
+}
+
+/// A row of the VAT breakdown (BG-23): the lines of one category and rate.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VatBreakdown {
+    #[schema(value_type = VatCategoryCode)]
+    pub vat_category: String,
+    pub vat_percent: i32,
+    pub taxable_ore: i64,
+    pub tax_ore: i64,
+    pub vat_exemption_reason: Option<String>,
+}
+
+impl From<VatRow> for VatBreakdown {
+    fn from(v: VatRow) -> Self {
+        VatBreakdown {
+            vat_category: v.vat_category,
+            vat_percent: v.vat_percent,
+            taxable_ore: v.taxable_ore,
+            tax_ore: v.tax_ore,
+            vat_exemption_reason: v.vat_exemption_reason,
+        }
+    }
+}
+
 /// An invoice (*faktura*) or credit note (*kreditfaktura*).
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": 1, "type": "invoice", "number": null, "status": "draft",
-    "scb_code": "2582", "year": 2021, "period": "2021", "issue_date": null, "due_date": null,
-    "buyer_reference": null, "credits_invoice_id": null, "total_ore": 12330700, "paid_ore": 0,
+    "scb_code": "2582", "year": 2021, "period": "2021", "vat_regime": "outside_scope",
+    "issue_date": null, "due_date": null, "buyer_reference": null, "credits_invoice_id": null,
+    "total_ore": 12330700, "paid_ore": 0, "credited_ore": 0, "outstanding_ore": null,
+    "totals": {"line_extension_ore": 12330700, "tax_exclusive_ore": 12330700, "tax_ore": 0, "tax_inclusive_ore": 12330700, "payable_ore": 12330700},
+    "vat_breakdown": [{"vat_category": "O", "vat_percent": 0, "taxable_ore": 12330700, "tax_ore": 0, "vat_exemption_reason": "Not subject to VAT"}],
+    "updated_at": "2021-01-28T12:00:00Z",
     "lines": [], "payments": [], "links": {"self": "/api/v1/invoices/1", "ubl": "/api/v1/invoices/1/ubl", "csv": "/api/v1/invoices/1/csv"}}))]
 pub struct Invoice {
     pub id: i64,
-    /// `invoice` or `credit_note`.
     #[serde(rename = "type")]
+    #[schema(value_type = DocTypeCode)]
     pub doc_type: String,
     /// From the gap-free series, set when issued.
     pub number: Option<String>,
-    /// `draft`, `approved`, `issued`, `partially_paid`, `paid`.
+    #[schema(value_type = InvoiceStatusCode)]
     pub status: String,
     pub scb_code: String,
     pub year: i32,
     pub period: String,
+    #[schema(value_type = VatRegimeCode)]
+    pub vat_regime: String,
     pub issue_date: Option<NaiveDate>,
     pub due_date: Option<NaiveDate>,
     pub buyer_reference: Option<String>,
     pub credits_invoice_id: Option<i64>,
+    /// The payable amount, VAT included (= `totals.payable_ore`); payments and credits
+    /// count against it.
     pub total_ore: i64,
     pub paid_ore: i64,
+    /// Σ payable of this invoice's issued credit notes.
+    pub credited_ore: i64,
+    /// What the buyer still owes on an issued invoice: total − credited − paid (negative:
+    /// owed to the buyer). Null for drafts, approved invoices and credit notes.
+    pub outstanding_ore: Option<i64>,
+    pub totals: InvoiceTotals,
+    pub vat_breakdown: Vec<VatBreakdown>,
     pub updated_at: DateTime<Utc>,
     pub lines: Vec<InvoiceLine>,
     pub payments: Vec<Payment>,
@@ -241,14 +376,22 @@ pub struct InvoiceLinks {
 }
 
 impl Invoice {
-    pub fn from_rows(r: InvoiceRow, lines: Vec<LineRow>, payments: Vec<PaymentRow>) -> Self {
+    pub fn from_rows(
+        r: InvoiceRow,
+        lines: Vec<LineRow>,
+        vat: Vec<VatRow>,
+        payments: Vec<PaymentRow>,
+    ) -> Self {
         let base = format!("/api/v1/invoices/{}", r.id);
+        let outstanding = (r.doc_type == "invoice" && r.number.is_some())
+            .then(|| r.total_ore - r.credited_ore - r.paid_ore);
         Invoice {
             links: InvoiceLinks {
                 ubl: format!("{base}/ubl"),
                 csv: format!("{base}/csv"),
                 self_: base,
             },
+            totals: r.totals().into(),
             id: r.id,
             doc_type: r.doc_type,
             number: r.number,
@@ -256,12 +399,16 @@ impl Invoice {
             scb_code: r.scb_code,
             year: r.year,
             period: r.period,
+            vat_regime: r.vat_regime,
             issue_date: r.issue_date,
             due_date: r.due_date,
             buyer_reference: r.buyer_reference,
             credits_invoice_id: r.credits_invoice_id,
             total_ore: r.total_ore,
             paid_ore: r.paid_ore,
+            credited_ore: r.credited_ore,
+            outstanding_ore: outstanding,
+            vat_breakdown: vat.into_iter().map(VatBreakdown::from).collect(),
             updated_at: r.updated_at.and_utc(),
             lines: lines.into_iter().map(InvoiceLine::from).collect(),
             payments: payments.into_iter().map(Payment::from).collect(),
@@ -277,7 +424,7 @@ pub struct ListInvoicesQuery {
     pub municipality: Option<String>,
     pub year: Option<i32>,
     pub period: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<InvoiceStatusCode>,
     /// Only invoices changed at or after this UTC time (`2021-02-01T00:00:00`).
     pub updated_since: Option<DateTime<Utc>>,
     pub limit: Option<i64>,
@@ -292,6 +439,10 @@ pub struct NewInvoiceBody {
     pub municipality: String,
     /// The billing period: a year, `2021`.
     pub period: String,
+    /// Which of the period's streams to bill: `outside_scope` (category O) or `vat` (S, Z,
+    /// E). Needed only when the period bills the municipality under both, since an invoice
+    /// never mixes them.
+    pub vat_regime: Option<VatRegimeCode>,
 }
 
 /// Issues an approved invoice.
@@ -320,10 +471,23 @@ pub struct PaymentBody {
 
 #[derive(Clone, Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"reason": "Fel fördelning"}))]
+#[schema(example = json!({"reason": "Fel fördelning", "lines": [{"line_no": 1, "amount_ore": 500000}]}))]
 pub struct CreditNoteBody {
     #[validate(length(max = 500))]
     pub reason: Option<String>,
+    /// What to credit: invoice lines and net amounts (each at most what is left to credit
+    /// on that line). Omitted: everything not yet credited, a full credit.
+    #[validate(length(max = 1000))]
+    pub lines: Option<Vec<CreditLineBody>>,
+}
+
+/// A net amount to credit on one invoice line.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreditLineBody {
+    pub line_no: i32,
+    /// Net, excluding VAT; the credit note adds the line's VAT.
+    pub amount_ore: i64,
 }
 
 #[derive(Clone, Debug, Deserialize, IntoParams)]
@@ -347,15 +511,18 @@ pub struct StreamSummary {
 pub struct InvoiceSummary {
     pub scb_code: String,
     pub year: i32,
-    /// Issued invoices.
+    /// Issued invoices, payable (VAT included).
     pub billed_ore: i64,
-    /// Issued credit notes.
+    /// Issued credit notes, payable (VAT included).
     pub credited_ore: i64,
+    /// Of which VAT: billed less credited.
+    pub tax_ore: i64,
     pub paid_ore: i64,
     /// billed − credited − paid.
     pub outstanding_ore: i64,
-    /// Drafts and approved invoices not yet issued.
+    /// Drafts and approved invoices not yet issued, payable.
     pub not_issued_ore: i64,
+    /// Per cost stream, net (excluding VAT).
     pub by_stream: Vec<StreamSummary>,
 }
 

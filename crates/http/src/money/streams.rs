@@ -84,6 +84,21 @@ pub async fn create_cost_stream(
             "only per_capita and mixed models use populations",
         ));
     }
+    let vat = samverkan_domain::vat::VatTreatment::check(
+        b.vat_category.as_deref().unwrap_or("O"),
+        b.vat_percent,
+        b.vat_exemption_reason.as_deref(),
+    )
+    .map_err(|e| ApiError::invalid(e.field, e.message))?;
+    if vat.category.needs_seller_vat_id() && state.invoicing.seller_vat_id.is_none() {
+        return Err(ApiError::invalid(
+            "vat_category",
+            format!(
+                "category {} needs the seller's VAT identifier (BR-{}-02), and none is configured (SAMVERKAN_SELLER_VAT_ID)",
+                vat.category, vat.category
+            ),
+        ));
+    }
     let spec = StreamSpec {
         year: b.year,
         name: b.name,
@@ -97,9 +112,7 @@ pub async fn create_cost_stream(
             populations: b.populations,
         },
         population_source: b.population_source,
-        vat_category: b.vat_category.unwrap_or_else(|| "O".into()),
-        vat_percent: b.vat_percent.unwrap_or(0),
-        vat_exemption_reason: b.vat_exemption_reason,
+        vat,
         activity_id: b.activity_id,
         decision_year: b.decision.as_ref().map(|d| d.year),
         decision_paragraph: b.decision.as_ref().map(|d| d.paragraph),

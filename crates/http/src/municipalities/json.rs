@@ -11,7 +11,7 @@ use validator::Validate;
 #[schema(example = json!({
     "scb_code": "2580", "name": "Luleå", "legal_name": "Luleå kommun", "org_number": "212000-2742", "host": true,
     "member_from": "2019-01-01", "member_to": null,
-    "invoicing": {"peppol_endpoint_id": "2120002742", "buyer_reference": null,
+    "invoicing": {"peppol_endpoint_scheme": "0007", "peppol_endpoint_id": "2120002742", "buyer_reference": null,
                   "address": {"street": null, "postcode": null, "city": null}},
     "latest_population": {"date": "2020-12-31", "count": 78549, "source": "SCB (Registret över totalbefolkningen)"},
     "population_on": null,
@@ -42,7 +42,12 @@ pub struct Municipality {
 /// Where and how the municipality receives invoices (PEPPOL BIS Billing 3.0).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Invoicing {
-    /// PEPPOL endpoint id, scheme 0007 (organisation number without hyphen).
+    /// EAS scheme of the Peppol endpoint: `0007` (Swedish organisation number), `0088`
+    /// (GLN) … Null when no endpoint is registered: invoices then address the
+    /// organisation number (0007).
+    pub peppol_endpoint_scheme: Option<String>,
+    /// Peppol endpoint id (BT-49), e.g. the organisation number without hyphen. The
+    /// municipality's legal id on invoices (BT-47) is always `org_number`.
     pub peppol_endpoint_id: Option<String>,
     /// Buyer reference (*beställarreferens*) that must be on every invoice.
     pub buyer_reference: Option<String>,
@@ -104,6 +109,7 @@ impl Municipality {
             member_from: m.member_from,
             member_to: m.member_to,
             invoicing: Invoicing {
+                peppol_endpoint_scheme: m.peppol_endpoint_scheme,
                 peppol_endpoint_id: m.peppol_endpoint_id,
                 buyer_reference: m.buyer_reference,
                 address: Address {
@@ -176,7 +182,7 @@ where
 /// Changes to a municipality: absent fields stay, `null` clears.
 #[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"buyer_reference": "E-NÄMND-2582", "peppol_endpoint_id": "2120002767",
+#[schema(example = json!({"buyer_reference": "E-NÄMND-2582", "peppol_endpoint_scheme": "0007", "peppol_endpoint_id": "2120002767",
     "address": {"street": "Kyrkgatan 24", "postcode": "961 86", "city": "Boden"}}))]
 pub struct MunicipalityPatch {
     #[serde(default, deserialize_with = "double_option")]
@@ -187,9 +193,16 @@ pub struct MunicipalityPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<NaiveDate>)]
     pub member_to: Option<Option<NaiveDate>>,
-    /// PEPPOL endpoint id, scheme 0007: ten digits.
+    /// EAS scheme of the Peppol endpoint (default `0007` when an id is given): a code of
+    /// the Peppol EAS list; `0007`, `0088` (GLN) and `0192` are checked by their check
+    /// digits, schemes with another national rule are refused. `null` clears the endpoint.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, pattern = "^[0-9]{10}$")]
+    #[schema(value_type = Option<String>, pattern = "^([0-9]{4}|[A-Z]{2})$")]
+    pub peppol_endpoint_scheme: Option<Option<String>>,
+    /// Peppol endpoint id: for 0007 the ten digits of a Luhn-valid organisation number,
+    /// for 0088 a 13-digit GLN. `null` clears the endpoint.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, max_length = 50)]
     pub peppol_endpoint_id: Option<Option<String>>,
     /// The buyer reference every invoice to this municipality must carry.
     #[serde(default, deserialize_with = "double_option")]

@@ -11,8 +11,9 @@ use crate::{AppState, db};
 /// Update a municipality's registry and invoicing fields
 ///
 /// Sets the legal name, the end of membership, and what invoices need: the buyer
-/// reference (*beställarreferens*), the PEPPOL endpoint id (scheme 0007, the organisation
-/// number's ten digits) and the postal address (admin). Absent fields are left as they
+/// reference (*beställarreferens*), the Peppol endpoint (scheme and id, checked as an
+/// access point checks them; separate from the organisation number, which stays the legal
+/// id on invoices) and the postal address (admin). Absent fields are left as they
 /// are; `null` clears an optional field. The SCB code and organisation number never change.
 #[utoipa::path(
     tag = "registry",
@@ -34,14 +35,45 @@ pub async fn update_municipality(
     let code = super::path_code(&path)?.to_string();
     let b = body.into_inner();
     let mut errors = Vec::new();
-    if let Some(Some(id)) = &b.peppol_endpoint_id
-        && !(id.len() == 10 && id.bytes().all(|c| c.is_ascii_digit()))
-    {
-        errors.push(FieldError::new(
-            "peppol_endpoint_id",
-            "must be the ten digits of a Swedish organisation number (scheme 0007)",
-        ));
-    }
+    // The endpoint is set, or cleared, as a pair.
+    let endpoint = match (&b.peppol_endpoint_scheme, &b.peppol_endpoint_id) {
+        (None, None) => None,
+        (Some(None), Some(None)) | (None, Some(None)) | (Some(None), None) => Some(None),
+        (Some(None), Some(Some(_))) => {
+            errors.push(FieldError::new(
+                "peppol_endpoint_scheme",
+                "must not be null while peppol_endpoint_id is given",
+            ));
+            None
+        }
+        (Some(Some(_)), None | Some(None)) => {
+            errors.push(FieldError::new(
+                "peppol_endpoint_id",
+                "is required with peppol_endpoint_scheme",
+            ));
+            None
+        }
+        (scheme, Some(Some(id))) => {
+            let scheme = scheme
+                .clone()
+                .flatten()
+                .unwrap_or_else(|| samverkan_domain::peppol::SCHEME_SE_ORG.into());
+            match samverkan_domain::peppol::Endpoint::parse(&scheme, id) {
+                Ok(e) => Some(Some(e)),
+                Err(e) => {
+                    errors.push(FieldError::new(
+                        if e.field == "scheme" {
+                            "peppol_endpoint_scheme"
+                        } else {
+                            "peppol_endpoint_id"
+                        },
+                        e.message,
+                    ));
+                    None
+                }
+            }
+        }
+    };
     for (field, value) in [
         ("buyer_reference", &b.buyer_reference),
         ("legal_name", &b.legal_name),
@@ -71,10 +103,14 @@ pub async fn update_municipality(
         let changes = MunicipalityChanges {
             legal_name: b.legal_name.clone().unwrap_or(current.legal_name.clone()),
             member_to,
-            peppol_endpoint_id: b
-                .peppol_endpoint_id
-                .clone()
-                .unwrap_or(current.peppol_endpoint_id.clone()),
+            peppol_endpoint_id: match &endpoint {
+                Some(e) => e.as_ref().map(|e| e.id.clone()),
+                None => current.peppol_endpoint_id.clone(),
+            },
+            peppol_endpoint_scheme: match &endpoint {
+                Some(e) => e.as_ref().map(|e| e.scheme.clone()),
+                None => current.peppol_endpoint_scheme.clone(),
+            },
             buyer_reference: b
                 .buyer_reference
                 .clone()
