@@ -98,6 +98,27 @@ fn token_issue_refuses_bad_input() {
 }
 
 #[test]
+fn serve_refuses_bad_invoicing_settings_before_touching_the_database() {
+    for (setting, value) in [
+        ("SAMVERKAN_BANKGIRO", "0000-0000-PLACEHOLDER"),
+        ("SAMVERKAN_BANKGIRO", "5050-1056"),
+        ("SAMVERKAN_SELLER_VAT_ID", "SE212000274202"),
+        ("SAMVERKAN_SELLER_ENDPOINT", "0007:2120002651"),
+    ] {
+        let (url, path) = temp_db();
+        let out = samverkan(
+            &["serve", "--bind", "127.0.0.1:0"],
+            &[("DATABASE_URL", &url), (setting, value)],
+        );
+        assert!(!out.status.success(), "{setting}={value}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(setting), "{setting}: {err}");
+        assert!(!path.exists(), "{setting}: the database was created");
+        cleanup(&path);
+    }
+}
+
+#[test]
 fn serve_refuses_a_short_secret() {
     let (url, path) = temp_db();
     let out = samverkan(

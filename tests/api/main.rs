@@ -15,3 +15,4 @@ mod members;
 mod money;
 mod municipalities;
 mod openapi;
+mod vat;
