@@ -190,6 +190,46 @@ both!(one_credit_note_per_invoice, |app| async move {
 });
 
 both!(
+    partial_credit_notes_never_credit_more_than_a_line,
+    |app| async move {
+        let (a, b) = two_treasurers(&app).await;
+        let id = drafts(&a).await[0];
+        issue(&a, id).await;
+        let line = invoice(&a, id).await["lines"][0].clone();
+        let net = line["amount_ore"].as_i64().expect("net");
+        let step = net / 7 - 1; // seven fit, the eighth does not
+        let rs = on_both(&a, &b, N, |t, i| async move {
+            t.send(
+                test::TestRequest::post()
+                    .uri(&format!("/api/v1/invoices/{id}/credit-notes"))
+                    .insert_header(("Idempotency-Key", format!("partial-{i}")))
+                    .set_json(json!({"lines": [{"line_no": 1, "amount_ore": step}]})),
+            )
+            .await
+        })
+        .await;
+        assert_no_500(&rs);
+        assert_eq!(
+            count(&rs, 201),
+            7,
+            "seven partial credit notes fit on the line"
+        );
+        assert_eq!(count(&rs, 422), N - 7);
+        let r = a.get("/api/v1/invoices?period=2021&limit=200").await.json();
+        let credited: i64 = r["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|i| i["credits_invoice_id"] == id)
+            .flat_map(|i| i["lines"].as_array().expect("lines").clone())
+            .map(|l| l["amount_ore"].as_i64().expect("amount"))
+            .sum();
+        assert_eq!(credited, 7 * step);
+        assert!(credited <= net);
+    }
+);
+
+both!(
     concurrent_issues_make_gap_free_unique_numbers,
     |app| async move {
         let (a, b) = two_treasurers(&app).await;

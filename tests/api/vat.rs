@@ -368,6 +368,15 @@ both!(
             assert_eq!(r.status, 200, "{}", r.text());
             credited += r.json()["total_ore"].as_i64().expect("total");
         }
+        // The sync filter for issued documents, whatever their payment status.
+        assert_eq!(
+            count(&app, "/api/v1/invoices?period=2022&issued=true").await,
+            3
+        );
+        assert_eq!(
+            count(&app, "/api/v1/invoices?period=2022&issued=false").await,
+            0
+        );
         // Nothing is left to credit; the invoice is credited exactly, VAT included.
         t.post(&cn_uri, &json!({})).await.problem(409);
         let orig = t.get(&format!("/api/v1/invoices/{id}")).await.json();

@@ -41,6 +41,12 @@ pub struct AppState {
     pub invoicing: Invoicing,
 }
 
+/// Today in Sweden (Europe/Stockholm): the calendar day every default date of the API
+/// means (issue dates, membership on a day), never the UTC date.
+pub fn today() -> chrono::NaiveDate {
+    samverkan_domain::calendar::stockholm_date(chrono::Utc::now())
+}
+
 /// What the seller's configuration gives its invoices, each part validated at start. A
 /// missing part refuses only what needs it: issuing any invoice needs the payment account,
 /// a stream or invoice under VAT needs the VAT identifier. No placeholder is ever written.

@@ -574,6 +574,8 @@ pub struct InvoiceFilter {
     pub period: Option<String>,
     pub status: Option<String>,
     pub updated_since: Option<NaiveDateTime>,
+    /// Only documents with (true) or without (false) a number.
+    pub issued: Option<bool>,
     pub after_id: Option<i64>,
     pub limit: i64,
 }
@@ -595,6 +597,11 @@ pub fn list_invoices(conn: &mut DbConnection, f: &InvoiceFilter) -> QueryResult<
     }
     if let Some(s) = &f.status {
         q = q.filter(invoices::status.eq(s.clone()));
+    }
+    match f.issued {
+        Some(true) => q = q.filter(invoices::number.is_not_null()),
+        Some(false) => q = q.filter(invoices::number.is_null()),
+        None => {}
     }
     if let Some(t) = f.updated_since {
         q = q.filter(invoices::updated_at.ge(t));

@@ -65,7 +65,7 @@ pub(crate) fn check_participants(
     codes: &[String],
     errors: &mut Vec<FieldError>,
 ) -> Result<Vec<String>, ApiError> {
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::today();
     let members: Vec<String> = samverkan_persistence::registry::all_municipalities(conn)?
         .into_iter()
         .filter(|m| samverkan_domain::registry::in_force(m.member_from, m.member_to, today))

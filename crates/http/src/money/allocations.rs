@@ -29,7 +29,7 @@ pub async fn preview_allocation(
         rounding_unit_ore: b.rounding_unit_ore.unwrap_or(100),
         model,
         participants: b.participants,
-        member_on: chrono::Utc::now().date_naive(),
+        member_on: crate::today(),
         populations: None,
     };
     let (alloc, _) = db::run(&state, move |conn| Ok(money::compute_split(conn, &req)?)).await?;

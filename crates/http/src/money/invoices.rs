@@ -113,6 +113,7 @@ async fn list(
         year: q.year,
         period: q.period.clone(),
         status: q.status.map(|s| s.as_str().to_owned()),
+        issued: q.issued,
         updated_since: q.updated_since.map(|t| t.naive_utc()),
         after_id: q.after,
         limit: limit + 1,
@@ -139,6 +140,7 @@ async fn list(
                     ("year", q.year.map(|y| y.to_string())),
                     ("period", q.period.clone()),
                     ("status", q.status.map(|s| s.as_str().to_owned())),
+                    ("issued", q.issued.map(|b| b.to_string())),
                     ("updated_since", q.updated_since.map(pagination::timestamp)),
                     ("limit", Some(limit.to_string())),
                     ("after", Some(after.to_owned())),
@@ -331,9 +333,7 @@ pub async fn issue_invoice(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let b = body.into_inner();
-    let issue_date = b
-        .issue_date
-        .unwrap_or_else(|| samverkan_domain::calendar::stockholm_date(chrono::Utc::now()));
+    let issue_date = b.issue_date.unwrap_or_else(crate::today);
     let due_date = b
         .due_date
         .unwrap_or(issue_date + chrono::Duration::days(30));

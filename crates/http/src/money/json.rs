@@ -425,6 +425,9 @@ pub struct ListInvoicesQuery {
     pub year: Option<i32>,
     pub period: Option<String>,
     pub status: Option<InvoiceStatusCode>,
+    /// `true`: only issued documents (with a number, whatever their payment status);
+    /// `false`: only drafts and approved ones.
+    pub issued: Option<bool>,
     /// Only invoices changed at or after this UTC time (`2021-02-01T00:00:00`).
     pub updated_since: Option<DateTime<Utc>>,
     pub limit: Option<i64>,
