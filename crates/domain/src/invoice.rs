@@ -709,19 +709,6 @@ mod tests {
         );
     }
 
-    fn treatment() -> impl Strategy<Value = VatTreatment> {
-        prop_oneof![
-            prop::sample::select(vat::SWEDISH_RATES.to_vec()).prop_map(|p| VatTreatment::check(
-                "S",
-                Some(p),
-                None
-            )
-            .expect("S")),
-            Just(VatTreatment::check("Z", None, None).expect("Z")),
-            Just(VatTreatment::check("E", None, Some("3 kap. ML")).expect("E")),
-        ]
-    }
-
     proptest! {
         /// Whatever payments arrive, in any order: paid is the sum of the accepted ones,
         /// never above the payable amount, and `paid` status exactly when it reaches it.
@@ -744,7 +731,7 @@ mod tests {
         /// within what is left, and together they credit the invoice exactly, VAT included.
         #[test]
         fn partial_credit_notes_sum_to_the_invoice(
-            lines in prop::collection::vec((1i64..5_000_000, treatment()), 1..6),
+            lines in prop::collection::vec((1i64..5_000_000, crate::vat::tests::vat_treatment()), 1..6),
             steps in prop::collection::vec((0usize..6, 1i64..3_000_000), 0..8),
         ) {
             let mut s = state(lines.iter().enumerate().map(|(i, (n, t))| line(i32::try_from(i).unwrap_or(0) + 1, *n, t.clone())).collect());

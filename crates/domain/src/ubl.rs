@@ -577,19 +577,6 @@ mod tests {
         assert_eq!(defuse("Boden"), "Boden");
     }
 
-    fn treatment() -> impl Strategy<Value = VatTreatment> {
-        prop_oneof![
-            prop::sample::select(vat::SWEDISH_RATES.to_vec()).prop_map(|p| VatTreatment::check(
-                "S",
-                Some(p),
-                None
-            )
-            .expect("S")),
-            Just(VatTreatment::check("Z", None, None).expect("Z")),
-            Just(VatTreatment::check("E", None, Some("3 kap. ML")).expect("E")),
-        ]
-    }
-
     fn amount_of(x: &str, tag: &str) -> i64 {
         let open = format!("<cbc:{tag} currencyID=\"SEK\">");
         let start = x.find(&open).expect(tag) + open.len();
@@ -602,7 +589,7 @@ mod tests {
     proptest! {
         /// The UBL shows exactly the totals the aggregate computed (the JSON's numbers).
         #[test]
-        fn ubl_totals_equal_the_computed_totals(lines in prop::collection::vec((0i64..10_000_000_000, treatment()), 1..10)) {
+        fn ubl_totals_equal_the_computed_totals(lines in prop::collection::vec((0i64..10_000_000_000, crate::vat::tests::vat_treatment()), 1..10)) {
             let d = doc(lines.into_iter().map(|(n, v)| Line { id: "1".into(), name: "x".into(), amount_ore: n, vat: v }).collect());
             let x = to_ubl(&d);
             prop_assert_eq!(amount_of(&x, "LineExtensionAmount"), d.totals.line_extension.0);

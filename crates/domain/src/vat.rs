@@ -300,7 +300,7 @@ impl VatId {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
 
@@ -370,9 +370,9 @@ mod tests {
         }
     }
 
-    fn treatment() -> impl Strategy<Value = VatTreatment> {
+    /// Any treatment under VAT: S at a Swedish rate, Z or E.
+    pub(crate) fn vat_treatment() -> impl Strategy<Value = VatTreatment> {
         prop_oneof![
-            Just(VatTreatment::outside_scope()),
             prop::sample::select(SWEDISH_RATES.to_vec()).prop_map(|p| VatTreatment::check(
                 "S",
                 Some(p),
@@ -382,6 +382,10 @@ mod tests {
             Just(VatTreatment::check("Z", None, None).expect("Z")),
             Just(VatTreatment::check("E", None, Some("3 kap. ML")).expect("E")),
         ]
+    }
+
+    fn treatment() -> impl Strategy<Value = VatTreatment> {
+        prop_oneof![Just(VatTreatment::outside_scope()), vat_treatment()]
     }
 
     proptest! {
