@@ -93,6 +93,18 @@ cn = call("POST", f"/invoices/{inv['id']}/credit-notes", {"reason": "Fel fördel
 cn = issue(cn["id"], "2021-04-01")
 save("o-credit-note-full", "credit note crediting the O invoice in full", cn)
 
+# 1b. A municipality joining a solution mid-year: Kalix's yearly invoice is issued, then
+# Kalix buys in to the e-archive from 1 July; the new stream gets an invoice of its own.
+kalix = issue(draft("2514")["id"])
+call("POST", "/cost-streams", {"year": 2021, "name": "E-arkiv, anslutning Kalix från 2021-07-01",
+                               "kind": "shared_service", "amount_ore": 2_500_050, "rounding_unit_ore": 1,
+                               "model": {"kind": "fixed", "amounts_ore": {"2514": 2_500_050}},
+                               "participants": ["2514"]})
+joined = issue(call("POST", "/invoices", {"municipality": "2514", "period": "2021"})["id"], "2021-07-01")
+assert len(joined["lines"]) == 1 and joined["total_ore"] == 2_500_050, joined
+assert joined["id"] != kalix["id"]
+save("joined-mid-year", "a municipality buying in mid-year: an invoice of the new stream only", joined)
+
 # 2. The host invoicing itself (Luleå is host and member), then a partial payment.
 host = issue(draft("2580")["id"])
 call("POST", f"/invoices/{host['id']}/payments", {"amount_ore": 100_000, "paid_on": "2021-03-01"})

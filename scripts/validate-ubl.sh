@@ -8,7 +8,7 @@
 # issues the matrix of scripts/peppol-matrix.py (invoice and credit notes, full and
 # partial; VAT O; VAT S 25 %; O, S, Z and E streams in one period, one invoice per regime;
 # buyers with a GLN endpoint and with none; the host invoicing itself; a part-paid
-# invoice) and requires every document to pass the XSD with 0 fatal errors and 0
+# invoice; a municipality buying in mid-year) and requires every document to pass the XSD with 0 fatal errors and 0
 # warnings in every layer.
 #
 # Needs: curl, psql, python3. SAMVERKAN_PY: a Python with saxonche and lxml (.ci/run

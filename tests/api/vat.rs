@@ -476,3 +476,49 @@ both!(default_issue_date_is_the_swedish_day, |app| async move {
             .starts_with(&date.format("%Y-").to_string())
     );
 });
+
+both!(
+    a_stream_added_mid_year_gets_an_invoice_of_its_own,
+    |app| async move {
+        let t = app.as_role(Role::Treasurer);
+        stream(
+            &app,
+            2022,
+            "Grundbelopp",
+            100_000,
+            json!({"vat_category": "O"}),
+            &["2514", "2582"],
+        )
+        .await;
+        let first = issued(&app, json!({"municipality": "2514", "period": "2022"})).await;
+        // Everything billed: 409.
+        t.post(
+            "/api/v1/invoices",
+            &json!({"municipality": "2514", "period": "2022"}),
+        )
+        .await
+        .problem(409);
+        // Kalix buys in to a solution from 1 July.
+        stream(
+            &app,
+            2022,
+            "E-arkiv från 1 juli",
+            30_000,
+            json!({"vat_category": "O"}),
+            &["2514"],
+        )
+        .await;
+        let second = issued(&app, json!({"municipality": "2514", "period": "2022"})).await;
+        assert_ne!(first["id"], second["id"]);
+        let lines = second["lines"].as_array().expect("lines");
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0]["description"], "E-arkiv från 1 juli");
+        assert_eq!(second["total_ore"], 30_000);
+        t.post(
+            "/api/v1/invoices",
+            &json!({"municipality": "2514", "period": "2022"}),
+        )
+        .await
+        .problem(409);
+    }
+);

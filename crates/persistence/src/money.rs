@@ -296,7 +296,7 @@ pub fn populations_at(
 #[allow(clippy::large_enum_variant)]
 pub enum CreateInvoice {
     Created(InvoiceRow),
-    /// The municipality already has an invoice in force for the period and regime.
+    /// Invoices in force already bill every share (of the regime) for the period.
     Exists(i64),
     /// No stream of the period bills the municipality (under the regime asked for).
     NothingToBill,
@@ -306,24 +306,21 @@ pub enum CreateInvoice {
     Refused(InvoiceError),
 }
 
-/// The invoice (not a credit note) of a municipality, period and VAT regime that is still
-/// in force: not credited in full.
-pub fn active_invoice(
+/// The invoices (not credit notes) of a municipality and period still in force: not
+/// credited in full.
+pub fn invoices_in_force(
     conn: &mut DbConnection,
     scb_code: &str,
     period: &str,
-    regime: VatRegime,
-) -> QueryResult<Option<InvoiceRow>> {
+) -> QueryResult<Vec<InvoiceRow>> {
     invoices::table
         .filter(invoices::scb_code.eq(scb_code))
         .filter(invoices::period.eq(period))
         .filter(invoices::doc_type.eq("invoice"))
-        .filter(invoices::vat_regime.eq(regime.as_str()))
         .filter(invoices::status.ne(InvoiceStatus::Credited.as_str()))
         .order(invoices::id.asc())
         .select(InvoiceRow::as_select())
-        .first(conn)
-        .optional()
+        .load(conn)
 }
 
 /// The aggregate lock that serialises invoice creation of a municipality and period.
@@ -362,9 +359,11 @@ fn shares_of(
 }
 
 /// Creates a draft invoice of `scb_code` for `period` (a year, `"2021"`) whose lines are
-/// the municipality's shares of the streams of that year (`streams`, already loaded) under
-/// one VAT regime: `regime`, or the only one the period has for the municipality. Run it
-/// under the lock [`invoice_period_lock`] names.
+/// the municipality's shares of the streams of that year (`streams`, already loaded) that
+/// no invoice in force bills yet, under one VAT regime: `regime`, or the only one those
+/// shares have. Each share is billed once: a stream added later in the year (a
+/// municipality buying in mid-year) gets an invoice of its own; an invoice credited in
+/// full releases its streams. Run it under the lock [`invoice_period_lock`] names.
 pub fn create_invoice(
     conn: &mut DbConnection,
     scb_code: &str,
@@ -373,7 +372,22 @@ pub fn create_invoice(
     regime: Option<VatRegime>,
     streams: &[(CostStreamRow, Allocation)],
 ) -> QueryResult<CreateInvoice> {
-    let shares = shares_of(scb_code, streams)?;
+    let in_force = invoices_in_force(conn, scb_code, period)?;
+    let ids: Vec<i64> = in_force.iter().map(|i| i.id).collect();
+    let billed: std::collections::BTreeSet<i64> = lines_of_many(conn, &ids)?
+        .into_iter()
+        .map(|l| l.cost_stream_id)
+        .collect();
+    let existing = |r: Option<VatRegime>| {
+        in_force
+            .iter()
+            .find(|i| r.is_none_or(|r| i.vat_regime == r.as_str()))
+            .map(|i| CreateInvoice::Exists(i.id))
+    };
+    let shares: Vec<_> = shares_of(scb_code, streams)?
+        .into_iter()
+        .filter(|(stream, _, _)| !billed.contains(stream))
+        .collect();
     let mut regimes: Vec<VatRegime> = shares
         .iter()
         .map(|(_, _, l)| l.vat.category.regime())
@@ -381,15 +395,14 @@ pub fn create_invoice(
     regimes.sort();
     regimes.dedup();
     let regime = match (regime, regimes.as_slice()) {
-        (_, []) => return Ok(CreateInvoice::NothingToBill),
-        (Some(r), _) if !regimes.contains(&r) => return Ok(CreateInvoice::NothingToBill),
+        (r, []) => return Ok(existing(r).unwrap_or(CreateInvoice::NothingToBill)),
+        (Some(r), _) if !regimes.contains(&r) => {
+            return Ok(existing(Some(r)).unwrap_or(CreateInvoice::NothingToBill));
+        }
         (Some(r), _) => r,
         (None, [only]) => *only,
         (None, _) => return Ok(CreateInvoice::RegimeNeeded),
     };
-    if let Some(existing) = active_invoice(conn, scb_code, period, regime)? {
-        return Ok(CreateInvoice::Exists(existing.id));
-    }
     let mut described = Vec::new();
     let mut lines = Vec::new();
     for (stream, name, mut line) in shares {

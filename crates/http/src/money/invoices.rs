@@ -166,10 +166,11 @@ async fn list(
 
 /// Create a draft invoice
 ///
-/// One invoice per municipality, period and VAT regime; its lines are the municipality's
-/// shares of each cost stream of the period under that regime (treasurer). An invoice
-/// never mixes streams outside the scope of VAT (category O) with streams under VAT: when
-/// a period has both, `vat_regime` says which invoice to create. Accepts `Idempotency-Key`: a retry returns
+/// Its lines are the municipality's shares of the period's cost streams that no invoice in
+/// force bills yet (treasurer): the yearly invoice, and later in the year an invoice of a
+/// stream added since (a municipality buying in mid-year). An invoice never mixes streams
+/// outside the scope of VAT (category O) with streams under VAT: when the unbilled shares
+/// have both, `vat_regime` says which invoice to create. 409 when every share is billed. Accepts `Idempotency-Key`: a retry returns
 /// the first result.
 #[utoipa::path(
     tag = "money",
@@ -178,7 +179,7 @@ async fn list(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = Invoice),
-        (status = 409, description = "The municipality already has an invoice for the period", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Invoices in force bill every share of the period already", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/invoices")]
@@ -221,7 +222,7 @@ pub async fn create_invoice(
                     Ok((StatusCode::CREATED, to_value(&after)))
                 }
                 CreateInvoice::Exists(id) => Err(ApiError::Conflict(format!(
-                    "municipality {} already has invoice {id} for period {} under this VAT regime",
+                    "invoice {id} and any other in force already bill {} every cost stream share of period {}; a stream added later gets an invoice of its own",
                     m.scb_code, b.period
                 ))),
                 CreateInvoice::NothingToBill => Err(ApiError::invalid(
