@@ -119,6 +119,53 @@ fn serve_refuses_bad_invoicing_settings_before_touching_the_database() {
 }
 
 #[test]
+fn export_then_import_on_files_round_trips() {
+    let (a_url, a) = temp_db();
+    let (b_url, b) = temp_db();
+    let dir = |tag: &str| {
+        std::env::temp_dir().join(format!("samverkan-cli-{tag}-{}", uuid::Uuid::new_v4()))
+    };
+    let (x, y) = (dir("x"), dir("y"));
+    let run = |args: &[&str]| {
+        let out = samverkan(args, &[]);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    run(&["seed", "--database-url", &a_url]);
+    let x_s = x.display().to_string();
+    let y_s = y.display().to_string();
+    assert!(run(&["export", "--database-url", &a_url, "--out", &x_s]).contains("exported"));
+    assert!(run(&["import", "--database-url", &b_url, "--from", &x_s]).contains("imported"));
+    run(&["export", "--database-url", &b_url, "--out", &y_s]);
+    for f in [
+        "manifest.json",
+        "municipalities.ndjson",
+        "decisions.ndjson",
+        "audit_events.ndjson",
+    ] {
+        assert_eq!(
+            std::fs::read(x.join(f)).ok(),
+            std::fs::read(y.join(f)).ok(),
+            "{f}"
+        );
+    }
+    // A second import into the now full database is refused.
+    let out = samverkan(&["import", "--database-url", &b_url, "--from", &x_s], &[]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("empty database"));
+    for p in [&a, &b] {
+        cleanup(p);
+    }
+    for d in [&x, &y] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}
+
+#[test]
 fn serve_refuses_a_short_secret() {
     let (url, path) = temp_db();
     let out = samverkan(

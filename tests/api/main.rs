@@ -4,6 +4,7 @@
 mod support;
 
 mod activities;
+mod archive;
 mod audit;
 mod cli;
 mod concurrency;

@@ -3,6 +3,7 @@
 //! migrations per backend, and repositories that return `diesel::QueryResult`.
 
 pub mod activities;
+pub mod archive;
 pub mod db;
 pub mod idempotency;
 pub mod meetings;

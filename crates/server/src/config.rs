@@ -31,6 +31,23 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Write the whole state as an archive (NDJSON per table and a manifest with counts and
+    /// SHA-256) into a new directory, from one consistent snapshot.
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The directory to write (created; must not hold an archive).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Restore an archive into an empty database of either backend (migrated first).
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The archive's directory.
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
     /// Issue or revoke bearer tokens.
     #[command(subcommand)]
     Token(TokenCommand),

@@ -88,6 +88,38 @@ pub fn seed(db: &DbArgs, force: bool) -> Result<SeedReport, String> {
     open(db, startup).map(|(_, s)| s.seed.unwrap_or_default())
 }
 
+/// Writes the archive of the database into `out`.
+pub fn export(
+    db: &DbArgs,
+    out: &std::path::Path,
+) -> Result<samverkan_persistence::archive::Manifest, String> {
+    let (pool, _) = open(
+        db,
+        Startup {
+            migrate: false,
+            seed: None,
+        },
+    )?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    samverkan_persistence::archive::export(&mut conn, out).map_err(|e| e.to_string())
+}
+
+/// Migrates the database, then restores the archive in `from` into it (it must be empty).
+pub fn import(
+    db: &DbArgs,
+    from: &std::path::Path,
+) -> Result<samverkan_persistence::archive::Manifest, String> {
+    let (pool, _) = open(
+        db,
+        Startup {
+            migrate: true,
+            seed: None,
+        },
+    )?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    samverkan_persistence::archive::import(&mut conn, from).map_err(|e| e.to_string())
+}
+
 /// Hides a password in a database URL for logs and errors.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {

@@ -29,6 +29,22 @@ fn main() -> ExitCode {
                 );
             }
         }),
+        Command::Export { db, out } => samverkan_server::export(&db, &out).map(|m| {
+            let rows: u64 = m.tables.iter().map(|t| t.rows).sum();
+            println!(
+                "exported {rows} rows of {} tables to {}",
+                m.tables.len(),
+                out.display()
+            );
+        }),
+        Command::Import { db, from } => samverkan_server::import(&db, &from).map(|m| {
+            let rows: u64 = m.tables.iter().map(|t| t.rows).sum();
+            println!(
+                "imported {rows} rows of {} tables from {}",
+                m.tables.len(),
+                from.display()
+            );
+        }),
         Command::Token(TokenCommand::Issue {
             jwt,
             role,
