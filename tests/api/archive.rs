@@ -193,3 +193,85 @@ async fn import_refuses_a_tampered_archive_and_a_database_with_data() {
     );
     let _ = std::fs::remove_dir_all(&a);
 }
+
+#[actix_web::test]
+async fn a_backup_taken_during_writes_loses_no_acknowledged_write() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let app = TestApp::new(Backend::Sqlite).await;
+    let t = app.as_role(Role::Treasurer);
+    let id = t
+        .get("/api/v1/invoices?municipality=2582&period=2021")
+        .await
+        .json()["items"][0]["id"]
+        .as_i64()
+        .expect("id");
+    t.post(&format!("/api/v1/invoices/{id}/approval"), &json!({}))
+        .await;
+    t.post(
+        &format!("/api/v1/invoices/{id}/issue"),
+        &json!({"buyer_reference": "B"}),
+    )
+    .await;
+    let acked = Arc::new(AtomicUsize::new(0));
+    let copy = std::env::temp_dir().join(format!("samverkan-backup-{}.db", uuid::Uuid::new_v4()));
+    let (url, to, seen) = (app.db.url.clone(), copy.clone(), acked.clone());
+    let backup = std::thread::spawn(move || {
+        while seen.load(Ordering::SeqCst) < 40 {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        let before = seen.load(Ordering::SeqCst);
+        let pool = connect_pool(&PoolConfig::new(&url)).expect("pool");
+        let mut conn = pool.get().expect("conn");
+        archive::backup_sqlite(&mut conn, &to).expect("backup");
+        before
+    });
+    let mut i = 0;
+    while !backup.is_finished() || i < 80 {
+        let r = t
+            .post(
+                &format!("/api/v1/invoices/{id}/payments"),
+                &json!({"amount_ore": 1, "paid_on": "2021-03-01", "reference": format!("p{i}")}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        i += 1;
+        acked.store(i, Ordering::SeqCst);
+        // Let the backup thread run between requests.
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    let before = backup.join().expect("backup thread");
+    // Restore: serve the copy.
+    let restored = TestApp::on(
+        TestDb::external(Backend::Sqlite, &format!("sqlite://{}", copy.display())),
+        Default::default(),
+    )
+    .await;
+    let inv = restored
+        .as_role(Role::Treasurer)
+        .get(&format!("/api/v1/invoices/{id}"))
+        .await
+        .json();
+    let refs: Vec<String> = inv["payments"]
+        .as_array()
+        .expect("payments")
+        .iter()
+        .map(|p| p["reference"].as_str().expect("ref").to_owned())
+        .collect();
+    assert!(
+        refs.len() >= before,
+        "{} payments in the copy, {before} acknowledged before it",
+        refs.len()
+    );
+    for k in 0..before {
+        assert!(
+            refs.contains(&format!("p{k}")),
+            "p{k} acknowledged before the backup is missing"
+        );
+    }
+    // Consistent: the invoice's paid amount is the sum of the payments the copy holds.
+    assert_eq!(inv["paid_ore"].as_i64(), Some(refs.len() as i64));
+    for s in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{s}", copy.display()));
+    }
+}

@@ -756,6 +756,30 @@ pub fn import(conn: &mut DbConnection, dir: &Path) -> Result<Manifest, ArchiveEr
     Ok(manifest)
 }
 
+/// A consistent online copy of a SQLite database into the new file `to`, taken while the
+/// server keeps serving: `VACUUM INTO` reads one snapshot (a read transaction, which in
+/// WAL mode blocks no writer) and writes a compact, self-contained database file. Every
+/// write committed before the copy began is in it; none committed after. PostgreSQL is
+/// backed up with its own tools (`pg_dump`, base backups with WAL archiving).
+pub fn backup_sqlite(conn: &mut DbConnection, to: &Path) -> Result<(), ArchiveError> {
+    if backend(conn) != Backend::Sqlite {
+        return Err(ArchiveError::Invalid(
+            "samverkan backup copies SQLite databases; back up PostgreSQL with pg_dump or a base backup (README: Operating samverkan)".into(),
+        ));
+    }
+    if to.exists() {
+        return Err(ArchiveError::Invalid(format!(
+            "{} exists already",
+            to.display()
+        )));
+    }
+    let target = to
+        .to_str()
+        .ok_or_else(|| ArchiveError::Invalid(format!("{} is not UTF-8", to.display())))?;
+    conn.batch_execute(&format!("VACUUM INTO {}", quote(target)))?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,6 +40,14 @@ pub enum Command {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// Copy a SQLite database, consistently, while it serves (PostgreSQL: use pg_dump).
+    Backup {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The new database file to write.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
     /// Restore an archive into an empty database of either backend (migrated first).
     Import {
         #[command(flatten)]

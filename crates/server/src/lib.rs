@@ -104,6 +104,13 @@ pub fn export(
     samverkan_persistence::archive::export(&mut conn, out).map_err(|e| e.to_string())
 }
 
+/// Copies the SQLite database to `to` while it may be serving.
+pub fn backup(db: &DbArgs, to: &std::path::Path) -> Result<(), String> {
+    let pool = samverkan_persistence::connect_pool(&pool_config(db)).map_err(|e| e.to_string())?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    samverkan_persistence::archive::backup_sqlite(&mut conn, to).map_err(|e| e.to_string())
+}
+
 /// Migrates the database, then restores the archive in `from` into it (it must be empty).
 pub fn import(
     db: &DbArgs,

@@ -37,6 +37,9 @@ fn main() -> ExitCode {
                 out.display()
             );
         }),
+        Command::Backup { db, to } => {
+            samverkan_server::backup(&db, &to).map(|()| println!("backed up to {}", to.display()))
+        }
         Command::Import { db, from } => samverkan_server::import(&db, &from).map(|m| {
             let rows: u64 = m.tables.iter().map(|t| t.rows).sum();
             println!(
