@@ -105,7 +105,7 @@ run_mode() { # plain|idem
   done
   [ -n "$ready" ] || { echo "server did not become ready:" >&2; cat "$WORK/server.log" >&2; exit 1; }
 
-  TOKEN=$("$BIN" token issue --role treasurer --ttl 2h --sub bench-treasurer | tail -n1)
+  TOKEN=$(DATABASE_URL="$db_url" "$BIN" token issue --role treasurer --ttl 2h --sub bench-treasurer | tail -n1)
   local id
   id=$(api GET '/api/v1/invoices?status=draft&limit=200' |
     jq -er '[.items[] | select(.type == "invoice")] | max_by(.total_ore) | .id')

@@ -21,7 +21,7 @@ DATABASE_URL="sqlite://$tmp/fuzz.db" "$bin" serve --bind "127.0.0.1:$port" 2>"$t
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
 for _ in $(seq 1 200); do curl -fs -o /dev/null "http://127.0.0.1:$port/health/ready" && break; sleep 0.05; done
-token=$("$bin" token issue --role admin --ttl 1h | tail -n1)
+token=$(DATABASE_URL="sqlite://$tmp/fuzz.db" "$bin" token issue --role admin --ttl 1h | tail -n1)
 schemathesis run "http://127.0.0.1:$port/api-docs/openapi.json" \
   --url "http://127.0.0.1:$port" \
   -H "Authorization: Bearer $token" \

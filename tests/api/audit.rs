@@ -1245,3 +1245,83 @@ both!(listing_is_admin_only_pages_and_filters, |app| async move {
         .problem_field(400, "limit");
     c.admin.get("/api/v1/audit?after=x").await.problem(400);
 });
+
+both!(tokens_are_listed_with_their_last_use, |app| async move {
+    use samverkan_persistence::tokens::{IssuedToken, record_issued};
+    let (token, claims) = app
+        .keys
+        .issue(
+            "ekonomi@boden.se",
+            Role::Municipality,
+            Some("2582"),
+            chrono::Duration::hours(2),
+        )
+        .expect("issue");
+    let at = |t: i64| {
+        chrono::DateTime::from_timestamp(t, 0)
+            .expect("time")
+            .naive_utc()
+    };
+    let mut conn = app.pool.get().expect("conn");
+    record_issued(
+        &mut conn,
+        &samverkan_persistence::WriteContext::new(samverkan_persistence::Actor::cli(), None),
+        &IssuedToken {
+            jti: claims.jti.clone(),
+            sub: claims.sub.clone(),
+            role: "municipality".into(),
+            municipality: Some("2582".into()),
+            issued_at: at(claims.iat),
+            expires_at: at(claims.exp),
+            last_used_at: None,
+        },
+    )
+    .expect("record");
+    drop(conn);
+    let admin = app.as_role(Role::Admin);
+    let find = |page: Value| {
+        page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|t| t["jti"] == claims.jti.as_str())
+            .cloned()
+    };
+    let before = find(admin.get("/api/v1/tokens").await.json()).expect("listed");
+    assert_eq!(before["last_used_at"], Value::Null);
+    assert_eq!(before["role"], "municipality");
+    // Never used: stale.
+    let stale = admin
+        .get("/api/v1/tokens?unused_since=2000-01-01T00:00:00Z")
+        .await
+        .json();
+    assert!(find(stale).is_some());
+    // One authenticated request stamps its last use.
+    let r = app.with_token(token).get("/api/v1/invoices").await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let after = find(admin.get("/api/v1/tokens").await.json()).expect("listed");
+    assert_ne!(after["last_used_at"], Value::Null);
+    assert!(
+        find(
+            admin
+                .get("/api/v1/tokens?unused_since=2000-01-01T00:00:00Z")
+                .await
+                .json()
+        )
+        .is_none()
+    );
+    // Only admins see tokens.
+    app.as_role(Role::Treasurer)
+        .get("/api/v1/tokens")
+        .await
+        .problem(403);
+    // Recording is audited.
+    let log = admin.get("/api/v1/audit?aggregate_type=token").await.json();
+    assert!(
+        log["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|e| e["action"] == "issue" && e["aggregate_id"] == claims.jti.as_str())
+    );
+});

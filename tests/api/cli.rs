@@ -35,6 +35,7 @@ fn samverkan(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
 
 #[test]
 fn token_issue_prints_a_verifiable_token_last() {
+    let (url, path) = temp_db();
     let out = samverkan(
         &[
             "token",
@@ -49,6 +50,7 @@ fn token_issue_prints_a_verifiable_token_last() {
         &[
             ("SAMVERKAN_JWT_SECRET", crate::support::SECRET),
             ("SAMVERKAN_JWT_KID", "test"),
+            ("DATABASE_URL", &url),
         ],
     );
     assert!(
@@ -66,6 +68,21 @@ fn token_issue_prints_a_verifiable_token_last() {
     let days = (claims.exp - claims.iat) / 86400;
     assert_eq!(days, 90);
     assert!(stdout.contains(&claims.jti));
+    // Recorded: `token list` shows it, with its role and municipality, never used.
+    let list = samverkan(&["token", "list"], &[("DATABASE_URL", &url)]);
+    assert!(
+        list.status.success(),
+        "{}",
+        String::from_utf8_lossy(&list.stderr)
+    );
+    let list = String::from_utf8_lossy(&list.stdout);
+    let row = list
+        .lines()
+        .find(|l| l.starts_with(&claims.jti))
+        .expect("listed");
+    assert!(row.contains("\tcli\tmunicipality\t2514\t"), "{row}");
+    assert!(row.ends_with("\t-\t-"), "{row}");
+    cleanup(&path);
 }
 
 #[test]

@@ -233,6 +233,33 @@ pub async fn authenticate(
     next.call(req).await.map(|r| r.map_into_left_body())
 }
 
+/// How exactly a token's last use is kept: one stamp per token and hour.
+const LAST_USE_RESOLUTION: chrono::Duration = chrono::Duration::hours(1);
+
+/// Whether this process should stamp the token's last use now: once an hour per token
+/// (the database update itself is conditional too, so replicas do not add up).
+fn due_for_stamp(jti: &str) -> bool {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    use std::time::{Duration, Instant};
+    static SEEN: OnceLock<Mutex<HashMap<String, Instant>>> = OnceLock::new();
+    let mut seen = SEEN
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    let now = Instant::now();
+    if seen.len() > 10_000 {
+        seen.clear();
+    }
+    match seen.get(jti) {
+        Some(t) if now.duration_since(*t) < Duration::from_secs(3600) => false,
+        _ => {
+            seen.insert(jti.to_owned(), now);
+            true
+        }
+    }
+}
+
 async fn check_token(req: &actix_web::dev::ServiceRequest) -> Result<Option<Claims>, ApiError> {
     let Some(header) = req.headers().get(header::AUTHORIZATION) else {
         // An operation the spec marks as secured needs a token; answering 401 here means
@@ -263,8 +290,14 @@ async fn check_token(req: &actix_web::dev::ServiceRequest) -> Result<Option<Clai
         .ok_or_else(|| ApiError::internal("app state missing"))?;
     let claims = state.keys.verify(&token)?;
     let jti = claims.jti.clone();
+    let stamp = due_for_stamp(&jti);
     let revoked = crate::db::run(&state, move |conn| {
-        Ok(samverkan_persistence::tokens::is_revoked(conn, &jti)?)
+        let revoked = samverkan_persistence::tokens::is_revoked(conn, &jti)?;
+        if !revoked && stamp {
+            let now = samverkan_persistence::now();
+            samverkan_persistence::tokens::touch(conn, &jti, now, now - LAST_USE_RESOLUTION)?;
+        }
+        Ok(revoked)
     })
     .await?;
     if revoked {

@@ -110,6 +110,19 @@ pub const TABLES: &[Table] = &[
         columns: &[("jti", Str), ("revoked_at", Ts), ("reason", Str)],
     },
     Table {
+        name: "issued_tokens",
+        key: &["jti"],
+        columns: &[
+            ("jti", Str),
+            ("sub", Str),
+            ("role", Str),
+            ("municipality", Str),
+            ("issued_at", Ts),
+            ("expires_at", Ts),
+            ("last_used_at", Ts),
+        ],
+    },
+    Table {
         name: "meetings",
         key: &["id"],
         columns: &[

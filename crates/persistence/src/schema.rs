@@ -58,6 +58,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    issued_tokens (jti) {
+        jti -> Text,
+        sub -> Text,
+        role -> Text,
+        municipality -> Nullable<Text>,
+        issued_at -> Timestamp,
+        expires_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     meetings (id) {
         id -> BigInt,
         kind -> Text,
@@ -362,6 +374,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     population_snapshots,
     committee_members,
     revoked_tokens,
+    issued_tokens,
     meetings,
     meeting_notices,
     decisions,

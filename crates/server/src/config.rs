@@ -65,8 +65,11 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
-    /// Issue a token; it is printed as the last line of stdout.
+    /// Issue a token and record it (jti, sub, role, municipality, expiry) in the database;
+    /// the token is printed as the last line of stdout and stored nowhere.
     Issue {
+        #[command(flatten)]
+        db: DbArgs,
         #[command(flatten)]
         jwt: JwtArgs,
         /// municipality, secretary, treasurer or admin.
@@ -81,6 +84,12 @@ pub enum TokenCommand {
         /// Who the token is for (the `sub` claim).
         #[arg(long, default_value = "cli")]
         sub: String,
+    },
+    /// List the recorded tokens: role, municipality, expiry, last use (to the hour),
+    /// revocation.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
     },
     /// Revoke a token by its jti (stored in the database; effective at once).
     Revoke {

@@ -104,6 +104,50 @@ pub fn export(
     samverkan_persistence::archive::export(&mut conn, out).map_err(|e| e.to_string())
 }
 
+/// Records an issued token (migrating the database first), audited with actor `cli`.
+pub fn record_token(db: &DbArgs, c: &samverkan_http::auth::Claims) -> Result<(), String> {
+    let (pool, _) = open(
+        db,
+        Startup {
+            migrate: true,
+            seed: None,
+        },
+    )?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let at = |t: i64| {
+        chrono::DateTime::from_timestamp(t, 0)
+            .map(|d| d.naive_utc())
+            .ok_or_else(|| format!("timestamp {t} out of range"))
+    };
+    samverkan_persistence::tokens::record_issued(
+        &mut conn,
+        &samverkan_persistence::WriteContext::new(samverkan_persistence::Actor::cli(), None),
+        &samverkan_persistence::tokens::IssuedToken {
+            jti: c.jti.clone(),
+            sub: c.sub.clone(),
+            role: c.role.as_str().into(),
+            municipality: c.municipality.clone(),
+            issued_at: at(c.iat)?,
+            expires_at: at(c.exp)?,
+            last_used_at: None,
+        },
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// The recorded tokens, by jti.
+pub fn list_tokens(db: &DbArgs) -> Result<Vec<samverkan_persistence::tokens::TokenRecord>, String> {
+    let (pool, _) = open(
+        db,
+        Startup {
+            migrate: true,
+            seed: None,
+        },
+    )?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    samverkan_persistence::tokens::list(&mut conn, None, None, i64::MAX).map_err(|e| e.to_string())
+}
+
 /// Copies the SQLite database to `to` while it may be serving.
 pub fn backup(db: &DbArgs, to: &std::path::Path) -> Result<(), String> {
     let pool = samverkan_persistence::connect_pool(&pool_config(db)).map_err(|e| e.to_string())?;

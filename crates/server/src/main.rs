@@ -49,6 +49,7 @@ fn main() -> ExitCode {
             );
         }),
         Command::Token(TokenCommand::Issue {
+            db,
             jwt,
             role,
             municipality,
@@ -59,6 +60,7 @@ fn main() -> ExitCode {
             let (token, claims) = keys
                 .issue(&sub, role, municipality.as_deref(), ttl)
                 .map_err(|e| e.to_string())?;
+            samverkan_server::record_token(&db, &claims)?;
             println!("jti: {}", claims.jti);
             println!(
                 "expires: {}",
@@ -69,6 +71,28 @@ fn main() -> ExitCode {
             println!("{token}");
             Ok(())
         }),
+        Command::Token(TokenCommand::List { db }) => {
+            samverkan_server::list_tokens(&db).map(|rows| {
+                println!("jti\tsub\trole\tmunicipality\texpires\tlast used\trevoked");
+                for r in rows {
+                    let t = r.token;
+                    let ts = |d: Option<chrono::NaiveDateTime>| {
+                        d.map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+                            .unwrap_or_else(|| "-".into())
+                    };
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                        t.jti,
+                        t.sub,
+                        t.role,
+                        t.municipality.as_deref().unwrap_or("-"),
+                        ts(Some(t.expires_at)),
+                        ts(t.last_used_at),
+                        ts(r.revoked_at)
+                    );
+                }
+            })
+        }
         Command::Token(TokenCommand::Revoke { db, jti, reason }) => {
             let startup = Startup {
                 migrate: true,

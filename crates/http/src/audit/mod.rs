@@ -1,4 +1,5 @@
-//! `/api/v1/audit`: the append-only audit log of every write (admin).
+//! `/api/v1/audit`: the append-only audit log of every write, and `/api/v1/tokens`: the
+//! issued tokens with their last use (admin). What the auditors of the members check.
 
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
@@ -13,7 +14,7 @@ use crate::pagination::{self, Page};
 use crate::{AppState, db};
 
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
-    cfg.service(list_audit_events);
+    cfg.service(list_audit_events).service(list_tokens);
 }
 
 /// Kinds of aggregate a write changes.
@@ -185,6 +186,107 @@ pub async fn list_audit_events(
             )
         },
         AuditEvent::from,
+    );
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// A token's role.
+#[derive(Clone, Copy, Debug, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleCode {
+    Municipality,
+    Secretary,
+    Treasurer,
+    Admin,
+}
+
+/// A token issued with `samverkan token issue` (the token itself is stored nowhere).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"jti": "0b6f4c1e-…", "sub": "ekonomi@boden.se", "role": "municipality",
+    "municipality": "2582", "issued_at": "2021-02-01T08:00:00Z", "expires_at": "2021-05-02T08:00:00Z",
+    "last_used_at": "2021-03-01T10:00:00Z", "revoked_at": null}))]
+pub struct IssuedToken {
+    pub jti: String,
+    pub sub: String,
+    #[schema(value_type = RoleCode)]
+    pub role: String,
+    pub municipality: Option<String>,
+    pub issued_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    /// The last authenticated request, to the hour; null if never used.
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListTokensQuery {
+    /// Only tokens not used since this UTC time (never-used ones included): stale access.
+    pub unused_since: Option<DateTime<Utc>>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+    /// The `jti` of the last token already read.
+    pub after: Option<String>,
+}
+
+/// List issued tokens
+///
+/// Every token `samverkan token issue` made: to whom, with which role and municipality,
+/// when it expires, when it was last used (to the hour) and whether it is revoked — so
+/// that access of staff who left can be found and revoked (`samverkan token revoke`).
+/// By jti; page with `after`. Admin only.
+#[utoipa::path(
+    tag = "audit",
+    params(ListTokensQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of tokens", body = Page<IssuedToken>),
+        (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tokens")]
+pub async fn list_tokens(
+    _admin: Authorized<AdminOnly>,
+    state: web::Data<AppState>,
+    query: web::Query<ListTokensQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let limit = pagination::limit(q.limit)?;
+    let (unused, after) = (q.unused_since.map(|t| t.naive_utc()), q.after.clone());
+    let rows = db::run(&state, move |conn| {
+        Ok(samverkan_persistence::tokens::list(
+            conn,
+            unused,
+            after.as_deref(),
+            limit + 1,
+        )?)
+    })
+    .await?;
+    let page = pagination::page(
+        rows,
+        limit,
+        |r| r.token.jti.clone(),
+        |after| {
+            pagination::url(
+                "/api/v1/tokens",
+                &[
+                    ("unused_since", q.unused_since.map(pagination::timestamp)),
+                    ("limit", Some(limit.to_string())),
+                    ("after", Some(after.to_owned())),
+                ],
+            )
+        },
+        |r| IssuedToken {
+            jti: r.token.jti,
+            sub: r.token.sub,
+            role: r.token.role,
+            municipality: r.token.municipality,
+            issued_at: r.token.issued_at.and_utc(),
+            expires_at: r.token.expires_at.and_utc(),
+            last_used_at: r.token.last_used_at.map(|t| t.and_utc()),
+            revoked_at: r.revoked_at.map(|t| t.and_utc()),
+        },
     );
     Ok(HttpResponse::Ok().json(page))
 }
