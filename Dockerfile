@@ -4,8 +4,23 @@ FROM rust:1.95-bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev libsqlite3-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
+# Dependencies first, in a layer of their own: it is rebuilt only when a manifest or the
+# lock file changes, not on every source edit. Stub crates stand in for the workspace.
+COPY Cargo.toml Cargo.lock rust-toolchain.toml ./
+COPY crates/domain/Cargo.toml crates/domain/
+COPY crates/persistence/Cargo.toml crates/persistence/
+COPY crates/http/Cargo.toml crates/http/
+COPY crates/server/Cargo.toml crates/server/
+RUN for c in domain persistence http server; do mkdir -p crates/$c/src && : > crates/$c/src/lib.rs; done \
+    && echo 'fn main() {}' > crates/server/src/main.rs \
+    && mkdir -p tests/api && : > tests/api/main.rs \
+    && cargo build --release --locked -p samverkan-server \
+    && rm -rf crates tests
 COPY . .
-RUN cargo build --release --locked -p samverkan-server
+# COPY keeps the context's file times, which may be older than the stubs' build: touch
+# the sources so cargo rebuilds the workspace crates (and only them).
+RUN find crates tests -name '*.rs' -exec touch {} + \
+    && cargo build --release --locked -p samverkan-server
 
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends libpq5 libsqlite3-0 ca-certificates curl \

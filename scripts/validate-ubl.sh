@@ -13,11 +13,12 @@
 #
 # Needs: curl, psql, python3. SAMVERKAN_PY: a Python with saxonche and lxml (.ci/run
 # passes its venv's); otherwise a venv is made under target/ with the pinned versions.
-# SAMVERKAN_BIN: a binary built already; otherwise `cargo build`. PEPPOL_RULES: the rules'
-# directory (default ../shared/peppol). UBL_OUT_DIR: keep the documents and reports there.
+# SAMVERKAN_BIN: a binary built already; otherwise `cargo build`. PEPPOL_RULES (or
+# SAMVERKAN_PEPPOL_DIR, which .ci/run exports): the rules' directory (default
+# ../shared/peppol). UBL_OUT_DIR: keep the documents and reports there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rules=${PEPPOL_RULES:-../shared/peppol}
+rules=${PEPPOL_RULES:-${SAMVERKAN_PEPPOL_DIR:-../shared/peppol}}
 for f in validate_ubl.py CEN-EN16931-UBL-validation-1.3.16.xslt PEPPOL-EN16931-UBL-3.0.21.xslt \
   ubl-2.1-xsd/maindoc/UBL-Invoice-2.1.xsd ubl-2.1-xsd/maindoc/UBL-CreditNote-2.1.xsd; do
   [ -f "$rules/$f" ] || { echo "validate-ubl: the official rules are missing: $rules/$f" >&2; exit 2; }

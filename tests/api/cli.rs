@@ -212,8 +212,13 @@ fn seed_and_revoke_on_a_file() {
         &env,
     );
     assert!(out.status.success());
-    let pool = samverkan_persistence::connect_pool(&samverkan_persistence::PoolConfig::new(&url))
-        .expect("pool");
+    // One connection: a larger pool may still be opening a spare one when it is dropped,
+    // which would create the file again after `cleanup`.
+    let pool = samverkan_persistence::connect_pool(&samverkan_persistence::PoolConfig {
+        max_size: 1,
+        ..samverkan_persistence::PoolConfig::new(&url)
+    })
+    .expect("pool");
     let mut conn = pool.get().expect("conn");
     assert!(samverkan_persistence::tokens::is_revoked(&mut conn, "abc-123").expect("query"));
     assert!(!samverkan_persistence::tokens::is_revoked(&mut conn, "other").expect("query"));
@@ -520,4 +525,121 @@ fn three_servers_start_at_once_on_an_empty_sqlite_file() {
     let counts = sqlite_counts(&url);
     assert_eq!(counts.get("municipalities"), Some(&14));
     assert_eq!(counts, sqlite_counts(&once.url));
+}
+
+/// `samverkan … | head -1`: the reader closes the pipe early; the command ends quietly
+/// with success instead of panicking on the broken pipe.
+#[test]
+fn a_closed_stdout_pipe_ends_the_command_quietly() {
+    // `openapi` prints far more than a pipe buffers, so its writes certainly meet the
+    // closed pipe after the first read.
+    let mut child = Command::new(BIN)
+        .arg("openapi")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut first = [0u8; 16];
+    stdout.read_exact(&mut first).expect("read");
+    drop(stdout);
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?}: {stderr}", out.status);
+    assert!(stderr.is_empty(), "{stderr}");
+    // `token issue`, whose reader is gone before the first line.
+    let mut child = Command::new(BIN)
+        .args(["token", "issue", "--role", "admin"])
+        .env("SAMVERKAN_JWT_SECRET", crate::support::SECRET)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?}: {stderr}", out.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// A busy port is reported before the database is touched: no migration, no seed, no
+/// file.
+#[test]
+fn a_busy_port_is_reported_before_the_database_is_opened() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = busy.local_addr().expect("addr").port();
+    let (url, path) = temp_db();
+    let start = Instant::now();
+    let out = samverkan(
+        &["serve", "--bind", &format!("127.0.0.1:{port}")],
+        &[("DATABASE_URL", &url)],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("migrations applied"), "{stderr}");
+    assert!(!path.exists(), "the database was opened before the port");
+    assert!(start.elapsed() < Duration::from_secs(10));
+    cleanup(&path);
+}
+
+/// Every 4xx leaves one log line with its status, method, path, request id and detail.
+#[test]
+fn client_errors_are_logged_with_their_request_id() {
+    let (url, path) = temp_db();
+    let servers = serve_many(&url, 1);
+    let port = servers.0[0].port;
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    write!(
+        s,
+        "GET /api/v1/nothing-here HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .expect("write");
+    let mut response = String::new();
+    s.read_to_string(&mut response).expect("read");
+    assert!(response.starts_with("HTTP/1.1 404"), "{response}");
+    let rid = response
+        .lines()
+        .find_map(|l| l.strip_prefix("x-request-id: "))
+        .expect("x-request-id")
+        .trim()
+        .to_owned();
+    let (status, _) = http_get(port, "/api/v1/members?limit=0").expect("response");
+    assert_eq!(status, 400);
+    let (status, _) = http_get(port, "/api/v1/municipalities").expect("response");
+    assert_eq!(status, 200);
+    // The line is written after the response; give it a moment.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let log = loop {
+        let log = servers.0[0].log();
+        if log.matches("client error").count() >= 2 || Instant::now() > deadline {
+            break log;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let line = log
+        .lines()
+        .find(|l| l.contains(&rid))
+        .unwrap_or_else(|| panic!("no line with {rid}:\n{log}"));
+    for part in [
+        "client error",
+        "method=GET",
+        "path=\"/api/v1/nothing-here\"",
+        "status=404",
+    ] {
+        assert!(line.contains(part), "{part} missing: {line}");
+    }
+    assert!(
+        log.lines()
+            .any(|l| l.contains("client error") && l.contains("status=400") && l.contains("limit")),
+        "{log}"
+    );
+    assert_eq!(log.matches("client error").count(), 2, "{log}");
+    drop(servers);
+    cleanup(&path);
 }

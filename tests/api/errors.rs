@@ -81,7 +81,8 @@ async fn too_large(backend: Backend) {
     .await;
     let admin = app.as_role(Role::Admin);
     let big = json!({"date": "2021-12-31", "count": 1, "source": "x".repeat(200)});
-    admin.post(URL, &big).await.problem(413);
+    let p = admin.post(URL, &big).await.problem(413);
+    assert_eq!(p["title"], "Content Too Large", "RFC 9110's name");
     let ok = json!({"date": "2021-12-31", "count": 1, "source": "SCB"});
     assert_eq!(admin.post(URL, &ok).await.status, 201);
 }
@@ -452,3 +453,43 @@ both!(trailing_data_after_the_json_is_400, |app| async move {
 fn cli_ctx() -> samverkan_persistence::WriteContext {
     samverkan_persistence::WriteContext::new(samverkan_persistence::Actor::cli(), None)
 }
+
+both!(
+    problem_titles_are_rfc_9110_reason_phrases,
+    |app| async move {
+        let admin = app.as_role(Role::Admin);
+        let p = admin
+            .post(
+                URL,
+                &json!({"date": "2021-12-31", "count": -1, "source": "SCB"}),
+            )
+            .await
+            .problem_field(422, "count");
+        assert_eq!(p["title"], "Unprocessable Content");
+        let p = app.get("/api/v1/nothing-here").await.problem(404);
+        assert_eq!(p["title"], "Not Found");
+    }
+);
+
+both!(forbidden_names_each_allowed_role_once, |app| async move {
+    // Admin-only: admin is not named twice.
+    let p = app
+        .as_role(Role::Secretary)
+        .get("/api/v1/audit")
+        .await
+        .problem(403);
+    assert_eq!(
+        p["detail"],
+        "the role `secretary` may not do this; it needs `admin`"
+    );
+    // Secretary (and admin).
+    let p = app
+        .as_role(Role::Treasurer)
+        .post("/api/v1/meetings", &json!({}))
+        .await
+        .problem(403);
+    assert_eq!(
+        p["detail"],
+        "the role `treasurer` may not do this; it needs `secretary` or `admin`"
+    );
+});

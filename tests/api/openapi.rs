@@ -39,8 +39,30 @@ async fn served_spec_is_the_committed_one_and_docs_work_offline() {
         let r = app.get(asset).await;
         assert_eq!(r.status, 200, "{asset}");
     }
-    let init = app.get("/docs/swagger-initializer.js").await.text();
-    assert!(init.contains("/api-docs/openapi.json"));
+    let init = app.get("/docs/swagger-initializer.js").await;
+    assert_eq!(
+        init.header("content-type"),
+        Some("application/javascript; charset=utf-8")
+    );
+    let init = init.text();
+    assert!(init.contains(r#"url: "/api-docs/openapi.json""#), "{init}");
+    // Swagger UI's default validator is a public service that would be sent the spec's URL.
+    assert!(init.contains("validatorUrl: null,"), "{init}");
+    for external in ["http://", "https://", "//"] {
+        assert!(
+            !init.contains(external),
+            "initializer names {external}: {init}"
+        );
+    }
+    // Every file the page loads is a relative path this server answers.
+    for src in html
+        .split(['"', '\''])
+        .filter(|s| s.ends_with(".js") || s.ends_with(".css") || s.ends_with(".png"))
+    {
+        assert!(!src.contains("//"), "{src}");
+        let path = format!("/docs/{}", src.trim_start_matches("./"));
+        assert_eq!(app.get(&path).await.status, 200, "{path}");
+    }
 }
 
 #[test]

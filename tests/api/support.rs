@@ -92,16 +92,79 @@ fn collect(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Migrates and seeds the database at `url`.
+/// Migrates and seeds the database at `url`. One connection: a larger pool could still
+/// be opening a spare one when this returns (r2d2 keeps one idle), which on SQLite would
+/// create the file again after it was removed.
 pub fn prepare(url: &str) {
-    let pool = connect_pool(&PoolConfig::new(url)).expect("connect");
+    let pool = connect_pool(&PoolConfig {
+        max_size: 1,
+        ..PoolConfig::new(url)
+    })
+    .expect("connect");
     let mut conn = pool.get().expect("conn");
     conn.run_migrations().expect("migrate");
     samverkan_persistence::seed::seed(&mut conn, false).expect("seed");
 }
 
+#[derive(QueryableByName)]
+struct N {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct Name {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+}
+
+/// A template or test database nobody has used for this long is left over (another
+/// checkout's fingerprint, a killed run) and is dropped by the next test process.
+const STALE_SECS: i64 = 12 * 3600;
+
+/// Marks `current` (this fingerprint's template) as used now, then drops what earlier or
+/// other runs left on the server: templates of other fingerprints and test databases
+/// unused for [`STALE_SECS`], and half-built templates. Runs under the template lock, so
+/// no other test process is building meanwhile. Several checkouts and test processes
+/// share one server, so a database is dropped only when it is both old and idle: a
+/// template's last use is the time its test processes write into its comment at start
+/// (or, for one without a comment, the creation time of its directory, readable by a
+/// superuser only), and a plain `DROP DATABASE` fails while anyone is connected — a
+/// failed drop is left for a later run.
+fn sweep_pg(c: &mut PgConnection, current: &str) {
+    let now = diesel::sql_query("SELECT CAST(extract(epoch FROM now()) AS BIGINT) AS n")
+        .get_result::<N>(c)
+        .expect("server time")
+        .n;
+    diesel::sql_query(format!(
+        "COMMENT ON DATABASE {current} IS 'samverkan test template; last used {now}'"
+    ))
+    .execute(c)
+    .expect("mark the template as used");
+    let last_use = |created: &str| {
+        format!(
+            "SELECT datname AS name FROM pg_database \
+             WHERE (datname LIKE 'samverkan\\_tpl\\_%' OR datname LIKE 'samverkan\\_t\\_%') \
+               AND datname <> '{current}' \
+               AND datname NOT IN (SELECT datname FROM pg_stat_activity WHERE datname IS NOT NULL) \
+               AND (datname LIKE '%\\_building' OR COALESCE( \
+                     CAST(substring(shobj_description(oid, 'pg_database') FROM 'last used ([0-9]+)') AS BIGINT), \
+                     {created}) < {now} - {STALE_SECS})"
+        )
+    };
+    let with_ctime = "CAST(extract(epoch FROM (pg_stat_file('base/' || oid || '/PG_VERSION')).modification) AS BIGINT)";
+    let stale = diesel::sql_query(last_use(with_ctime))
+        .load::<Name>(c)
+        // Not a superuser: judge by the comment only; one without is kept.
+        .or_else(|_| diesel::sql_query(last_use("NULL")).load::<Name>(c))
+        .unwrap_or_default();
+    for db in stale {
+        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {}", db.name)).execute(c);
+    }
+}
+
 /// The PostgreSQL template, built once per fingerprint (under an advisory lock, so
-/// parallel test processes share it).
+/// parallel test processes share it); stale databases of other runs are swept meanwhile.
 fn pg_template() -> &'static str {
     static T: OnceLock<String> = OnceLock::new();
     T.get_or_init(|| {
@@ -113,11 +176,6 @@ fn pg_template() -> &'static str {
         diesel::sql_query("SELECT pg_advisory_lock(4242)")
             .execute(&mut c)
             .expect("lock");
-        #[derive(QueryableByName)]
-        struct N {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            n: i64,
-        }
         let exists = diesel::sql_query(format!(
             "SELECT COUNT(*) AS n FROM pg_database WHERE datname = '{name}'"
         ))
@@ -137,6 +195,7 @@ fn pg_template() -> &'static str {
                 .execute(&mut c)
                 .expect("rename template");
         }
+        sweep_pg(&mut c, &name);
         diesel::sql_query("SELECT pg_advisory_unlock(4242)")
             .execute(&mut c)
             .expect("unlock");
@@ -144,17 +203,50 @@ fn pg_template() -> &'static str {
     })
 }
 
-fn sqlite_template() -> &'static PathBuf {
-    static T: OnceLock<PathBuf> = OnceLock::new();
+/// The SQLite template, held in memory: built once per process in a temp file that is
+/// read and removed at once, so a run leaves no template file behind. Files of processes
+/// that died while building one are removed too.
+fn sqlite_template() -> &'static [u8] {
+    static T: OnceLock<Vec<u8>> = OnceLock::new();
     T.get_or_init(|| {
+        remove_orphaned_sqlite_templates();
         let p = std::env::temp_dir().join(format!(
             "samverkan-tpl-{}-{}.db",
             std::process::id(),
             uuid::Uuid::new_v4()
         ));
         prepare(&format!("sqlite://{}", p.display()));
-        p
+        let bytes = std::fs::read(&p).expect("read the template");
+        remove_sqlite_files(&p.display().to_string());
+        bytes
     })
+}
+
+fn remove_sqlite_files(path: &str) {
+    for suffix in ["", "-wal", "-shm", "-journal", ".lock"] {
+        let _ = std::fs::remove_file(format!("{path}{suffix}"));
+    }
+}
+
+/// `samverkan-tpl-<pid>-…` files whose process is gone (killed mid-build, or left by
+/// the test support of before, which kept them for the whole run).
+fn remove_orphaned_sqlite_templates() {
+    let Ok(dir) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for e in dir.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix("samverkan-tpl-")
+            .and_then(|rest| rest.split('-').next())
+        else {
+            continue;
+        };
+        let alive = std::path::Path::new("/proc").join(pid).exists();
+        if !alive && pid.chars().all(|c| c.is_ascii_digit()) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// One test's database; removed on drop.
@@ -199,7 +291,7 @@ impl TestDb {
                 let _g = LOCK.lock().unwrap_or_else(|e| e.into_inner());
                 let tpl = sqlite_template();
                 let path = std::env::temp_dir().join(format!("samverkan-test-{id}.db"));
-                std::fs::copy(tpl, &path).expect("copy template");
+                std::fs::write(&path, tpl).expect("write the template copy");
                 TestDb {
                     backend,
                     url: format!("sqlite://{}", path.display()),
@@ -242,11 +334,7 @@ impl Drop for TestDb {
                     .execute(&mut c);
                 }
             }
-            Backend::Sqlite => {
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", self.name));
-                }
-            }
+            Backend::Sqlite => remove_sqlite_files(&self.name),
         }
     }
 }

@@ -185,16 +185,23 @@ impl Caller {
                 "this operation needs a bearer token".into(),
             )),
             Some(c) if c.role == Role::Admin || roles.contains(&c.role) => Ok(c),
-            Some(c) => Err(ApiError::Forbidden(format!(
-                "the role `{}` may not do this; it needs {}",
-                c.role,
-                roles
-                    .iter()
-                    .chain(std::iter::once(&Role::Admin))
-                    .map(|r| format!("`{r}`"))
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            ))),
+            Some(c) => {
+                let mut allowed: Vec<Role> = Vec::new();
+                for r in roles.iter().chain(std::iter::once(&Role::Admin)) {
+                    if !allowed.contains(r) {
+                        allowed.push(*r);
+                    }
+                }
+                Err(ApiError::Forbidden(format!(
+                    "the role `{}` may not do this; it needs {}",
+                    c.role,
+                    allowed
+                        .iter()
+                        .map(|r| format!("`{r}`"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                )))
+            }
         }
     }
 

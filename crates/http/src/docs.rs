@@ -6,6 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as Spec, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
+use actix_web::HttpResponse;
+
 use crate::error::{FieldError, Problem};
 
 #[derive(OpenApi)]
@@ -135,4 +137,30 @@ fn add_standard_errors(spec: &mut Spec) {
             add(op, "500", "An internal error; quote the request id");
         }
     }
+}
+
+/// Swagger UI's start script, served at `/docs/swagger-initializer.js` in place of the one
+/// utoipa-swagger-ui generates: the same settings plus `validatorUrl: null`. Swagger UI's
+/// default validator is a public web service; on any host but localhost the page would
+/// load its badge with the spec's URL in the query — sending the address of the API off
+/// the machine, and a broken image on a closed network. Nothing here is fetched from
+/// elsewhere: the spec, the bundle and the preset are served by this binary.
+pub const SWAGGER_INITIALIZER: &str = r##"window.onload = function () {
+  window.ui = SwaggerUIBundle({
+    url: "/api-docs/openapi.json",
+    dom_id: "#swagger-ui",
+    deepLinking: true,
+    validatorUrl: null,
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+    plugins: [SwaggerUIBundle.plugins.DownloadUrl],
+    layout: "StandaloneLayout",
+  });
+};
+"##;
+
+/// `GET /docs/swagger-initializer.js`: [`SWAGGER_INITIALIZER`].
+pub async fn swagger_initializer() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/javascript; charset=utf-8")
+        .body(SWAGGER_INITIALIZER)
 }

@@ -177,7 +177,7 @@ impl ApiError {
         };
         Problem {
             kind: format!("https://samverkan.se/problems/{}", self.slug()),
-            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            title: title(status).to_owned(),
             status: status.as_u16(),
             detail,
             instance,
@@ -209,6 +209,16 @@ impl ApiError {
         }
         let body = serde_json::to_vec(&self.problem(instance, request_id)).unwrap_or_default();
         res.body(body)
+    }
+}
+
+/// The reason phrase of RFC 9110 (section 15), which renamed two of the older ones the
+/// `http` crate still uses: 413 is "Content Too Large", 422 "Unprocessable Content".
+pub fn title(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "Content Too Large",
+        StatusCode::UNPROCESSABLE_ENTITY => "Unprocessable Content",
+        s => s.canonical_reason().unwrap_or("Error"),
     }
 }
 

@@ -173,6 +173,8 @@ pub fn app(
         .app_data(web::PathConfig::default().error_handler(extract::path_error))
         .app_data(web::JsonConfig::default().error_handler(extract::json_error))
         .service(web::redirect("/docs", "/docs/"))
+        // Before Swagger UI's own service, so this one answers (see the constant).
+        .service(web::resource("/docs/swagger-initializer.js").get(docs::swagger_initializer))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", spec))
         .default_service(web::to(fallback::fallback))
         .wrap(actix_web::middleware::from_fn(

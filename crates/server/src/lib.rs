@@ -171,6 +171,31 @@ pub fn import(
     samverkan_persistence::archive::import(&mut conn, from).map_err(|e| e.to_string())
 }
 
+/// Binds every address `bind` resolves to (`localhost:8080` → IPv4 and IPv6, as
+/// actix-web's own `bind` does); fails unless at least one is bound. `serve` calls it
+/// before opening the database, so a busy port is reported before migrating and seeding.
+pub fn listen(bind: &str) -> Result<Vec<std::net::TcpListener>, String> {
+    use std::net::ToSocketAddrs;
+    let addrs = bind
+        .to_socket_addrs()
+        .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    let mut listeners = Vec::new();
+    let mut last_error = None;
+    for addr in addrs {
+        match std::net::TcpListener::bind(addr) {
+            Ok(l) => listeners.push(l),
+            Err(e) => last_error = Some(e),
+        }
+    }
+    match (listeners.is_empty(), last_error) {
+        (false, _) => Ok(listeners),
+        (true, Some(e)) => Err(format!("cannot listen on {bind}: {e}")),
+        (true, None) => Err(format!(
+            "cannot listen on {bind}: it resolves to no address"
+        )),
+    }
+}
+
 /// Hides a password in a database URL for logs and errors.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {

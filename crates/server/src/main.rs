@@ -1,5 +1,6 @@
 //! `samverkan`: serve, migrate, seed, token, openapi.
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -7,42 +8,62 @@ use clap::Parser;
 use samverkan_persistence::Backend;
 use samverkan_server::{Cli, Command, SeedMode, ServeArgs, Startup, TokenCommand};
 
+/// `println!` that does not panic when stdout is a closed pipe
+/// (`samverkan token issue | head -1`): the reader has what it wanted, so the command
+/// ends quietly with success, as `grep` or `rg` do. Other write errors fail the command.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        print_line(format_args!($($arg)*))
+    };
+}
+
+fn print_line(line: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(line).and_then(|()| out.write_all(b"\n")) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("samverkan: cannot write to stdout: {e}");
+        std::process::exit(1);
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => serve(args),
         Command::Migrate { db } => samverkan_server::migrate(&db).map(|applied| {
-            println!("applied {} migration(s)", applied.len());
+            say!("applied {} migration(s)", applied.len());
             for m in applied {
-                println!("  {m}");
+                say!("  {m}");
             }
         }),
         Command::Seed { db, force } => samverkan_server::seed(&db, force).map(|r| {
             if r.skipped {
-                println!(
-                    "database already has data; nothing seeded (use --force to add missing rows)"
-                );
+                say!("database already has data; nothing seeded (use --force to add missing rows)");
             } else {
-                println!(
+                say!(
                     "seeded {} municipalities, {} population snapshots, {} committee seats",
-                    r.municipalities, r.populations, r.members
+                    r.municipalities,
+                    r.populations,
+                    r.members
                 );
             }
         }),
         Command::Export { db, out } => samverkan_server::export(&db, &out).map(|m| {
             let rows: u64 = m.tables.iter().map(|t| t.rows).sum();
-            println!(
+            say!(
                 "exported {rows} rows of {} tables to {}",
                 m.tables.len(),
                 out.display()
             );
         }),
         Command::Backup { db, to } => {
-            samverkan_server::backup(&db, &to).map(|()| println!("backed up to {}", to.display()))
+            samverkan_server::backup(&db, &to).map(|()| say!("backed up to {}", to.display()))
         }
         Command::Import { db, from } => samverkan_server::import(&db, &from).map(|m| {
             let rows: u64 = m.tables.iter().map(|t| t.rows).sum();
-            println!(
+            say!(
                 "imported {rows} rows of {} tables from {}",
                 m.tables.len(),
                 from.display()
@@ -61,26 +82,26 @@ fn main() -> ExitCode {
                 .issue(&sub, role, municipality.as_deref(), ttl)
                 .map_err(|e| e.to_string())?;
             samverkan_server::record_token(&db, &claims)?;
-            println!("jti: {}", claims.jti);
-            println!(
+            say!("jti: {}", claims.jti);
+            say!(
                 "expires: {}",
                 chrono::DateTime::from_timestamp(claims.exp, 0)
                     .map(|d| d.to_rfc3339())
                     .unwrap_or_default()
             );
-            println!("{token}");
+            say!("{token}");
             Ok(())
         }),
         Command::Token(TokenCommand::List { db }) => {
             samverkan_server::list_tokens(&db).map(|rows| {
-                println!("jti\tsub\trole\tmunicipality\texpires\tlast used\trevoked");
+                say!("jti\tsub\trole\tmunicipality\texpires\tlast used\trevoked");
                 for r in rows {
                     let t = r.token;
                     let ts = |d: Option<chrono::NaiveDateTime>| {
                         d.map(|d| d.format("%Y-%m-%d %H:%M").to_string())
                             .unwrap_or_else(|| "-".into())
                     };
-                    println!(
+                    say!(
                         "{}\t{}\t{}\t{}\t{}\t{}\t{}",
                         t.jti,
                         t.sub,
@@ -110,7 +131,7 @@ fn main() -> ExitCode {
                     reason.as_deref(),
                 )
                 .map_err(|e| e.to_string())?;
-                println!(
+                say!(
                     "{} {jti}",
                     if fresh { "revoked" } else { "already revoked:" }
                 );
@@ -118,7 +139,7 @@ fn main() -> ExitCode {
             })
         }
         Command::Openapi => serde_json::to_string_pretty(&samverkan_http::openapi())
-            .map(|s| println!("{s}"))
+            .map(|s| say!("{s}"))
             .map_err(|e| e.to_string()),
     };
     match result {
@@ -152,6 +173,8 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         );
     }
     let backend = Backend::from_url(&args.db.database_url).map_err(|e| e.to_string())?;
+    // The port first: a busy port is reported before the database is touched.
+    let listeners = samverkan_server::listen(&args.bind)?;
     let startup = Startup {
         migrate: args.migrate,
         seed: args.seed.applies_to(backend).then_some(false),
@@ -190,9 +213,12 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         let mut server = actix_web::HttpServer::new(move || {
             samverkan_http::app(state.clone(), settings.clone())
         })
-        .shutdown_timeout(shutdown)
-        .bind(&bind)
-        .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+        .shutdown_timeout(shutdown);
+        for l in listeners {
+            server = server
+                .listen(l)
+                .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+        }
         if let Some(w) = workers {
             server = server.workers(w);
         }

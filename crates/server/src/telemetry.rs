@@ -1,4 +1,7 @@
-//! Logging: tracing to stderr, text or JSON, filtered by `RUST_LOG`.
+//! Logging: tracing to stderr, text (coloured on a terminal) or JSON, filtered by
+//! `RUST_LOG`.
+
+use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;
 
@@ -7,7 +10,9 @@ pub fn init(format: &str) -> Result<(), String> {
         .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        // Colours for a terminal only: a log file or collector gets plain text.
+        .with_ansi(std::io::stderr().is_terminal());
     match format {
         "json" => builder.json().flatten_event(true).try_init(),
         "text" => builder.try_init(),
