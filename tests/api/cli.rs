@@ -356,6 +356,10 @@ impl Drop for Servers {
 /// port, and waits until every one answers 200 on `/health/ready`. Panics with the
 /// server's log if one exits or does not become ready.
 fn serve_many(url: &str, n: usize) -> Servers {
+    serve_many_with(url, n, &[])
+}
+
+fn serve_many_with(url: &str, n: usize, env: &[(&str, &str)]) -> Servers {
     let mut servers = Servers(Vec::new());
     for _ in 0..n {
         let port = free_port();
@@ -376,6 +380,7 @@ fn serve_many(url: &str, n: usize) -> Servers {
             .env("SAMVERKAN_SEED", "true")
             .env("RUST_LOG", "info")
             .env_remove("SAMVERKAN_JWT_SECRET")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(file)
             .spawn()
@@ -640,6 +645,64 @@ fn client_errors_are_logged_with_their_request_id() {
         "{log}"
     );
     assert_eq!(log.matches("client error").count(), 2, "{log}");
+    // Every request has its line: route template, status, latency.
+    assert!(
+        log.lines().any(|l| l.contains(" request ")
+            && l.contains("status=200")
+            && l.contains("route=\"/api/v1/municipalities\"")
+            && l.contains("latency_ms=")),
+        "{log}"
+    );
+    drop(servers);
+    cleanup(&path);
+}
+
+/// A body that trickles in gets 408 at the configured timeout and its connection closed;
+/// metrics are served on their own address.
+#[test]
+fn slow_bodies_time_out_and_metrics_have_their_own_address() {
+    let (url, path) = temp_db();
+    let metrics_port = free_port();
+    let metrics_bind = format!("127.0.0.1:{metrics_port}");
+    let servers = serve_many_with(
+        &url,
+        1,
+        &[
+            ("SAMVERKAN_BODY_TIMEOUT_SECS", "1"),
+            ("SAMVERKAN_METRICS_BIND", &metrics_bind),
+            ("SAMVERKAN_JWT_SECRET", crate::support::SECRET),
+        ],
+    );
+    let port = servers.0[0].port;
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let keys = samverkan_http::JwtKeys::new("primary", crate::support::SECRET.as_bytes(), "")
+        .expect("keys");
+    let (token, _) = keys
+        .issue("t", Role::Admin, None, chrono::Duration::hours(1))
+        .expect("token");
+    write!(
+        s,
+        "POST /api/v1/municipalities/2580/populations HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"da"
+    )
+    .expect("write");
+    let start = Instant::now();
+    let mut response = String::new();
+    let _ = s.read_to_string(&mut response);
+    let waited = start.elapsed();
+    assert!(response.starts_with("HTTP/1.1 408"), "{response}");
+    assert!(response.contains("application/problem+json"), "{response}");
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(5),
+        "{waited:?}"
+    );
+    let (status, body) = http_get(metrics_port, "/metrics").expect("metrics");
+    assert_eq!(status, 200);
+    assert!(body.contains("samverkan_http_requests_total{route=\"/api/v1/municipalities/{scb_code}/populations\",method=\"POST\",status=\"408\"} 1"), "{body}");
+    assert!(body.contains("samverkan_db_pool_max_size 2"), "{body}");
+    // Not on the API address without a token configured there.
+    assert_eq!(http_get(port, "/metrics").map(|r| r.0), Some(404));
     drop(servers);
     cleanup(&path);
 }

@@ -16,4 +16,5 @@ mod members;
 mod money;
 mod municipalities;
 mod openapi;
+mod ops;
 mod vat;

@@ -72,6 +72,39 @@ fn problem(description: &str) -> utoipa::openapi::Response {
         .build()
 }
 
+/// The 429 of the rate limiter, with the headers every limited response carries.
+fn rate_limited() -> utoipa::openapi::Response {
+    use utoipa::openapi::header::HeaderBuilder;
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    let int = |d: &str| {
+        HeaderBuilder::new()
+            .schema(Some(ObjectBuilder::new().schema_type(Type::Integer)))
+            .description(Some(d))
+            .build()
+            .into()
+    };
+    let mut r = problem(
+        "Over the rate limit (per client address without a token, per token with one); retry after `Retry-After` seconds",
+    );
+    r.headers.insert(
+        "Retry-After".into(),
+        int("Seconds until a request will pass"),
+    );
+    r.headers.insert(
+        "RateLimit-Limit".into(),
+        int("The burst allowed (ten seconds of the per-minute limit); on every limited response"),
+    );
+    r.headers.insert(
+        "RateLimit-Remaining".into(),
+        int("Requests left in the burst"),
+    );
+    r.headers.insert(
+        "RateLimit-Reset".into(),
+        int("Seconds until the burst is full again"),
+    );
+    r
+}
+
 fn add(op: &mut Operation, status: &str, description: &str) {
     if !op.responses.responses.contains_key(status) {
         op.responses
@@ -135,6 +168,33 @@ fn add_standard_errors(spec: &mut Spec) {
                 );
             }
             add(op, "500", "An internal error; quote the request id");
+        }
+    }
+    for (path, item) in spec.paths.paths.iter_mut() {
+        if path.starts_with("/health/") {
+            continue;
+        }
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if op.request_body.is_some() {
+                add(
+                    op,
+                    "408",
+                    "The body did not arrive within the body-read timeout",
+                );
+            }
+            op.responses
+                .responses
+                .entry("429".into())
+                .or_insert_with(|| rate_limited().into());
         }
     }
 }

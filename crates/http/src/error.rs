@@ -95,6 +95,12 @@ pub enum ApiError {
     /// `Retry-After`.
     #[error("{0}")]
     InFlight(String),
+    /// The body did not arrive within the body-read timeout: 408.
+    #[error("{0}")]
+    RequestTimeout(String),
+    /// Over the rate limit: 429 with `Retry-After` (seconds).
+    #[error("{detail}")]
+    TooManyRequests { detail: String, retry_after: u64 },
     /// Logged with the request id; the client sees an opaque message.
     #[error("internal error: {0}")]
     Internal(String),
@@ -154,6 +160,8 @@ impl ApiError {
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Busy(_) => "busy",
             ApiError::InFlight(_) => "in-flight",
+            ApiError::RequestTimeout(_) => "request-timeout",
+            ApiError::TooManyRequests { .. } => "rate-limited",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -205,6 +213,12 @@ impl ApiError {
             ApiError::Unavailable(_) | ApiError::Busy(_) | ApiError::InFlight(_) => {
                 res.insert_header((header::RETRY_AFTER, HeaderValue::from_static("1")));
             }
+            ApiError::TooManyRequests { retry_after, .. } => {
+                res.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+            }
+            ApiError::RequestTimeout(_) => {
+                res.insert_header((header::CONNECTION, HeaderValue::from_static("close")));
+            }
             _ => {}
         }
         let body = serde_json::to_vec(&self.problem(instance, request_id)).unwrap_or_default();
@@ -237,6 +251,8 @@ impl ResponseError for ApiError {
             ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             ApiError::Unavailable(_) | ApiError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::InFlight(_) => StatusCode::CONFLICT,
+            ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -250,11 +266,16 @@ impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind as K, Error as E};
         use samverkan_persistence::write::{Fault, classify};
+        let count = |kind: usize| {
+            crate::ops::DB_ERRORS[kind].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        };
         match classify(&e) {
             Fault::Retryable => {
+                count(0);
                 return ApiError::Busy("the database is busy; retry the request".into());
             }
             Fault::ConnectionLost => {
+                count(1);
                 return ApiError::Unavailable(
                     "the database connection was lost; retry the request".into(),
                 );
@@ -276,7 +297,10 @@ impl From<diesel::result::Error> for ApiError {
             E::DatabaseError(K::SerializationFailure, _) => {
                 ApiError::Conflict("a concurrent change won; retry the request".into())
             }
-            other => ApiError::Internal(other.to_string()),
+            other => {
+                count(2);
+                ApiError::Internal(other.to_string())
+            }
         }
     }
 }
@@ -292,12 +316,17 @@ impl From<samverkan_persistence::DbError> for ApiError {
         match e {
             samverkan_persistence::DbError::Query(q) => q.into(),
             samverkan_persistence::DbError::Connection(c) => {
+                crate::ops::DB_ERRORS[1].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 ApiError::Unavailable(format!("the database is not available: {c}"))
             }
             samverkan_persistence::DbError::Pool(p) => {
+                crate::ops::DB_ERRORS[1].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 ApiError::Unavailable(format!("the database is not available: {p}"))
             }
-            other => ApiError::Internal(other.to_string()),
+            other => {
+                crate::ops::DB_ERRORS[2].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                ApiError::Internal(other.to_string())
+            }
         }
     }
 }

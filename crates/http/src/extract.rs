@@ -309,6 +309,11 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
+        let timeout = req
+            .app_data::<web::Data<crate::ops::Ops>>()
+            .map_or(std::time::Duration::from_secs(10), |o| {
+                o.limits.body_timeout
+            });
         let mut payload = payload.take();
         Box::pin(async move {
             if !json {
@@ -321,13 +326,25 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
                 return Err(too_large());
             }
             let mut body = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| ApiError::bad_request("body", e.to_string()))?;
-                if body.len() + chunk.len() > limit {
-                    return Err(too_large());
+            let read = async {
+                while let Some(chunk) = payload.next().await {
+                    let chunk = chunk.map_err(|e| ApiError::bad_request("body", e.to_string()))?;
+                    if body.len() + chunk.len() > limit {
+                        return Err(too_large());
+                    }
+                    body.extend_from_slice(&chunk);
                 }
-                body.extend_from_slice(&chunk);
-            }
+                Ok(())
+            };
+            // A body that trickles in holds a worker's connection: it has this long.
+            actix_web::rt::time::timeout(timeout, read)
+                .await
+                .map_err(|_| {
+                    ApiError::RequestTimeout(format!(
+                        "the body did not arrive within {} s",
+                        timeout.as_secs()
+                    ))
+                })??;
             let value: T = parse_json(&body)?;
             value.validate()?;
             Ok(ValidJson(value))

@@ -16,6 +16,7 @@ pub mod members;
 pub mod middleware;
 pub mod money;
 pub mod municipalities;
+pub mod ops;
 pub mod pagination;
 pub mod refs;
 
@@ -110,6 +111,8 @@ pub struct HttpSettings {
     pub cors_allowed_origins: Vec<String>,
     /// Maximum JSON body size in bytes.
     pub body_limit: usize,
+    /// Rate limits, timeouts, trusted proxies, and the process's limiter and metrics.
+    pub ops: ops::Ops,
 }
 
 impl Default for HttpSettings {
@@ -117,6 +120,7 @@ impl Default for HttpSettings {
         Self {
             cors_allowed_origins: Vec::new(),
             body_limit: extract::BodyLimit::default().0,
+            ops: ops::Ops::default(),
         }
     }
 }
@@ -169,9 +173,11 @@ pub fn app(
     app.app_data(web::Data::new(state))
         .app_data(web::Data::new(routes))
         .app_data(web::Data::new(extract::BodyLimit(settings.body_limit)))
+        .app_data(web::Data::new(settings.ops.clone()))
         .app_data(web::QueryConfig::default().error_handler(extract::query_error))
         .app_data(web::PathConfig::default().error_handler(extract::path_error))
         .app_data(web::JsonConfig::default().error_handler(extract::json_error))
+        .service(web::resource("/metrics").get(ops::metrics_endpoint))
         .service(web::redirect("/docs", "/docs/"))
         // Before Swagger UI's own service, so this one answers (see the constant).
         .service(web::resource("/docs/swagger-initializer.js").get(docs::swagger_initializer))
@@ -183,6 +189,7 @@ pub fn app(
         .wrap(actix_web::middleware::from_fn(middleware::conditional))
         .wrap(actix_web::middleware::from_fn(auth::authenticate))
         .wrap(actix_web::middleware::from_fn(middleware::problems))
+        .wrap(actix_web::middleware::from_fn(ops::observe))
         .wrap(middleware::cors(&settings.cors_allowed_origins))
         .wrap(tracing_actix_web::TracingLogger::default())
 }

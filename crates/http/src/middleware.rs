@@ -21,39 +21,16 @@ fn request_id(req: &ServiceRequest) -> Option<String> {
         .map(|id| id.to_string())
 }
 
-/// One `info` line for a request the client got wrong (4xx): method, path, status, the
-/// request id and the problem's detail, so a caller quoting the id can be answered from
-/// the log. (Server errors are logged where they are rendered, 2xx/3xx not at all; every
-/// write logs its own line.)
-fn log_client_error(
-    method: &Method,
-    path: &str,
-    rid: Option<&str>,
-    status: StatusCode,
-    detail: &str,
-) {
-    if status.is_client_error() {
-        tracing::info!(
-            request_id = rid.unwrap_or("-"),
-            method = %method,
-            path,
-            status = status.as_u16(),
-            detail,
-            "client error"
-        );
-    }
-}
-
 /// Gives every response an `X-Request-Id` and turns every error — ours, actix's
 /// extractor errors, panics caught as 500 — into a problem document with `instance`
-/// and `request_id` filled in. Logs every 4xx (see [`log_client_error`]).
+/// and `request_id` filled in. The problem's detail goes with the response to the request
+/// log ([`crate::ops::observe`]).
 pub async fn problems(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let rid = request_id(&req);
     let path = req.path().to_owned();
-    let method = req.method().clone();
     // A panicking handler must not drop the connection: it becomes an opaque 500.
     let outcome = std::panic::AssertUnwindSafe(next.call(req))
         .catch_unwind()
@@ -62,27 +39,22 @@ pub async fn problems(
     let mut res = match outcome {
         Ok(res) => {
             let rendered = res.response().error().map(|err| {
-                let r = match err.as_error::<ApiError>() {
+                let mut r = match err.as_error::<ApiError>() {
                     Some(api) => api.render(Some(path.clone()), rid.clone()),
                     None => generic(err.as_response_error(), &path, rid.clone()),
                 };
-                log_client_error(&method, &path, rid.as_deref(), r.status(), &err.to_string());
+                r.extensions_mut()
+                    .insert(crate::ops::ProblemDetail(err.to_string()));
                 r
             });
             match rendered {
                 Some(r) => ServiceResponse::new(res.into_parts().0, r),
-                None => {
-                    // A handler's own 4xx without an error value (none today); still logged.
-                    log_client_error(&method, &path, rid.as_deref(), res.status(), "");
-                    res.map_into_boxed_body()
-                }
+                None => res.map_into_boxed_body(),
             }
         }
         // The request is gone with the error; actix renders the error's own response,
         // which for an `ApiError` is a problem document too.
         Err(err) => {
-            let status = err.as_response_error().status_code();
-            log_client_error(&method, &path, rid.as_deref(), status, &err.to_string());
             return match err.as_error::<ApiError>() {
                 Some(_) => Err(err),
                 None => Err(ApiError::Internal(err.to_string()).into()),

@@ -17,7 +17,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the API (migrates first, and seeds an empty SQLite database, unless turned off).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply pending database migrations.
     Migrate {
         #[command(flatten)]
@@ -177,6 +177,32 @@ pub struct ServeArgs {
     /// (`0007:…`).
     #[arg(long, env = "SAMVERKAN_SELLER_ENDPOINT")]
     pub seller_endpoint: Option<String>,
+    /// Requests a minute per client address without a valid token (0: no limit). The
+    /// burst is ten seconds' worth. Per replica.
+    #[arg(long, env = "SAMVERKAN_RATE_LIMIT_ANONYMOUS", default_value_t = 3000)]
+    pub rate_limit_anonymous: u32,
+    /// Requests a minute per token (0: no limit).
+    #[arg(long, env = "SAMVERKAN_RATE_LIMIT_TOKEN", default_value_t = 6000)]
+    pub rate_limit_token: u32,
+    /// Seconds a request body may take to arrive (then 408 and the connection is closed).
+    #[arg(long, env = "SAMVERKAN_BODY_TIMEOUT_SECS", default_value_t = 10)]
+    pub body_timeout_secs: u64,
+    /// Seconds to wait for a request's head (then 408).
+    #[arg(long, env = "SAMVERKAN_HEADER_TIMEOUT_SECS", default_value_t = 5)]
+    pub header_timeout_secs: u64,
+    /// Seconds an idle keep-alive connection is kept open.
+    #[arg(long, env = "SAMVERKAN_KEEP_ALIVE_SECS", default_value_t = 30)]
+    pub keep_alive_secs: u64,
+    /// Reverse proxies (IP addresses, comma-separated) whose `X-Forwarded-For` names the
+    /// client; from any other peer the header is ignored.
+    #[arg(long, env = "SAMVERKAN_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
+    /// Bearer token that `/metrics` on the API address needs; unset: not served there.
+    #[arg(long, env = "SAMVERKAN_METRICS_TOKEN")]
+    pub metrics_token: Option<String>,
+    /// A separate (private) address serving `/metrics` without a token, e.g. 127.0.0.1:9464.
+    #[arg(long, env = "SAMVERKAN_METRICS_BIND")]
+    pub metrics_bind: Option<String>,
     /// Log format: `text` or `json`.
     #[arg(long, env = "SAMVERKAN_LOG_FORMAT", default_value = "text")]
     pub log_format: String,

@@ -247,17 +247,42 @@ pub fn parse_ttl(s: &str) -> Result<chrono::Duration, String> {
     }
 }
 
-pub fn http_settings(args: &ServeArgs) -> HttpSettings {
-    HttpSettings {
-        cors_allowed_origins: args
-            .cors_origins
-            .split(',')
+pub fn http_settings(args: &ServeArgs) -> Result<HttpSettings, String> {
+    let list = |s: &str| -> Vec<String> {
+        s.split(',')
             .map(str::trim)
             .filter(|o| !o.is_empty())
             .map(str::to_owned)
-            .collect(),
-        body_limit: args.body_limit,
+            .collect()
+    };
+    let trusted_proxies = list(&args.trusted_proxies)
+        .iter()
+        .map(|p| {
+            p.parse::<std::net::IpAddr>()
+                .map_err(|_| format!("SAMVERKAN_TRUSTED_PROXIES: `{p}` is not an IP address"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let metrics_token = args.metrics_token.clone().filter(|t| !t.trim().is_empty());
+    if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+        return Err("SAMVERKAN_METRICS_TOKEN must be at least 16 characters".into());
     }
+    if args.body_timeout_secs == 0 {
+        return Err("SAMVERKAN_BODY_TIMEOUT_SECS must be at least 1".into());
+    }
+    Ok(HttpSettings {
+        cors_allowed_origins: list(&args.cors_origins),
+        body_limit: args.body_limit,
+        ops: samverkan_http::ops::Ops {
+            limits: samverkan_http::ops::Limits {
+                anonymous_per_minute: args.rate_limit_anonymous,
+                token_per_minute: args.rate_limit_token,
+                body_timeout: Duration::from_secs(args.body_timeout_secs),
+                trusted_proxies,
+                metrics_token,
+            },
+            ..Default::default()
+        },
+    })
 }
 
 #[cfg(test)]

@@ -31,7 +31,7 @@ fn print_line(line: std::fmt::Arguments<'_>) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve(args) => serve(args),
+        Command::Serve(args) => serve(*args),
         Command::Migrate { db } => samverkan_server::migrate(&db).map(|applied| {
             say!("applied {} migration(s)", applied.len());
             for m in applied {
@@ -172,6 +172,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             "neither SAMVERKAN_BANKGIRO nor SAMVERKAN_PLUSGIRO is set: invoices can be drafted and approved, not issued"
         );
     }
+    let settings = samverkan_server::http_settings(&args)?;
     let backend = Backend::from_url(&args.db.database_url).map_err(|e| e.to_string())?;
     // The port first: a busy port is reported before the database is touched.
     let listeners = samverkan_server::listen(&args.bind)?;
@@ -200,7 +201,6 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             );
         }
     }
-    let settings = samverkan_server::http_settings(&args);
     let state = samverkan_http::AppState {
         pool,
         keys,
@@ -209,10 +209,18 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     let bind = args.bind.clone();
     let workers = args.workers;
     let shutdown = args.shutdown_timeout_secs;
+    let metrics_listeners = match &args.metrics_bind {
+        Some(b) => samverkan_server::listen(b)?,
+        None => Vec::new(),
+    };
+    let (metrics_state, metrics_ops) = (state.clone(), settings.ops.clone());
+    let (keep_alive, header_timeout) = (args.keep_alive_secs, args.header_timeout_secs);
     actix_web::rt::System::new().block_on(async move {
         let mut server = actix_web::HttpServer::new(move || {
             samverkan_http::app(state.clone(), settings.clone())
         })
+        .keep_alive(std::time::Duration::from_secs(keep_alive))
+        .client_request_timeout(std::time::Duration::from_secs(header_timeout))
         .shutdown_timeout(shutdown);
         for l in listeners {
             server = server
@@ -227,6 +235,31 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             ready_ms = started.elapsed().as_millis() as u64,
             "samverkan serving; docs at /docs/"
         );
-        server.run().await.map_err(|e| e.to_string())
+        if metrics_listeners.is_empty() {
+            return server.run().await.map_err(|e| e.to_string());
+        }
+        // Metrics on their own private address: one worker, no token.
+        let mut metrics = actix_web::HttpServer::new(move || {
+            actix_web::App::new()
+                .app_data(actix_web::web::Data::new(metrics_state.clone()))
+                .app_data(actix_web::web::Data::new(metrics_ops.clone()))
+                .route(
+                    "/metrics",
+                    actix_web::web::get().to(samverkan_http::ops::metrics_open),
+                )
+        })
+        .workers(1)
+        .shutdown_timeout(1);
+        for l in metrics_listeners {
+            metrics = metrics.listen(l).map_err(|e| e.to_string())?;
+        }
+        tracing::info!("metrics served on SAMVERKAN_METRICS_BIND");
+        let metrics = metrics.run();
+        let metrics_handle = metrics.handle();
+        let metrics_task = actix_web::rt::spawn(metrics);
+        let result = server.run().await.map_err(|e| e.to_string());
+        metrics_handle.stop(true).await;
+        let _ = metrics_task.await;
+        result
     })
 }
