@@ -17,7 +17,7 @@ export SAMVERKAN_JWT_SECRET=bench-secret-that-is-long-enough-0123456789
 export SAMVERKAN_LOG_FORMAT=json RUST_LOG=warn
 
 start() {
-  DATABASE_URL="sqlite://$1" SAMVERKAN_BIND="127.0.0.1:$PORT" "$BIN" serve >"$WORK/log" 2>&1 &
+  SAMVERKAN_RATE_LIMIT_ANONYMOUS=0 SAMVERKAN_RATE_LIMIT_TOKEN=0 DATABASE_URL="sqlite://$1" SAMVERKAN_BIND="127.0.0.1:$PORT" "$BIN" serve >"$WORK/log" 2>&1 &
   PID=$!
   for _ in $(seq 100); do
     curl -fs "http://127.0.0.1:$PORT/api/v1/decisions?limit=1" >/dev/null && return 0

@@ -94,6 +94,7 @@ run_mode() { # plain|idem
     db_url="postgres://$PG_USER@$PG_HOST:$PG_PORT/$PG_DB"
   fi
   PORT=$(free_port)
+  SAMVERKAN_RATE_LIMIT_ANONYMOUS=0 SAMVERKAN_RATE_LIMIT_TOKEN=0 \
   DATABASE_URL="$db_url" SAMVERKAN_BIND="127.0.0.1:$PORT" SAMVERKAN_SEED=true \
     "$BIN" serve >"$WORK/server.log" 2>&1 &
   PID=$!

@@ -86,10 +86,16 @@ done
 # 3. Compressed responses.
 enc=$(curl -s -o /dev/null -D - -H 'Accept-Encoding: gzip' "$proxy/api/v1/decisions?limit=50" | tr -d '\r' | awk -F': ' 'tolower($1)=="content-encoding"{print $2}')
 [ "$enc" = gzip ] || fail "no gzip through the proxy (Content-Encoding: $enc)"
-# 4. One replica down: no request fails.
+# 4. A client cannot choose its address: nginx replaces X-Forwarded-For, the replicas
+# trust it from the proxy only.
+curl -fs -o /dev/null -H 'X-Forwarded-For: 203.0.113.66' "$proxy/api/v1/members?limit=1" || fail "GET with X-Forwarded-For failed"
+sleep 0.2
+if grep -h '203.0.113.66' "$work"/api-*.log; then fail "a client-supplied X-Forwarded-For was trusted"; fi
+grep -hq 'route="/api/v1/members".*client="127.0.0.1"' "$work"/api-*.log || fail "no request line with the proxy's client address"
+# 5. One replica down: no request fails.
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 for i in $(seq 1 30); do
   code=$(curl -s -o /dev/null -w '%{http_code}' "$proxy/api/v1/municipalities")
   [ "$code" = 200 ] || fail "with one replica down a GET answered $code"
 done
-echo "proxy-test: nginx → 2 replicas → PostgreSQL: traffic on both, writes shared, gzip, one replica down without a failed request"
+echo "proxy-test: nginx → 2 replicas → PostgreSQL: traffic on both, writes shared, gzip, X-Forwarded-For not spoofable, one replica down without a failed request"
