@@ -167,6 +167,8 @@ async fn metrics_need_their_token_and_count_requests_by_route() {
         "samverkan_http_request_duration_seconds_count{route=\"/api/v1/municipalities/{scb_code}\",method=\"GET\"} 2",
         "samverkan_db_pool_connections{state=\"in_use\"}",
         "samverkan_db_errors_total{kind=\"busy\"}",
+        "samverkan_db_pool_checkouts_total{outcome=\"waited\"}",
+        "samverkan_db_pool_wait_seconds_total",
         "samverkan_rate_limited_total{client=\"anonymous\"} 0",
     ] {
         assert!(body.contains(needle), "{needle} missing:\n{body}");

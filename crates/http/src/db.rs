@@ -16,8 +16,10 @@ where
 {
     let pool = state.pool.clone();
     web::block(move || {
-        let mut conn = pool
-            .get()
+        let asked = std::time::Instant::now();
+        let conn = pool.get();
+        crate::ops::pool_checkout(asked.elapsed(), conn.is_ok());
+        let mut conn = conn
             .map_err(|e| ApiError::Unavailable(format!("no database connection available: {e}")))?;
         let r = f(&mut conn);
         if matches!(r, Err(ApiError::Unavailable(_))) {

@@ -100,6 +100,30 @@ impl RateLimiter {
 pub static DB_ERRORS: [AtomicU64; 3] = [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)];
 pub const DB_ERROR_KINDS: [&str; 3] = ["busy", "connection_lost", "other"];
 
+/// Pool checkouts: all, those that waited over a millisecond, those that timed out, and
+/// the total wait in microseconds.
+static POOL: [AtomicU64; 4] = [
+    AtomicU64::new(0),
+    AtomicU64::new(0),
+    AtomicU64::new(0),
+    AtomicU64::new(0),
+];
+
+/// Counts one connection checkout and how long it waited.
+pub fn pool_checkout(waited: Duration, ok: bool) {
+    POOL[0].fetch_add(1, Ordering::Relaxed);
+    if waited > Duration::from_millis(1) {
+        POOL[1].fetch_add(1, Ordering::Relaxed);
+    }
+    if !ok {
+        POOL[2].fetch_add(1, Ordering::Relaxed);
+    }
+    POOL[3].fetch_add(
+        u64::try_from(waited.as_micros()).unwrap_or(u64::MAX),
+        Ordering::Relaxed,
+    );
+}
+
 const BUCKETS: [f64; 12] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
 ];
@@ -187,6 +211,14 @@ impl Metrics {
             st.idle_connections,
             st.connections.saturating_sub(st.idle_connections),
             pool.max_size()
+        );
+        let _ = writeln!(
+            o,
+            "# HELP samverkan_db_pool_checkouts_total Connection checkouts: all, those that waited over 1 ms, those that timed out.\n# TYPE samverkan_db_pool_checkouts_total counter\nsamverkan_db_pool_checkouts_total{{outcome=\"all\"}} {}\nsamverkan_db_pool_checkouts_total{{outcome=\"waited\"}} {}\nsamverkan_db_pool_checkouts_total{{outcome=\"timed_out\"}} {}\n# HELP samverkan_db_pool_wait_seconds_total Time spent waiting for a pooled connection.\n# TYPE samverkan_db_pool_wait_seconds_total counter\nsamverkan_db_pool_wait_seconds_total {}",
+            POOL[0].load(Ordering::Relaxed),
+            POOL[1].load(Ordering::Relaxed),
+            POOL[2].load(Ordering::Relaxed),
+            POOL[3].load(Ordering::Relaxed) as f64 / 1e6
         );
         o.push_str("# HELP samverkan_db_errors_total Database errors by kind (busy after retries, connection lost, other).\n# TYPE samverkan_db_errors_total counter\n");
         for (i, kind) in DB_ERROR_KINDS.iter().enumerate() {
