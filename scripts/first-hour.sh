@@ -66,4 +66,5 @@ check '^test result: ok\. [1-9][0-9]* passed; 0 failed' "cargo test --workspace"
 ! grep -qE '^test result: FAILED|[1-9][0-9]* failed' <<<"$log" || fail "a test failed"
 check '"scb_code": "2580"' "the municipality list of Examples"
 check '"name": "Luleå"|"name":"Luleå"' "Examples"
+echo  # the last example prints no final newline
 echo "first-hour: passed in $((SECONDS - started)) s"

@@ -11,14 +11,18 @@ use samverkan_domain::Role;
 
 const BIN: &str = env!("CARGO_BIN_EXE_samverkan");
 
+/// A SQLite URL in a temp folder of its own; `cleanup` removes the folder, so a
+/// connection still being opened by a pool finds nowhere to create the file again.
 fn temp_db() -> (String, std::path::PathBuf) {
-    let p = std::env::temp_dir().join(format!("samverkan-cli-{}.db", uuid::Uuid::new_v4()));
+    let dir = std::env::temp_dir().join(format!("samverkan-cli-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir(&dir).expect("temp folder");
+    let p = dir.join("cli.db");
     (format!("sqlite://{}", p.display()), p)
 }
 
 fn cleanup(p: &std::path::Path) {
-    for s in ["", "-wal", "-shm", "-journal", ".lock"] {
-        let _ = std::fs::remove_file(format!("{}{s}", p.display()));
+    if let Some(dir) = p.parent() {
+        crate::support::remove_dir(dir);
     }
 }
 
@@ -552,10 +556,13 @@ fn a_closed_stdout_pipe_ends_the_command_quietly() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{:?}: {stderr}", out.status);
     assert!(stderr.is_empty(), "{stderr}");
-    // `token issue`, whose reader is gone before the first line.
+    // `token issue`, whose reader is gone before the first line. On a database of its
+    // own: never the default `samverkan.db` in the working directory.
+    let (url, path) = temp_db();
     let mut child = Command::new(BIN)
         .args(["token", "issue", "--role", "admin"])
         .env("SAMVERKAN_JWT_SECRET", crate::support::SECRET)
+        .env("DATABASE_URL", &url)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -565,6 +572,7 @@ fn a_closed_stdout_pipe_ends_the_command_quietly() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{:?}: {stderr}", out.status);
     assert!(!stderr.contains("panicked"), "{stderr}");
+    cleanup(&path);
 }
 
 /// A busy port is reported before the database is touched: no migration, no seed, no

@@ -222,6 +222,14 @@ fn sqlite_template() -> &'static [u8] {
     })
 }
 
+/// Removes a temp folder and what is in it; once more if a file appeared meanwhile.
+pub fn remove_dir(dir: &std::path::Path) {
+    if std::fs::remove_dir_all(dir).is_err() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
 fn remove_sqlite_files(path: &str) {
     for suffix in ["", "-wal", "-shm", "-journal", ".lock"] {
         let _ = std::fs::remove_file(format!("{path}{suffix}"));
@@ -290,7 +298,11 @@ impl TestDb {
             Backend::Sqlite => {
                 let _g = LOCK.lock().unwrap_or_else(|e| e.into_inner());
                 let tpl = sqlite_template();
-                let path = std::env::temp_dir().join(format!("samverkan-test-{id}.db"));
+                // A folder of its own, removed whole on drop: a spare connection the pool
+                // is still opening then finds no folder to create the file in.
+                let dir = std::env::temp_dir().join(format!("samverkan-test-{id}"));
+                std::fs::create_dir(&dir).expect("test database folder");
+                let path = dir.join("test.db");
                 std::fs::write(&path, tpl).expect("write the template copy");
                 TestDb {
                     backend,
@@ -334,7 +346,11 @@ impl Drop for TestDb {
                     .execute(&mut c);
                 }
             }
-            Backend::Sqlite => remove_sqlite_files(&self.name),
+            Backend::Sqlite => {
+                if let Some(dir) = std::path::Path::new(&self.name).parent() {
+                    remove_dir(dir);
+                }
+            }
         }
     }
 }
