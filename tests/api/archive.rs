@@ -10,6 +10,20 @@ use serde_json::json;
 
 use crate::support::{Backend, TestApp, TestDb, empty_pg_database};
 
+/// Removes temporary files and directories when dropped, also when a test fails.
+struct Cleanup(Vec<PathBuf>);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        for p in &self.0 {
+            let _ = std::fs::remove_dir_all(p);
+            for s in ["", "-wal", "-shm", "-journal", ".lock"] {
+                let _ = std::fs::remove_file(format!("{}{s}", p.display()));
+            }
+        }
+    }
+}
+
 fn temp_dir(tag: &str) -> PathBuf {
     std::env::temp_dir().join(format!("samverkan-archive-{tag}-{}", uuid::Uuid::new_v4()))
 }
@@ -96,6 +110,9 @@ async fn sqlite_to_postgres_to_sqlite_is_byte_identical() {
     let src = TestApp::new(Backend::Sqlite).await;
     write_some(&src).await;
     let (a, b, c) = (temp_dir("a"), temp_dir("b"), temp_dir("c"));
+    let sqlite_path =
+        std::env::temp_dir().join(format!("samverkan-archive-{}.db", uuid::Uuid::new_v4()));
+    let _cleanup = Cleanup(vec![a.clone(), b.clone(), c.clone(), sqlite_path.clone()]);
     let m = export(&src.db.url, &a);
     assert!(
         m.tables
@@ -111,8 +128,6 @@ async fn sqlite_to_postgres_to_sqlite_is_byte_identical() {
     let pg = empty_pg_database();
     import(&pg.url, &a).expect("import into PostgreSQL");
     export(&pg.url, &b);
-    let sqlite_path =
-        std::env::temp_dir().join(format!("samverkan-archive-{}.db", uuid::Uuid::new_v4()));
     let sqlite_url = format!("sqlite://{}", sqlite_path.display());
     import(&sqlite_url, &b).expect("import into SQLite");
     export(&sqlite_url, &c);
@@ -157,18 +172,13 @@ async fn sqlite_to_postgres_to_sqlite_is_byte_identical() {
             .await;
         assert_eq!(r.status, 201, "{backend:?}: {}", r.text());
     }
-    for d in [&a, &b, &c] {
-        let _ = std::fs::remove_dir_all(d);
-    }
-    for s in ["", "-wal", "-shm", ".lock"] {
-        let _ = std::fs::remove_file(format!("{}{s}", sqlite_path.display()));
-    }
 }
 
 #[actix_web::test]
 async fn import_refuses_a_tampered_archive_and_a_database_with_data() {
     let src = TestApp::new(Backend::Sqlite).await;
     let a = temp_dir("t");
+    let _cleanup = Cleanup(vec![a.clone()]);
     export(&src.db.url, &a);
     // Into a database with data: refused, nothing changed.
     let err = import(&src.db.url, &a).expect_err("not empty");
@@ -215,6 +225,7 @@ async fn a_backup_taken_during_writes_loses_no_acknowledged_write() {
     .await;
     let acked = Arc::new(AtomicUsize::new(0));
     let copy = std::env::temp_dir().join(format!("samverkan-backup-{}.db", uuid::Uuid::new_v4()));
+    let _cleanup = Cleanup(vec![copy.clone()]);
     let (url, to, seen) = (app.db.url.clone(), copy.clone(), acked.clone());
     let backup = std::thread::spawn(move || {
         while seen.load(Ordering::SeqCst) < 40 {
@@ -271,7 +282,5 @@ async fn a_backup_taken_during_writes_loses_no_acknowledged_write() {
     }
     // Consistent: the invoice's paid amount is the sum of the payments the copy holds.
     assert_eq!(inv["paid_ore"].as_i64(), Some(refs.len() as i64));
-    for s in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{s}", copy.display()));
-    }
+    drop(restored);
 }
