@@ -149,6 +149,10 @@ pub struct PoolConfig {
     pub connect_timeout: Duration,
     /// SQLite `busy_timeout`; also how long a writer waits for the write lock.
     pub busy_timeout: Duration,
+    /// Idle connections the pool keeps ready, replenished by a background thread. A
+    /// server wants one; a one-shot command wants none: a process that exits while that
+    /// thread is inside libpq's connect can crash in libpq's exit handlers.
+    pub min_idle: Option<u32>,
 }
 
 impl PoolConfig {
@@ -158,6 +162,7 @@ impl PoolConfig {
             max_size: 8,
             connect_timeout: Duration::from_secs(5),
             busy_timeout: Duration::from_secs(5),
+            min_idle: Some(1),
         }
     }
 }
@@ -174,7 +179,7 @@ pub fn connect_pool(cfg: &PoolConfig) -> Result<DbPool, DbError> {
     drop(manager.connect()?);
     Ok(r2d2::Pool::builder()
         .max_size(cfg.max_size)
-        .min_idle(Some(1))
+        .min_idle(cfg.min_idle)
         .connection_timeout(cfg.connect_timeout)
         .test_on_check_out(false)
         .build(manager)?)

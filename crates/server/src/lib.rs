@@ -14,12 +14,15 @@ use samverkan_persistence::{DbError, DbPool, PoolConfig};
 pub use config::{Cli, Command, DbArgs, JwtArgs, SeedMode, ServeArgs, TokenCommand};
 
 /// The pool settings of the configured database.
+/// The pool of a one-shot command keeps no idle connection (see [`PoolConfig::min_idle`]);
+/// `serve` keeps one ([`open_serving`]).
 pub fn pool_config(db: &DbArgs) -> PoolConfig {
     PoolConfig {
         url: db.database_url.clone(),
         max_size: db.db_pool_size,
         connect_timeout: Duration::from_secs(db.db_timeout_secs),
         busy_timeout: Duration::from_secs(db.db_timeout_secs),
+        min_idle: Some(0),
     }
 }
 
@@ -54,7 +57,20 @@ enum StartupError {
 /// start at once on one database: one migrates and seeds, the others wait and find it
 /// done.
 pub fn open(db: &DbArgs, startup: Startup) -> Result<(DbPool, Started), String> {
-    with_startup_lock(&pool_config(db), |conn| {
+    open_with(db, &pool_config(db), startup)
+}
+
+/// [`open`] for the server: its pool keeps a connection ready.
+pub fn open_serving(db: &DbArgs, startup: Startup) -> Result<(DbPool, Started), String> {
+    let cfg = PoolConfig {
+        min_idle: Some(1),
+        ..pool_config(db)
+    };
+    open_with(db, &cfg, startup)
+}
+
+fn open_with(db: &DbArgs, cfg: &PoolConfig, startup: Startup) -> Result<(DbPool, Started), String> {
+    with_startup_lock(cfg, |conn| {
         let migrations = if startup.migrate {
             conn.run_migrations()?
         } else {

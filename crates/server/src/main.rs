@@ -180,7 +180,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         migrate: args.migrate,
         seed: args.seed.applies_to(backend).then_some(false),
     };
-    let (pool, done) = samverkan_server::open(&args.db, startup)?;
+    let (pool, done) = samverkan_server::open_serving(&args.db, startup)?;
     if args.migrate {
         tracing::info!(count = done.migrations.len(), "migrations applied");
     }
