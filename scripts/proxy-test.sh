@@ -10,6 +10,7 @@
 # SAMVERKAN_BIN: a built binary (default: cargo build). SAMVERKAN_TEST_PG_URL: the
 # PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres).
 set -euo pipefail
+trap 'echo "proxy-test: failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
 if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
   if [ "$(id -u)" = 0 ]; then

@@ -17,6 +17,7 @@
 # SAMVERKAN_PEPPOL_DIR, which .ci/run exports): the rules' directory (default
 # ../shared/peppol). UBL_OUT_DIR: keep the documents and reports there.
 set -euo pipefail
+trap 'echo "validate-ubl: failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
 rules=${PEPPOL_RULES:-${SAMVERKAN_PEPPOL_DIR:-../shared/peppol}}
 for f in validate_ubl.py CEN-EN16931-UBL-validation-1.3.16.xslt PEPPOL-EN16931-UBL-3.0.21.xslt \
