@@ -9,7 +9,7 @@
 # Needs: nginx (installed with apt-get when missing and running as root), curl, psql.
 # SAMVERKAN_BIN: a built binary (default: cargo build). SAMVERKAN_TEST_PG_URL: the
 # PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres).
-set -euo pipefail
+set -Eeuo pipefail
 trap 'echo "proxy-test: failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
 if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then

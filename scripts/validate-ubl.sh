@@ -16,7 +16,7 @@
 # SAMVERKAN_BIN: a binary built already; otherwise `cargo build`. PEPPOL_RULES (or
 # SAMVERKAN_PEPPOL_DIR, which .ci/run exports): the rules' directory (default
 # ../shared/peppol). UBL_OUT_DIR: keep the documents and reports there.
-set -euo pipefail
+set -Eeuo pipefail
 trap 'echo "validate-ubl: failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
 rules=${PEPPOL_RULES:-${SAMVERKAN_PEPPOL_DIR:-../shared/peppol}}
