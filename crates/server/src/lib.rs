@@ -104,64 +104,61 @@ pub fn seed(db: &DbArgs, force: bool) -> Result<SeedReport, String> {
     open(db, startup).map(|(_, s)| s.seed.unwrap_or_default())
 }
 
+/// Opens the database for a one-shot command (migrated first when `migrate`, under the
+/// startup lock) and runs `f` on one connection.
+fn with_conn<T, E: std::fmt::Display>(
+    db: &DbArgs,
+    migrate: bool,
+    f: impl FnOnce(&mut samverkan_persistence::DbConnection) -> Result<T, E>,
+) -> Result<T, String> {
+    let (pool, _) = open(
+        db,
+        Startup {
+            migrate,
+            seed: None,
+        },
+    )?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    f(&mut conn).map_err(|e| e.to_string())
+}
+
 /// Writes the archive of the database into `out`.
 pub fn export(
     db: &DbArgs,
     out: &std::path::Path,
 ) -> Result<samverkan_persistence::archive::Manifest, String> {
-    let (pool, _) = open(
-        db,
-        Startup {
-            migrate: false,
-            seed: None,
-        },
-    )?;
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
-    samverkan_persistence::archive::export(&mut conn, out).map_err(|e| e.to_string())
+    with_conn(db, false, |conn| {
+        samverkan_persistence::archive::export(conn, out)
+    })
 }
 
 /// Records an issued token (migrating the database first), audited with actor `cli`.
 pub fn record_token(db: &DbArgs, c: &samverkan_http::auth::Claims) -> Result<(), String> {
-    let (pool, _) = open(
-        db,
-        Startup {
-            migrate: true,
-            seed: None,
-        },
-    )?;
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
     let at = |t: i64| {
         chrono::DateTime::from_timestamp(t, 0)
             .map(|d| d.naive_utc())
             .ok_or_else(|| format!("timestamp {t} out of range"))
     };
-    samverkan_persistence::tokens::record_issued(
-        &mut conn,
-        &samverkan_persistence::WriteContext::new(samverkan_persistence::Actor::cli(), None),
-        &samverkan_persistence::tokens::IssuedToken {
-            jti: c.jti.clone(),
-            sub: c.sub.clone(),
-            role: c.role.as_str().into(),
-            municipality: c.municipality.clone(),
-            issued_at: at(c.iat)?,
-            expires_at: at(c.exp)?,
-            last_used_at: None,
-        },
-    )
-    .map_err(|e| e.to_string())
+    let token = samverkan_persistence::tokens::IssuedToken {
+        jti: c.jti.clone(),
+        sub: c.sub.clone(),
+        role: c.role.as_str().into(),
+        municipality: c.municipality.clone(),
+        issued_at: at(c.iat)?,
+        expires_at: at(c.exp)?,
+        last_used_at: None,
+    };
+    let ctx = samverkan_persistence::WriteContext::new(samverkan_persistence::Actor::cli(), None);
+    with_conn(db, true, |conn| {
+        samverkan_persistence::tokens::record_issued(conn, &ctx, &token)
+    })
 }
 
 /// The recorded tokens, by jti.
 pub fn list_tokens(db: &DbArgs) -> Result<Vec<samverkan_persistence::tokens::TokenRecord>, String> {
-    let (pool, _) = open(
-        db,
-        Startup {
-            migrate: true,
-            seed: None,
-        },
-    )?;
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
-    samverkan_persistence::tokens::list(&mut conn, None, None, i64::MAX).map_err(|e| e.to_string())
+    with_conn(db, true, |conn| {
+        samverkan_persistence::tokens::list(conn, None, None, i64::MAX)
+    })
 }
 
 /// Copies the SQLite database to `to` while it may be serving.
@@ -176,15 +173,9 @@ pub fn import(
     db: &DbArgs,
     from: &std::path::Path,
 ) -> Result<samverkan_persistence::archive::Manifest, String> {
-    let (pool, _) = open(
-        db,
-        Startup {
-            migrate: true,
-            seed: None,
-        },
-    )?;
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
-    samverkan_persistence::archive::import(&mut conn, from).map_err(|e| e.to_string())
+    with_conn(db, true, |conn| {
+        samverkan_persistence::archive::import(conn, from)
+    })
 }
 
 /// Binds every address `bind` resolves to (`localhost:8080` → IPv4 and IPv6, as
