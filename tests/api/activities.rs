@@ -663,3 +663,57 @@ both!(contracts_expiring_and_create, |app| async move {
         .json();
     assert_eq!(items(&soon).len(), 2, "nothing half-written");
 });
+
+both!(status_board_of_one_municipality, |app| async move {
+    let all = app.get("/api/v1/status-board").await.json();
+    let all = all["items"].as_array().expect("items").clone();
+    let r = app.get("/api/v1/status-board?municipality=2514").await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let mine = r.json()["items"].as_array().expect("items").clone();
+    assert!(!mine.is_empty());
+    // Exactly the active activities Kalix takes part in, each with Kalix's own rollout.
+    let mut expected = Vec::new();
+    for item in &all {
+        assert!(
+            item.get("municipality_rollout").is_none(),
+            "only with ?municipality="
+        );
+        let a = app.get(item["href"].as_str().expect("href")).await.json();
+        if a["participants"]
+            .as_array()
+            .expect("participants")
+            .iter()
+            .any(|p| p == "2514")
+        {
+            expected.push(item["id"].clone());
+        }
+    }
+    let got: Vec<Value> = mine.iter().map(|i| i["id"].clone()).collect();
+    assert_eq!(got, expected);
+    assert!(got.len() < all.len(), "Kalix stood outside some activity");
+    for item in &mine {
+        let r = &item["municipality_rollout"];
+        assert_eq!(r["scb_code"], "2514");
+        assert!(
+            [
+                "not_participating",
+                "planned",
+                "in_progress",
+                "done",
+                "unreported"
+            ]
+            .contains(&r["state"].as_str().expect("state")),
+            "{r}"
+        );
+    }
+    // Wrong input is refused, never ignored.
+    app.get("/api/v1/status-board?municipality=25x4")
+        .await
+        .problem(400);
+    app.get("/api/v1/status-board?kommun=2514")
+        .await
+        .problem(400);
+    app.get("/api/v1/status-board?municipality=9999")
+        .await
+        .problem(404);
+});

@@ -2,22 +2,35 @@ use actix_web::{HttpResponse, get, web};
 use samverkan_domain::activity::{Phase, RolloutState};
 use samverkan_persistence::activities as repo;
 
-use super::json::{BoardItem, RolloutCounts, StatusBoard};
+use super::json::{BoardItem, MunicipalityRollout, RolloutCounts, StatusBoard, StatusBoardQuery};
 use crate::error::ApiError;
 use crate::{AppState, db};
 
 /// The status board
 ///
 /// Every active activity (any phase but `closed`) with its phase, latest status text and
-/// date, participant count and rollout counts per state. Small and cacheable (ETag),
-/// made for intranet widgets. Public.
+/// date, participant count and rollout counts per state. With `municipality`, only the
+/// activities that municipality takes part in, each with its own rollout: what its
+/// intranet shows. Small and cacheable (ETag), made for intranet widgets. Public.
 #[utoipa::path(
     tag = "activities",
-    responses((status = 200, description = "The board", body = StatusBoard))
+    params(StatusBoardQuery),
+    responses(
+        (status = 200, description = "The board", body = StatusBoard),
+        (status = 404, description = "No such member municipality", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/status-board")]
-pub async fn get_status_board(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn get_status_board(
+    state: web::Data<AppState>,
+    query: web::Query<StatusBoardQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let only = crate::municipalities::query_code("municipality", query.municipality.as_deref())?;
     let board = db::run(&state, move |conn| {
+        if let Some(code) = &only {
+            samverkan_persistence::registry::find_municipality(conn, code)?
+                .ok_or_else(|| ApiError::not_found(format!("no municipality {code}")))?;
+        }
         let acts = repo::all_activities(conn)?;
         let parts = repo::all_participants(conn)?;
         let reports = repo::all_status_reports(conn)?;
@@ -25,6 +38,10 @@ pub async fn get_status_board(state: web::Data<AppState>) -> Result<HttpResponse
         let items = acts
             .into_iter()
             .filter(|a| Phase::parse(&a.phase).is_some_and(Phase::is_active))
+            .filter(|a| {
+                only.as_ref()
+                    .is_none_or(|c| parts.iter().any(|(id, p)| *id == a.id && p == c))
+            })
             .map(|a| {
                 let members: Vec<&String> = parts
                     .iter()
@@ -48,6 +65,16 @@ pub async fn get_status_board(state: web::Data<AppState>) -> Result<HttpResponse
                     .count() as i64;
                 // Reports arrive newest first per activity.
                 let latest = reports.iter().find(|r| r.activity_id == a.id);
+                let municipality_rollout = only.as_ref().map(|code| {
+                    let r = mine.iter().find(|r| &r.scb_code == code);
+                    MunicipalityRollout {
+                        scb_code: code.clone(),
+                        state: r.map_or_else(|| "unreported".to_owned(), |r| r.state.clone()),
+                        started_on: r.and_then(|r| r.started_on),
+                        completed_on: r.and_then(|r| r.completed_on),
+                        as_of: r.and_then(|r| r.as_of),
+                    }
+                });
                 BoardItem {
                     href: format!("/api/v1/activities/{}", a.id),
                     id: a.id,
@@ -58,6 +85,7 @@ pub async fn get_status_board(state: web::Data<AppState>) -> Result<HttpResponse
                     latest_status: latest.map(|r| r.text.clone()),
                     participant_count: members.len() as i64,
                     rollout: counts,
+                    municipality_rollout,
                 }
             })
             .collect();

@@ -361,7 +361,33 @@ pub struct BoardItem {
     pub latest_status: Option<String>,
     pub participant_count: i64,
     pub rollout: RolloutCounts,
+    /// With `?municipality=`: that municipality's own rollout of the activity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub municipality_rollout: Option<MunicipalityRollout>,
     pub href: String,
+}
+
+/// One municipality's rollout of an activity, for its intranet's box.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MunicipalityRollout {
+    pub scb_code: String,
+    /// `not_participating`, `planned`, `in_progress`, `done`, or `unreported` when the
+    /// participant's rollout has not been reported.
+    pub state: String,
+    pub started_on: Option<NaiveDate>,
+    pub completed_on: Option<NaiveDate>,
+    pub as_of: Option<NaiveDate>,
+}
+
+/// Filters of the status board.
+#[derive(Clone, Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct StatusBoardQuery {
+    /// SCB code: only the activities this municipality takes part in, each with its own
+    /// rollout (`municipality_rollout`).
+    #[param(example = "2514", pattern = "^(0[1-9]|[1-9][0-9])[0-9]{2}$")]
+    pub municipality: Option<String>,
 }
 
 /// Every active activity (phase other than `closed`) at a glance.
