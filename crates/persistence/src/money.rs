@@ -625,24 +625,27 @@ pub fn list_invoices(conn: &mut DbConnection, f: &InvoiceFilter) -> QueryResult<
     q.load(conn)
 }
 
+/// An invoice loaded under its lock: the rows as stored (what the API shows) and the
+/// aggregate the rules decide on, built from the same rows.
+#[derive(Debug, Clone)]
+pub struct LoadedInvoice {
+    pub row: InvoiceRow,
+    pub lines: Vec<LineRow>,
+    pub vat: Vec<VatRow>,
+    pub payments: Vec<PaymentRow>,
+    pub state: InvoiceState,
+}
+
 /// The invoice aggregate as the rules see it: its row with lines, VAT breakdown and
 /// totals, `paid` summed from the payment rows, and the credit notes referencing it. Load
 /// it under the invoice's lock.
-pub fn load_invoice_state(
-    conn: &mut DbConnection,
-    id: i64,
-) -> QueryResult<Option<(InvoiceRow, InvoiceState)>> {
-    use diesel::dsl::sql;
-    use diesel::sql_types::BigInt;
+pub fn load_invoice_state(conn: &mut DbConnection, id: i64) -> QueryResult<Option<LoadedInvoice>> {
     let Some(row) = find_invoice(conn, id)? else {
         return Ok(None);
     };
-    let paid: i64 = payments::table
-        .filter(payments::invoice_id.eq(id))
-        .select(sql::<BigInt>(
-            "CAST(COALESCE(SUM(amount_ore), 0) AS BIGINT)",
-        ))
-        .first(conn)?;
+    let payments = payments_of(conn, id)?;
+    let paid = Ore::checked_sum(payments.iter().map(|p| Ore(p.amount_ore)))
+        .ok_or_else(|| corrupt(format!("the payments of invoice {id} overflow")))?;
     let notes = credit_notes_of(conn, id)?;
     let mut ids: Vec<i64> = notes.iter().map(|n| n.id).collect();
     ids.push(id);
@@ -683,11 +686,17 @@ pub fn load_invoice_state(
             .collect::<QueryResult<_>>()?,
         breakdown: breakdown_of(id)?,
         totals: row.totals(),
-        paid: Ore(paid),
+        paid,
         issued: row.number.is_some(),
         credit_notes,
     };
-    Ok(Some((row, state)))
+    Ok(Some(LoadedInvoice {
+        lines: lines.into_iter().filter(|l| l.invoice_id == id).collect(),
+        vat: vat.into_iter().filter(|v| v.invoice_id == id).collect(),
+        row,
+        payments,
+        state,
+    }))
 }
 
 /// Saves a settled credit: the credited amount and the status it leads to.

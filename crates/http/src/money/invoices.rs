@@ -47,9 +47,12 @@ fn audit_state(inv: &Invoice) -> Option<serde_json::Value> {
 /// Locks the invoice aggregate and loads it with its rules' view (404 if absent).
 fn lock_invoice(tx: &mut Tx<'_>, id: i64) -> Result<(Invoice, InvoiceState), ApiError> {
     tx.lock("invoice", &id.to_string())?;
-    let (_, st) = money::load_invoice_state(tx, id)?
+    let l = money::load_invoice_state(tx, id)?
         .ok_or_else(|| ApiError::not_found(format!("no invoice {id}")))?;
-    Ok((load_full(tx, id)?, st))
+    Ok((
+        Invoice::from_rows(l.row, l.lines, l.vat, l.payments),
+        l.state,
+    ))
 }
 
 pub fn load_full(conn: &mut DbConnection, id: i64) -> Result<Invoice, ApiError> {
