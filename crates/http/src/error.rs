@@ -264,11 +264,9 @@ impl ResponseError for ApiError {
 
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
+        use crate::ops::count_db_error as count;
         use diesel::result::{DatabaseErrorKind as K, Error as E};
         use samverkan_persistence::write::{Fault, classify};
-        let count = |kind: usize| {
-            crate::ops::DB_ERRORS[kind].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        };
         match classify(&e) {
             Fault::Retryable => {
                 count(0);
@@ -316,15 +314,15 @@ impl From<samverkan_persistence::DbError> for ApiError {
         match e {
             samverkan_persistence::DbError::Query(q) => q.into(),
             samverkan_persistence::DbError::Connection(c) => {
-                crate::ops::DB_ERRORS[1].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                crate::ops::count_db_error(1);
                 ApiError::Unavailable(format!("the database is not available: {c}"))
             }
             samverkan_persistence::DbError::Pool(p) => {
-                crate::ops::DB_ERRORS[1].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                crate::ops::count_db_error(1);
                 ApiError::Unavailable(format!("the database is not available: {p}"))
             }
             other => {
-                crate::ops::DB_ERRORS[2].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                crate::ops::count_db_error(2);
                 ApiError::Internal(other.to_string())
             }
         }

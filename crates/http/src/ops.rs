@@ -100,6 +100,12 @@ impl RateLimiter {
 pub static DB_ERRORS: [AtomicU64; 3] = [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)];
 pub const DB_ERROR_KINDS: [&str; 3] = ["busy", "connection_lost", "other"];
 
+/// Counts one database error of a kind: 0 busy, 1 connection lost, 2 other
+/// ([`DB_ERROR_KINDS`]).
+pub fn count_db_error(kind: usize) {
+    DB_ERRORS[kind].fetch_add(1, Ordering::Relaxed);
+}
+
 /// Pool checkouts: all, those that waited over a millisecond, those that timed out, and
 /// the total wait in microseconds.
 static POOL: [AtomicU64; 4] = [
