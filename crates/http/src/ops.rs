@@ -320,20 +320,21 @@ pub async fn observe(
         .get::<tracing_actix_web::RequestId>()
         .map(|id| id.to_string());
     let exempt = path.starts_with("/health/") || path == "/metrics";
-    // Who is counted: a valid token by its id, anyone else by address.
-    let token_id = req
+    // Who is counted: a valid token by its id, anyone else by address. The verified
+    // claims go on to `auth::authenticate`, which then does not verify them again.
+    let claims = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
+        .and_then(crate::auth::strip_bearer)
         .and_then(|t| {
             req.app_data::<web::Data<AppState>>()
-                .and_then(|s| s.keys.verify(t.trim()).ok())
-        })
-        .map(|c| c.jti);
+                .and_then(|s| s.keys.verify(t).ok())
+        });
+    let token_id = claims.as_ref().map(|c| c.jti.clone());
+    if let Some(c) = claims {
+        req.extensions_mut().insert(crate::auth::Verified(c));
+    }
     let (key, per_minute, kind) = match &token_id {
         Some(jti) => (format!("token:{jti}"), ops.limits.token_per_minute, 1),
         None => (
