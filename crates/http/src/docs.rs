@@ -122,7 +122,9 @@ pub fn finish(mut spec: Spec) -> Spec {
 }
 
 fn add_standard_errors(spec: &mut Spec) {
-    for item in spec.paths.paths.values_mut() {
+    for (path, item) in spec.paths.paths.iter_mut() {
+        // Probes are never rate limited.
+        let limited = !path.starts_with("/health/");
         for op in [
             &mut item.get,
             &mut item.put,
@@ -168,33 +170,19 @@ fn add_standard_errors(spec: &mut Spec) {
                 );
             }
             add(op, "500", "An internal error; quote the request id");
-        }
-    }
-    for (path, item) in spec.paths.paths.iter_mut() {
-        if path.starts_with("/health/") {
-            continue;
-        }
-        for op in [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.patch,
-            &mut item.delete,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            if op.request_body.is_some() {
-                add(
-                    op,
-                    "408",
-                    "The body did not arrive within the body-read timeout",
-                );
+            if limited {
+                if op.request_body.is_some() {
+                    add(
+                        op,
+                        "408",
+                        "The body did not arrive within the body-read timeout",
+                    );
+                }
+                op.responses
+                    .responses
+                    .entry("429".into())
+                    .or_insert_with(|| rate_limited().into());
             }
-            op.responses
-                .responses
-                .entry("429".into())
-                .or_insert_with(|| rate_limited().into());
         }
     }
 }
