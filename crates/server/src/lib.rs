@@ -106,7 +106,7 @@ pub fn seed(db: &DbArgs, force: bool) -> Result<SeedReport, String> {
 
 /// Opens the database for a one-shot command (migrated first when `migrate`, under the
 /// startup lock) and runs `f` on one connection.
-fn with_conn<T, E: std::fmt::Display>(
+pub fn with_conn<T, E: std::fmt::Display>(
     db: &DbArgs,
     migrate: bool,
     f: impl FnOnce(&mut samverkan_persistence::DbConnection) -> Result<T, E>,

@@ -115,27 +115,16 @@ fn main() -> ExitCode {
             })
         }
         Command::Token(TokenCommand::Revoke { db, jti, reason }) => {
-            let startup = Startup {
-                migrate: true,
-                seed: None,
-            };
-            samverkan_server::open(&db, startup).and_then(|(p, _)| {
-                let mut conn = p.get().map_err(|e| e.to_string())?;
-                let fresh = samverkan_persistence::tokens::revoke(
-                    &mut conn,
-                    &samverkan_persistence::WriteContext::new(
-                        samverkan_persistence::Actor::cli(),
-                        None,
-                    ),
-                    &jti,
-                    reason.as_deref(),
-                )
-                .map_err(|e| e.to_string())?;
+            let ctx =
+                samverkan_persistence::WriteContext::new(samverkan_persistence::Actor::cli(), None);
+            samverkan_server::with_conn(&db, true, |conn| {
+                samverkan_persistence::tokens::revoke(conn, &ctx, &jti, reason.as_deref())
+            })
+            .map(|fresh| {
                 say!(
                     "{} {jti}",
                     if fresh { "revoked" } else { "already revoked:" }
                 );
-                Ok(())
             })
         }
         Command::Openapi => serde_json::to_string_pretty(&samverkan_http::openapi())
