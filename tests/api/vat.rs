@@ -30,14 +30,23 @@ async fn stream(
     r.json()
 }
 
-/// Creates, approves and issues the invoice of `body`.
-async fn issued(app: &TestApp, body: Value) -> Value {
+/// Creates and approves the invoice of `body`; its id.
+async fn approved(app: &TestApp, body: Value) -> i64 {
     let t = app.as_role(Role::Treasurer);
     let r = t.post("/api/v1/invoices", &body).await;
     assert_eq!(r.status, 201, "{}", r.text());
     let id = r.json()["id"].as_i64().expect("id");
-    t.post(&format!("/api/v1/invoices/{id}/approval"), &json!({}))
+    let r = t
+        .post(&format!("/api/v1/invoices/{id}/approval"), &json!({}))
         .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    id
+}
+
+/// Creates, approves and issues the invoice of `body`.
+async fn issued(app: &TestApp, body: Value) -> Value {
+    let t = app.as_role(Role::Treasurer);
+    let id = approved(app, body).await;
     let r = t
         .post(
             &format!("/api/v1/invoices/{id}/issue"),
@@ -215,17 +224,7 @@ async fn issuing_needs_a_payment_account() {
         &["2582"],
     )
     .await;
-    let id = t
-        .post(
-            "/api/v1/invoices",
-            &json!({"municipality": "2582", "period": "2022"}),
-        )
-        .await
-        .json()["id"]
-        .as_i64()
-        .expect("id");
-    t.post(&format!("/api/v1/invoices/{id}/approval"), &json!({}))
-        .await;
+    let id = approved(&app, json!({"municipality": "2582", "period": "2022"})).await;
     let p = t
         .post(
             &format!("/api/v1/invoices/{id}/issue"),
@@ -443,17 +442,7 @@ both!(default_issue_date_is_the_swedish_day, |app| async move {
     )
     .await;
     let t = app.as_role(Role::Treasurer);
-    let id = t
-        .post(
-            "/api/v1/invoices",
-            &json!({"municipality": "2582", "period": "2022"}),
-        )
-        .await
-        .json()["id"]
-        .as_i64()
-        .expect("id");
-    t.post(&format!("/api/v1/invoices/{id}/approval"), &json!({}))
-        .await;
+    let id = approved(&app, json!({"municipality": "2582", "period": "2022"})).await;
     let before = samverkan_domain::calendar::stockholm_date(chrono::Utc::now());
     let r = t
         .post(
