@@ -17,4 +17,5 @@ mod money;
 mod municipalities;
 mod openapi;
 mod ops;
+mod search;
 mod vat;

@@ -477,11 +477,7 @@ impl TestApp {
     async fn configured(db: TestDb, settings: HttpSettings, invoicing: Invoicing) -> Self {
         let pool = db.pool();
         let keys = JwtKeys::new("test", SECRET.as_bytes(), "").expect("keys");
-        let state = AppState {
-            pool: pool.clone(),
-            keys: keys.clone(),
-            invoicing,
-        };
+        let state = AppState::new(pool.clone(), keys.clone(), invoicing);
         let call = service(state, settings).await;
         TestApp {
             call,
@@ -499,16 +495,18 @@ impl TestApp {
     /// A second instance of the application on the same database: its own pool and its
     /// own service, as a second replica would be.
     pub async fn second_instance(&self) -> Self {
+        self.instance_with(invoicing()).await
+    }
+
+    /// [`Self::second_instance`] configured with other invoicing settings, as after a
+    /// restart with a changed configuration.
+    pub async fn instance_with(&self, invoicing: Invoicing) -> Self {
         let pool = connect_pool(&PoolConfig {
             max_size: 8,
             ..PoolConfig::new(&self.db.url)
         })
         .expect("pool");
-        let state = AppState {
-            pool: pool.clone(),
-            keys: self.keys.clone(),
-            invoicing: invoicing(),
-        };
+        let state = AppState::new(pool.clone(), self.keys.clone(), invoicing);
         let call = service(state, HttpSettings::default()).await;
         TestApp {
             call,

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::both;
 use crate::support::{Backend, TestApp, invoicing};
+use samverkan_http::Invoicing;
 
 /// A cost stream of `year` under `vat`, split equally among `participants`.
 async fn stream(
@@ -509,5 +510,146 @@ both!(
         )
         .await
         .problem(409);
+    }
+);
+
+/// UBL, CSV and JSON of invoice `id` as the treasurer sees them.
+async fn documents(app: &TestApp, id: i64) -> (String, String, Value) {
+    let t = app.as_role(Role::Treasurer);
+    let ubl = t.get(&format!("/api/v1/invoices/{id}/ubl")).await;
+    assert_eq!(ubl.status, 200, "{}", ubl.text());
+    let csv = t.get(&format!("/api/v1/invoices/{id}/csv")).await;
+    assert_eq!(csv.status, 200, "{}", csv.text());
+    let json = t.get(&format!("/api/v1/invoices/{id}")).await;
+    assert_eq!(json.status, 200, "{}", json.text());
+    (ubl.text(), csv.text(), json.json())
+}
+
+/// Edits everything an invoice shows of the buyer (2582) and the seller (the host, 2580).
+async fn edit_parties(app: &TestApp) {
+    let admin = app.as_role(Role::Admin);
+    for (code, name) in [("2582", "Nya Bodens kommun"), ("2580", "Nya Luleå kommun")] {
+        let r = admin
+            .patch(
+                &format!("/api/v1/municipalities/{code}"),
+                &json!({"legal_name": name, "buyer_reference": "NY-REF",
+                    "peppol_endpoint_scheme": "0007", "peppol_endpoint_id": "2120000001",
+                    "address": {"street": "Ny gata 1", "postcode": "999 99", "city": "Nystad"}}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+}
+
+both!(an_issued_invoice_never_changes, |app| async move {
+    use sha2::Digest;
+    stream(
+        &app,
+        2022,
+        "Plattform",
+        200_000,
+        json!({"vat_category": "S", "vat_percent": 25}),
+        &["2582"],
+    )
+    .await;
+    let id = issued(&app, json!({"municipality": "2582", "period": "2022"})).await["id"]
+        .as_i64()
+        .expect("id");
+    let (ubl, csv, json) = documents(&app, id).await;
+    assert_eq!(
+        json["ubl_sha256"],
+        hex::encode(sha2::Sha256::digest(ubl.as_bytes())),
+        "the hash shown is the hash of the bytes served"
+    );
+    assert!(ubl.contains("Bodens kommun") && !ubl.contains("Nya Bodens"));
+    edit_parties(&app).await;
+    // The same server, and one restarted with another bankgiro and VAT number.
+    let other = Invoicing::from_settings(Some("555-5552"), None, Some("SE556677889901"), None)
+        .expect("settings");
+    let reconfigured = app.instance_with(other).await;
+    for a in [&app, &reconfigured] {
+        let (u, c, j) = documents(a, id).await;
+        assert_eq!(u, ubl, "UBL unchanged");
+        assert_eq!(c, csv, "CSV unchanged");
+        assert_eq!(j, json, "JSON unchanged");
+    }
+    // The edits took effect: a document issued after them shows them.
+    stream(
+        &app,
+        2023,
+        "Plattform",
+        100_000,
+        json!({"vat_category": "S", "vat_percent": 25}),
+        &["2582"],
+    )
+    .await;
+    let t = reconfigured.as_role(Role::Treasurer);
+    let r = t
+        .post(
+            "/api/v1/invoices",
+            &json!({"municipality": "2582", "period": "2023"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let next = r.json()["id"].as_i64().expect("id");
+    let r = t
+        .post(&format!("/api/v1/invoices/{next}/approval"), &json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = t
+        .post(
+            &format!("/api/v1/invoices/{next}/issue"),
+            &json!({"issue_date": "2023-02-01"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let (u, _, _) = documents(&reconfigured, next).await;
+    for new in [
+        "Nya Bodens kommun",
+        "Nya Luleå kommun",
+        "Nystad",
+        "NY-REF",
+        "SE556677889901",
+    ] {
+        assert!(u.contains(new), "{new} in {u}");
+    }
+});
+
+both!(
+    documents_issued_before_freezing_are_frozen_as_they_render,
+    |app| async move {
+        stream(
+            &app,
+            2022,
+            "Plattform",
+            100_000,
+            json!({"vat_category": "O"}),
+            &["2582"],
+        )
+        .await;
+        let id = issued(&app, json!({"municipality": "2582", "period": "2022"})).await["id"]
+            .as_i64()
+            .expect("id");
+        let (ubl, csv, _) = documents(&app, id).await;
+        // As a database migrated from before: nothing stored with the document.
+        let mut pooled = app.pool.get().expect("connection");
+        let conn: &mut samverkan_persistence::DbConnection = &mut pooled;
+        use diesel::RunQueryDsl;
+        diesel::sql_query(
+            "UPDATE invoices SET issued_ubl = NULL, issued_ubl_sha256 = NULL, buyer_name = NULL",
+        )
+        .execute(conn)
+        .expect("update");
+        let (frozen, failed) =
+            samverkan_http::money::freeze_issued(conn, &invoicing()).expect("freeze");
+        assert_eq!((frozen, failed.len()), (1, 0), "{failed:?}");
+        // A second run finds nothing to do.
+        let (again, _) = samverkan_http::money::freeze_issued(conn, &invoicing()).expect("freeze");
+        assert_eq!(again, 0);
+        drop(pooled);
+        edit_parties(&app).await;
+        let (u, c, j) = documents(&app, id).await;
+        assert_eq!((u, c), (ubl, csv));
+        assert!(j["ubl_sha256"].is_string());
     }
 );

@@ -31,6 +31,39 @@ where
     .map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?
 }
 
+/// How many expensive reads may run at once on a pool of `max_size` connections: a
+/// quarter of it, at least one, so that other reads, writes and health checks always
+/// find a connection.
+pub fn expensive_share(max_size: u32) -> u32 {
+    (max_size / 4).max(1)
+}
+
+/// [`run`] for an expensive read (a full-text search): when its share of the pool is
+/// taken, 503 at once (with Retry-After) instead of waiting for a connection that
+/// cheaper requests need.
+pub async fn run_expensive<F, T>(state: &AppState, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    use std::sync::atomic::Ordering;
+    struct Slot(std::sync::Arc<std::sync::atomic::AtomicU32>);
+    impl Drop for Slot {
+        fn drop(&mut self) {
+            self.0.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+    let share = expensive_share(state.pool.max_size());
+    let running = state.expensive.fetch_add(1, Ordering::AcqRel);
+    let _slot = Slot(state.expensive.clone());
+    if running >= share {
+        return Err(ApiError::Unavailable(format!(
+            "{share} searches are running, the most this server runs at once: try again shortly"
+        )));
+    }
+    run(state, f).await
+}
+
 /// Runs a command through the one write path ([`write::execute`]): one locked
 /// transaction with its audit events, retried when the database was busy. The only way
 /// a handler writes.

@@ -40,6 +40,20 @@ pub struct AppState {
     pub keys: JwtKeys,
     /// The seller's invoicing data, validated at start.
     pub invoicing: Invoicing,
+    /// Expensive reads (full-text search) now running: they may hold at most
+    /// [`db::expensive_share`] of the pool.
+    pub expensive: std::sync::Arc<std::sync::atomic::AtomicU32>,
+}
+
+impl AppState {
+    pub fn new(pool: DbPool, keys: JwtKeys, invoicing: Invoicing) -> AppState {
+        AppState {
+            pool,
+            keys,
+            invoicing,
+            expensive: Default::default(),
+        }
+    }
 }
 
 /// Today in Sweden (Europe/Stockholm): the calendar day every default date of the API

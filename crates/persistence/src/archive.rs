@@ -347,6 +347,9 @@ pub const TABLES: &[Table] = &[
             ("credited_ore", Int),
             ("payment_account", Str),
             ("seller_vat_id", Str),
+            ("issued_ubl", Str),
+            ("issued_ubl_sha256", Str),
+            ("buyer_name", Str),
         ],
     },
     Table {

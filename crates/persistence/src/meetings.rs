@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use samverkan_domain::meeting::{
     self, AttendanceKind, CaseNumber, DecisionKind, MeetingKind, NoticeError, ProtocolStatus,
 };
+use samverkan_domain::search::SearchTerms;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -1124,31 +1125,41 @@ struct Hit {
     rank: f64,
 }
 
-/// Full-text matches of `q` with their rank (higher is better): PostgreSQL's `swedish`
-/// text search; on SQLite FTS5 over the Rust-stemmed text (bm25).
-pub fn search(conn: &mut DbConnection, q: &str) -> QueryResult<Vec<(i64, f64)>> {
+/// Full-text matches of `terms` with their rank (higher is better), by the one rule of
+/// [`samverkan_domain::search`]: every term, as a word or a word's beginning, in the
+/// stemmed text. PostgreSQL: a `simple` tsquery over `search_stemmed` (ts_rank); SQLite:
+/// FTS5 over the same text (bm25). The ranks differ in scale, never in what matches.
+pub fn search(conn: &mut DbConnection, terms: &SearchTerms) -> QueryResult<Vec<(i64, f64)>> {
     use diesel::sql_types::Text;
+    // Terms are letters and digits only; quoted all the same.
     let hits: Vec<Hit> = match conn {
-        DbConnection::Pg(c) => diesel::sql_query(
-            "SELECT id, CAST(ts_rank(to_tsvector('swedish', search_raw), \
-             websearch_to_tsquery('swedish', $1)) AS FLOAT8) AS rank FROM decisions \
-             WHERE to_tsvector('swedish', search_raw) @@ websearch_to_tsquery('swedish', $1)",
-        )
-        .bind::<Text, _>(q)
-        .load(c)?,
+        DbConnection::Pg(c) => {
+            let q = terms
+                .terms()
+                .iter()
+                .map(|t| format!("'{}':*", t.replace('\'', "''")))
+                .collect::<Vec<_>>()
+                .join(" & ");
+            diesel::sql_query(
+                "SELECT id, CAST(ts_rank(to_tsvector('simple', search_stemmed), \
+                 to_tsquery('simple', $1)) AS FLOAT8) AS rank FROM decisions \
+                 WHERE to_tsvector('simple', search_stemmed) @@ to_tsquery('simple', $1)",
+            )
+            .bind::<Text, _>(q)
+            .load(c)?
+        }
         DbConnection::Sqlite(c) => {
-            let terms: Vec<String> = meeting::stem_text(q)
-                .into_iter()
-                .map(|t| format!("\"{}\"*", t.replace('"', "")))
-                .collect();
-            if terms.is_empty() {
-                return Ok(Vec::new());
-            }
+            let q = terms
+                .terms()
+                .iter()
+                .map(|t| format!("\"{}\"*", t.replace('"', "\"\"")))
+                .collect::<Vec<_>>()
+                .join(" AND ");
             diesel::sql_query(
                 "SELECT rowid AS id, -bm25(decisions_fts) AS rank FROM decisions_fts \
                  WHERE decisions_fts MATCH ?",
             )
-            .bind::<Text, _>(terms.join(" AND "))
+            .bind::<Text, _>(q)
             .load(c)?
         }
     };

@@ -101,6 +101,13 @@ pub struct InvoiceRow {
     pub payment_account: Option<String>,
     /// The seller's VAT number written on the document, fixed when issued.
     pub seller_vat_id: Option<String>,
+    /// The PEPPOL UBL document as issued, byte for byte: an issued document is served
+    /// from here and never rendered again.
+    pub issued_ubl: Option<String>,
+    /// SHA-256 of `issued_ubl`, lower-case hex.
+    pub issued_ubl_sha256: Option<String>,
+    /// The buyer municipality's name as it was at issue (the CSV's `kommun`).
+    pub buyer_name: Option<String>,
 }
 
 impl InvoiceRow {
@@ -789,6 +796,42 @@ pub fn mark_issued(
     ))
     .execute(conn)?;
     Ok(n == 1)
+}
+
+/// What an issued document shows, fixed at issue (see [`freeze`]).
+#[derive(Debug, Clone)]
+pub struct Frozen {
+    pub ubl: String,
+    pub ubl_sha256: String,
+    pub buyer_name: String,
+}
+
+/// Stores what an issued document shows, once: a document already frozen keeps what it
+/// has (false).
+pub fn freeze(conn: &mut DbConnection, id: i64, f: &Frozen) -> QueryResult<bool> {
+    let n = diesel::update(
+        invoices::table
+            .filter(invoices::id.eq(id))
+            .filter(invoices::number.is_not_null())
+            .filter(invoices::issued_ubl.is_null()),
+    )
+    .set((
+        invoices::issued_ubl.eq(&f.ubl),
+        invoices::issued_ubl_sha256.eq(&f.ubl_sha256),
+        invoices::buyer_name.eq(&f.buyer_name),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Issued documents that were issued before documents were frozen at issue.
+pub fn unfrozen_issued(conn: &mut DbConnection) -> QueryResult<Vec<i64>> {
+    invoices::table
+        .filter(invoices::number.is_not_null())
+        .filter(invoices::issued_ubl.is_null())
+        .order(invoices::id)
+        .select(invoices::id)
+        .load(conn)
 }
 
 pub fn insert_payment(conn: &mut DbConnection, p: &NewPayment) -> QueryResult<PaymentRow> {

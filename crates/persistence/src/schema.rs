@@ -283,6 +283,9 @@ diesel::table! {
         credited_ore -> BigInt,
         payment_account -> Nullable<Text>,
         seller_vat_id -> Nullable<Text>,
+        issued_ubl -> Nullable<Text>,
+        issued_ubl_sha256 -> Nullable<Text>,
+        buyer_name -> Nullable<Text>,
     }
 }
 

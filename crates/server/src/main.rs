@@ -190,11 +190,21 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             );
         }
     }
-    let state = samverkan_http::AppState {
-        pool,
-        keys,
-        invoicing,
-    };
+    // Documents issued before issued documents were stored are frozen as they render now.
+    {
+        let mut conn = pool.get().map_err(|e| e.to_string())?;
+        let (frozen, failed) = samverkan_http::money::freeze_issued(&mut conn, &invoicing)?;
+        if frozen > 0 {
+            tracing::info!(
+                count = frozen,
+                "issued documents frozen as they render today"
+            );
+        }
+        for f in failed {
+            tracing::warn!("cannot freeze an issued document: {f}");
+        }
+    }
+    let state = samverkan_http::AppState::new(pool, keys, invoicing);
     let bind = args.bind.clone();
     let workers = args.workers;
     let shutdown = args.shutdown_timeout_secs;

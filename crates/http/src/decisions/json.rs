@@ -153,7 +153,12 @@ pub struct ListDecisionsQuery {
     pub from: Option<NaiveDate>,
     /// Meetings on or before this date.
     pub to: Option<NaiveDate>,
-    /// Full-text search in Swedish (stemmed; results ranked best first).
+    /// Full-text search in Swedish, ranked best first: the words (letters and digits) of
+    /// `q`, each stemmed, must all occur, each as a word or the beginning of one. Nothing
+    /// is an operator (quotes, `OR` and `-` are words or separators), and the rule is the
+    /// same on SQLite and PostgreSQL. At most 200 characters and 8 distinct words, and at
+    /// least one word (400 otherwise). While a quarter of the server's database pool is
+    /// busy with searches, a further search answers 503 with Retry-After.
     #[param(example = "elevhälsan")]
     pub q: Option<String>,
     /// Only decisions changed after this instant (UTC, `YYYY-MM-DDTHH:MM:SS[.ffffff]`),

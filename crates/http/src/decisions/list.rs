@@ -13,6 +13,7 @@ use crate::error::{ApiError, Problem};
 use crate::meetings::{appeal, last_modified, sees_drafts};
 use crate::pagination::{self, Page};
 use crate::{AppState, db};
+use samverkan_domain::search::SearchTerms;
 
 /// Appeal deadlines of the meetings of `rows`.
 pub(crate) fn appeals(
@@ -101,6 +102,11 @@ pub async fn list_decisions(
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .map(str::to_owned);
+    let terms = text
+        .as_deref()
+        .map(SearchTerms::parse)
+        .transpose()
+        .map_err(|e| ApiError::bad_request("q", e.to_string()))?;
     if text.is_some() && q.modified_since.is_some() {
         return Err(ApiError::bad_request(
             "q",
@@ -146,10 +152,10 @@ pub async fn list_decisions(
         after: db_after,
         limit: Some(limit + 1),
     };
-    let search = text.clone();
-    let (rows, ranks, appeals) = db::run(&state, move |conn| {
+    let searching = terms.is_some();
+    let run = move |conn: &mut samverkan_persistence::DbConnection| {
         let mut ranks = HashMap::new();
-        let rows = if let Some(t) = &search {
+        let rows = if let Some(t) = &terms {
             // Rank all matches by id (cheap), then load only the page's rows.
             let hits = meetings::search(conn, t)?;
             filter.ids = Some(hits.iter().map(|h| h.0).collect());
@@ -184,8 +190,14 @@ pub async fn list_decisions(
         };
         let appeals = appeals(conn, &rows)?;
         Ok((rows, ranks, appeals))
-    })
-    .await?;
+    };
+    // A search may hold only its share of the pool: reads, writes and health checks
+    // always find a connection.
+    let (rows, ranks, appeals) = if searching {
+        db::run_expensive(&state, run).await?
+    } else {
+        db::run(&state, run).await?
+    };
     let feed = q.modified_since.is_some();
     let kind = q.kind.map(|k| k.domain().as_str().to_owned());
     let page = pagination::page(

@@ -164,10 +164,56 @@ fn document(
     })
 }
 
+/// What the issued document `id` shows, rendered now from its rows, the registry and the
+/// configuration: called once, when it is issued (or, for a document issued before
+/// documents were frozen, at the first start after), and stored with it.
+pub(crate) fn render_frozen(
+    conn: &mut DbConnection,
+    id: i64,
+    invoicing: &Invoicing,
+) -> Result<money::Frozen, ApiError> {
+    use sha2::{Digest, Sha256};
+    let d = load(conn, id)?;
+    let buyer_name = registry::find_municipality(conn, &d.row.scb_code)?
+        .map(|m| m.name)
+        .ok_or_else(|| ApiError::internal("municipality vanished"))?;
+    let ubl = ubl::to_ubl(&document(conn, &d, invoicing)?);
+    Ok(money::Frozen {
+        ubl_sha256: hex::encode(Sha256::digest(ubl.as_bytes())),
+        ubl,
+        buyer_name,
+    })
+}
+
+/// Freezes the documents issued before documents were frozen at issue, as they render
+/// now; run by `serve` at start. A document that cannot be rendered (no payment account
+/// stored or configured) is left as it is and named in the error list.
+pub fn freeze_issued(
+    conn: &mut DbConnection,
+    invoicing: &Invoicing,
+) -> Result<(usize, Vec<String>), String> {
+    let ids = money::unfrozen_issued(conn).map_err(|e| e.to_string())?;
+    let (mut frozen, mut failed) = (0, Vec::new());
+    for id in ids {
+        match render_frozen(conn, id, invoicing) {
+            Ok(f) => {
+                if money::freeze(conn, id, &f).map_err(|e| e.to_string())? {
+                    frozen += 1;
+                }
+            }
+            Err(e) => failed.push(format!("invoice {id}: {e}")),
+        }
+    }
+    Ok((frozen, failed))
+}
+
 /// Get an invoice as PEPPOL BIS Billing 3.0
 ///
 /// UBL 2.1 XML: `Invoice` (type 380) or, for a credit note, `CreditNote` (381). Only
-/// issued documents (409 otherwise). Treasurer, or the billed municipality.
+/// issued documents (409 otherwise). The document is stored when it is issued and served
+/// byte for byte as issued ever after, whatever is edited or configured later; its SHA-256
+/// is the invoice's `ubl_sha256` and the response's ETag. Treasurer, or the billed
+/// municipality.
 #[utoipa::path(
     tag = "money",
     params(("id" = i64, Path, description = "Invoice id")),
@@ -190,6 +236,9 @@ pub async fn get_invoice_ubl(
     let xml = db::run(&state, move |conn| {
         let d = load(conn, id)?;
         access::check(&Caller(c), &d.row.scb_code, &format!("no invoice {id}"))?;
+        if let Some(ubl) = d.row.issued_ubl.clone() {
+            return Ok(ubl);
+        }
         Ok(ubl::to_ubl(&document(conn, &d, &invoicing)?))
     })
     .await?;
@@ -280,9 +329,12 @@ pub async fn get_invoice_csv(
     let body = db::run(&state, move |conn| {
         let d = load(conn, id)?;
         access::check(&Caller(c), &d.row.scb_code, &format!("no invoice {id}"))?;
-        let name = registry::find_municipality(conn, &d.row.scb_code)?
-            .map(|m| m.name)
-            .unwrap_or_default();
+        let name = match d.row.buyer_name.clone() {
+            Some(frozen) => frozen,
+            None => registry::find_municipality(conn, &d.row.scb_code)?
+                .map(|m| m.name)
+                .unwrap_or_default(),
+        };
         let credits = match d.row.credits_invoice_id {
             Some(orig) => money::find_invoice(conn, orig)?.and_then(|o| o.number),
             None => None,
@@ -351,7 +403,11 @@ pub async fn export_invoices_csv(
                 },
                 None => None,
             };
-            let name = names.get(&row.scb_code).cloned().unwrap_or_default();
+            let name = row
+                .buyer_name
+                .clone()
+                .or_else(|| names.get(&row.scb_code).cloned())
+                .unwrap_or_default();
             let id = row.id;
             let d = Stored {
                 lines: lines.extract_if(.., |l| l.invoice_id == id).collect(),

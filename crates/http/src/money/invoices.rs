@@ -366,6 +366,7 @@ pub async fn issue_invoice(
         has_vat_id: vat_id.is_some(),
     };
     let series = issue_date.year().to_string();
+    let invoicing = state.invoicing.clone();
     let inv = db::write(&state, who.context(), move |tx| {
         let (before, st) = lock_invoice(tx, id)?;
         st.decide(&InvoiceCommand::Issue { seller })
@@ -404,6 +405,9 @@ pub async fn issue_invoice(
                 seller_vat_id: vat_id.as_deref().filter(|_| under_vat),
             },
         )?;
+        // Issued means frozen: the document as it reads now is stored with it.
+        let frozen = super::formats::render_frozen(tx, id, &invoicing)?;
+        money::freeze(tx, id, &frozen)?;
         let after = load_full(tx, id)?;
         tx.record(
             "invoice",

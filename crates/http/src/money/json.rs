@@ -330,7 +330,7 @@ impl From<VatRow> for VatBreakdown {
     "total_ore": 12330700, "paid_ore": 0, "credited_ore": 0, "outstanding_ore": null,
     "totals": {"line_extension_ore": 12330700, "tax_exclusive_ore": 12330700, "tax_ore": 0, "tax_inclusive_ore": 12330700, "payable_ore": 12330700},
     "vat_breakdown": [{"vat_category": "O", "vat_percent": 0, "taxable_ore": 12330700, "tax_ore": 0, "vat_exemption_reason": "Not subject to VAT"}],
-    "updated_at": "2021-01-28T12:00:00Z",
+    "updated_at": "2021-01-28T12:00:00Z", "ubl_sha256": null,
     "lines": [], "payments": [], "links": {"self": "/api/v1/invoices/1", "ubl": "/api/v1/invoices/1/ubl", "csv": "/api/v1/invoices/1/csv"}}))]
 pub struct Invoice {
     pub id: i64,
@@ -362,6 +362,10 @@ pub struct Invoice {
     pub totals: InvoiceTotals,
     pub vat_breakdown: Vec<VatBreakdown>,
     pub updated_at: DateTime<Utc>,
+    /// SHA-256 (hex) of the PEPPOL UBL document as issued and stored: the `ubl` link serves
+    /// exactly those bytes, ever after. Null until issued.
+    #[schema(example = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")]
+    pub ubl_sha256: Option<String>,
     pub lines: Vec<InvoiceLine>,
     pub payments: Vec<Payment>,
     pub links: InvoiceLinks,
@@ -410,6 +414,7 @@ impl Invoice {
             outstanding_ore: outstanding,
             vat_breakdown: vat.into_iter().map(VatBreakdown::from).collect(),
             updated_at: r.updated_at.and_utc(),
+            ubl_sha256: r.issued_ubl_sha256,
             lines: lines.into_iter().map(InvoiceLine::from).collect(),
             payments: payments.into_iter().map(Payment::from).collect(),
         }

@@ -4,6 +4,7 @@
 mod access;
 mod allocations;
 mod formats;
+pub use formats::freeze_issued;
 mod idempotency;
 mod invoices;
 pub mod json;

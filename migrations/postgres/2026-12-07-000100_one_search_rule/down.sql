@@ -1,0 +1,2 @@
+DROP INDEX decisions_fts;
+CREATE INDEX decisions_fts ON decisions USING GIN (to_tsvector('swedish', search_raw));
