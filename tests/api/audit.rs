@@ -69,14 +69,12 @@ struct Ctx {
 impl Ctx {
     fn new(app: TestApp) -> Self {
         let token = app
-            .keys
             .issue(
                 "admin-auditor@lulea.se",
                 Role::Admin,
                 None,
                 chrono::Duration::hours(1),
             )
-            .expect("token")
             .0;
         let admin = app.with_token(token);
         Ctx {
@@ -97,12 +95,7 @@ impl Ctx {
     fn user(&self, role: Role, name: &str) -> User {
         let sub = format!("{}-{name}-{}@lulea.se", role.as_str(), self.next());
         let m = (role == Role::Municipality).then_some("2580");
-        let token = self
-            .app
-            .keys
-            .issue(&sub, role, m, chrono::Duration::hours(1))
-            .expect("token")
-            .0;
+        let token = self.app.issue(&sub, role, m, chrono::Duration::hours(1)).0;
         User {
             app: self.app.with_token(token),
             sub,

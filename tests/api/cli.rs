@@ -40,6 +40,29 @@ fn samverkan(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
 #[test]
 fn token_issue_prints_a_verifiable_token_last() {
     let (url, path) = temp_db();
+    let seeded = samverkan(&["seed"], &[("DATABASE_URL", &url)]);
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    // A municipality not in the registry (SCB 9999 is well-formed) is refused.
+    let out = samverkan(
+        &[
+            "token",
+            "issue",
+            "--role",
+            "municipality",
+            "--municipality",
+            "9999",
+        ],
+        &[
+            ("SAMVERKAN_JWT_SECRET", crate::support::SECRET),
+            ("DATABASE_URL", &url),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("9999"));
     let out = samverkan(
         &[
             "token",
@@ -84,7 +107,16 @@ fn token_issue_prints_a_verifiable_token_last() {
         .lines()
         .find(|l| l.starts_with(&claims.jti))
         .expect("listed");
-    assert!(row.contains("\tcli\tmunicipality\t2514\t"), "{row}");
+    // Without --sub the token gets a sub of its own.
+    assert!(
+        claims.sub.starts_with("cli-") && claims.sub.len() == 16,
+        "{}",
+        claims.sub
+    );
+    assert!(
+        row.contains(&format!("\t{}\tmunicipality\t2514\t", claims.sub)),
+        "{row}"
+    );
     assert!(row.ends_with("\t-\t-"), "{row}");
     cleanup(&path);
 }
@@ -685,11 +717,23 @@ fn slow_bodies_time_out_and_metrics_have_their_own_address() {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(10)))
         .expect("timeout");
-    let keys = samverkan_http::JwtKeys::new("primary", crate::support::SECRET.as_bytes(), "")
-        .expect("keys");
-    let (token, _) = keys
-        .issue("t", Role::Admin, None, chrono::Duration::hours(1))
-        .expect("token");
+    let out = samverkan(
+        &["token", "issue", "--role", "admin", "--ttl", "1h"],
+        &[
+            ("DATABASE_URL", &url),
+            ("SAMVERKAN_JWT_SECRET", crate::support::SECRET),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .expect("token")
+        .to_owned();
     write!(
         s,
         "POST /api/v1/municipalities/2580/populations HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"da"

@@ -129,10 +129,7 @@ both!(bad_tokens_are_401, |app| async move {
         .expect("token");
     app.with_token(t).post(URL, &body).await.problem(401);
     // Expired.
-    let (t, _) = app
-        .keys
-        .issue("x", Role::Admin, None, chrono::Duration::seconds(-1))
-        .expect("token");
+    let (t, _) = app.issue("x", Role::Admin, None, chrono::Duration::seconds(-1));
     let p = app.with_token(t).post(URL, &body).await.problem(401);
     assert!(p["detail"].as_str().is_some_and(|d| d.contains("expired")));
     // A bad token is refused even on a public GET, rather than silently ignored.
@@ -143,10 +140,7 @@ both!(bad_tokens_are_401, |app| async move {
 });
 
 both!(revoked_tokens_are_401, |app| async move {
-    let (t, claims) = app
-        .keys
-        .issue("x", Role::Admin, None, chrono::Duration::hours(1))
-        .expect("token");
+    let (t, claims) = app.issue("x", Role::Admin, None, chrono::Duration::hours(1));
     let admin = app.with_token(t);
     let ok = admin
         .post(
@@ -492,4 +486,156 @@ both!(forbidden_names_each_allowed_role_once, |app| async move {
         p["detail"],
         "the role `treasurer` may not do this; it needs `secretary` or `admin`"
     );
+});
+
+both!(only_issued_tokens_are_accepted, |app| async move {
+    let body = json!({"date": "2021-12-31", "count": 1, "source": "SCB"});
+    let detail = |r: &crate::support::Res| {
+        r.problem(401)["detail"]
+            .as_str()
+            .expect("detail")
+            .to_owned()
+    };
+    // Signed with the server's own secret, but never issued (not in the registry).
+    let (forged, _) = app
+        .keys
+        .issue("mallory", Role::Admin, None, chrono::Duration::hours(1))
+        .expect("sign");
+    let r = app.with_token(forged).post(URL, &body).await;
+    assert!(detail(&r).contains("not issued"), "{}", r.text());
+    // Issued against another database that shares the secret.
+    let other = TestApp::new(app.backend()).await;
+    let (elsewhere, _) = other.issue("x", Role::Admin, None, chrono::Duration::hours(1));
+    assert_eq!(
+        other
+            .with_token(elsewhere.clone())
+            .post(URL, &body)
+            .await
+            .status,
+        201
+    );
+    app.with_token(elsewhere)
+        .post(URL, &body)
+        .await
+        .problem(401);
+    // Recorded tokens whose `nbf` or `iat` lie ahead.
+    let now = chrono::Utc::now().timestamp();
+    let (_, claims) = app.issue("x", Role::Admin, None, chrono::Duration::days(400));
+    for (claims, why) in [
+        (
+            samverkan_http::auth::Claims {
+                nbf: Some(now + 3600),
+                ..claims.clone()
+            },
+            "not valid yet",
+        ),
+        (
+            samverkan_http::auth::Claims {
+                iat: now + 365 * 86400,
+                ..claims.clone()
+            },
+            "in the future",
+        ),
+    ] {
+        let t = app.keys.sign(&claims).expect("sign");
+        let r = app.with_token(t).post(URL, &body).await;
+        assert!(detail(&r).contains(why), "{why}: {}", r.text());
+    }
+    // Within the leeway, and a past `nbf`: accepted.
+    let ok = samverkan_http::auth::Claims {
+        nbf: Some(now - 10),
+        iat: now + 30,
+        ..claims.clone()
+    };
+    let r = app
+        .with_token(app.keys.sign(&ok).expect("sign"))
+        .post(
+            URL,
+            &json!({"date": "2021-12-30", "count": 1, "source": "SCB"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    // The audit log names the token the write was made with.
+    let log = app
+        .as_role(Role::Admin)
+        .get("/api/v1/audit?limit=200")
+        .await
+        .json();
+    let last = log["items"]
+        .as_array()
+        .expect("items")
+        .last()
+        .expect("an event")
+        .clone();
+    assert_eq!(last["actor"]["jti"], claims.jti.as_str(), "{last}");
+});
+
+both!(
+    control_characters_are_refused_naming_the_field,
+    |app| async move {
+        let admin = app.as_role(Role::Admin);
+        for (bad, what) in [
+            ("SCB\u{1b}[31m", "ESC"),
+            ("SCB\u{7}", "BEL"),
+            ("SCB\r", "CR"),
+            ("SCB\u{7f}", "DEL"),
+            ("SCB\u{9b}", "C1 CSI"),
+        ] {
+            let r = admin
+                .post(
+                    URL,
+                    &json!({"date": "2021-12-31", "count": 1, "source": bad}),
+                )
+                .await;
+            let p = r.problem_field(422, "source");
+            assert!(
+                p["detail"].as_str().is_some_and(|d| d.contains("control")),
+                "{what}: {p}"
+            );
+        }
+        // Nothing was stored; newline and tab are text.
+        let r = admin
+            .post(
+                URL,
+                &json!({"date": "2021-12-31", "count": 1, "source": "SCB\n\tRTB"}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let text = app.get(URL).await.text();
+        assert!(text.contains("SCB\\n\\tRTB"), "{text}");
+        assert!(
+            !text.contains("\\u001b") && !text.contains("\\u0007"),
+            "{text}"
+        );
+    }
+);
+
+both!(
+    non_numeric_ids_are_400_in_the_api_s_words,
+    |app| async move {
+        for uri in [
+            "/api/v1/decisions/abc",
+            "/api/v1/meetings/1e3",
+            "/api/v1/activities/%20",
+        ] {
+            let r = app.get(uri).await;
+            let p = r.problem_field(400, "id");
+            let text = p.to_string();
+            assert!(
+                !text.contains("i64") && !text.contains("parse"),
+                "{uri}: {text}"
+            );
+        }
+    }
+);
+
+both!(responses_are_not_sniffed, |app| async move {
+    for uri in [
+        "/api/v1/municipalities",
+        "/api/v1/decisions/abc",
+        "/api-docs/openapi.json",
+    ] {
+        let r = app.get(uri).await;
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"), "{uri}");
+    }
 });

@@ -275,15 +275,13 @@ both!(drafts_are_invisible_to_the_public, |app| async move {
     let (mid, did) = draft(&sec, "2021-12-16", 35).await;
     let municipality = app.as_role(Role::Municipality);
     let other = app.with_token(
-        app.keys
-            .issue(
-                "t",
-                Role::Municipality,
-                Some("2514"),
-                chrono::Duration::hours(1),
-            )
-            .expect("token")
-            .0,
+        app.issue(
+            "t",
+            Role::Municipality,
+            Some("2514"),
+            chrono::Duration::hours(1),
+        )
+        .0,
     );
     for who in [&app, &municipality, &other] {
         who.get(&format!("/api/v1/meetings/{mid}"))

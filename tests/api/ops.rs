@@ -48,6 +48,8 @@ async fn anonymous_callers_get_429_at_the_configured_limit() {
         let r = get_from(&app, "/api/v1/municipalities", "10.0.0.1:5000", None).await;
         assert_eq!(r.status, 200, "request {i}");
         assert_eq!(r.header("ratelimit-limit"), Some("10"));
+        // The policy states both quotas of the bucket: the burst per 10 s, the rate per 60 s.
+        assert_eq!(r.header("ratelimit-policy"), Some("10;w=10, 60;w=60"));
         assert_eq!(
             r.header("ratelimit-remaining").map(str::to_owned),
             Some((9 - i).to_string())

@@ -520,10 +520,43 @@ impl TestApp {
     /// Issues a token for `role` (bound to 2580 for the municipality role).
     pub fn token(&self, role: Role) -> String {
         let m = (role == Role::Municipality).then_some("2580");
-        self.keys
-            .issue("test", role, m, chrono::Duration::hours(1))
-            .expect("issue")
-            .0
+        self.issue("test", role, m, chrono::Duration::hours(1)).0
+    }
+
+    /// Issues a token and records it in the token registry (as `samverkan token issue`
+    /// does, without its audit event): only recorded tokens are accepted.
+    pub fn issue(
+        &self,
+        sub: &str,
+        role: Role,
+        municipality: Option<&str>,
+        ttl: chrono::Duration,
+    ) -> (String, samverkan_http::auth::Claims) {
+        use diesel::RunQueryDsl;
+        let (token, c) = self
+            .keys
+            .issue(sub, role, municipality, ttl)
+            .expect("issue");
+        let at = |t: i64| {
+            chrono::DateTime::from_timestamp(t, 0)
+                .expect("time")
+                .naive_utc()
+        };
+        let mut pooled = self.pool.get().expect("connection");
+        let conn: &mut samverkan_persistence::DbConnection = &mut pooled;
+        diesel::insert_into(samverkan_persistence::schema::issued_tokens::table)
+            .values(samverkan_persistence::tokens::IssuedToken {
+                jti: c.jti.clone(),
+                sub: c.sub.clone(),
+                role: c.role.as_str().into(),
+                municipality: c.municipality.clone(),
+                issued_at: at(c.iat),
+                expires_at: at(c.exp),
+                last_used_at: None,
+            })
+            .execute(conn)
+            .expect("record the token");
+        (token, c)
     }
 
     /// The same app, sending a token for `role` with every request.

@@ -10,8 +10,14 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use samverkan_domain::{Role, ScbCode};
 use serde::{Deserialize, Serialize};
 
+use samverkan_persistence::tokens::TokenStatus;
+
 use crate::AppState;
 use crate::error::ApiError;
+
+/// How far in the future a token's `iat` may lie (clock skew between the issuing machine
+/// and the server), in seconds; beyond it the token is refused.
+pub const IAT_LEEWAY_SECS: i64 = 60;
 
 /// Shortest HS256 secret accepted (bytes).
 pub const MIN_SECRET_LEN: usize = 32;
@@ -28,6 +34,9 @@ pub struct Claims {
     pub municipality: Option<String>,
     pub iat: i64,
     pub exp: i64,
+    /// Not valid before (optional); honoured without leeway.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
     /// Unique token id; revoke it with `samverkan token revoke JTI`.
     pub jti: String,
     pub iss: String,
@@ -120,17 +129,26 @@ impl JwtKeys {
             municipality,
             iat: now,
             exp: now + ttl.num_seconds(),
+            nbf: None,
             jti: uuid::Uuid::new_v4().to_string(),
             iss: ISSUER.into(),
         };
-        let mut header = Header::new(Algorithm::HS256);
-        header.kid = Some(self.signing_kid.clone());
-        let token = jsonwebtoken::encode(&header, &claims, &self.encoding)
-            .map_err(|e| KeyError::Sign(e.to_string()))?;
-        Ok((token, claims))
+        Ok((self.sign(&claims)?, claims))
     }
 
-    /// Verifies signature, kid, algorithm, issuer and expiry (no leeway).
+    /// Signs `claims` as they are with the current key. Only [`JwtKeys::issue`] makes
+    /// claims for a token that is recorded, so only its tokens are accepted.
+    pub fn sign(&self, claims: &Claims) -> Result<String, KeyError> {
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some(self.signing_kid.clone());
+        jsonwebtoken::encode(&header, claims, &self.encoding)
+            .map_err(|e| KeyError::Sign(e.to_string()))
+    }
+
+    /// Verifies signature, kid, algorithm, issuer, expiry and `nbf` (no leeway) and that
+    /// `iat` is not in the future (beyond [`IAT_LEEWAY_SECS`]). Whether the token was
+    /// issued (its `jti` recorded) and not revoked is checked against the database by the
+    /// authentication middleware.
     pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
         let unauthorized = |m: &str| ApiError::Unauthorized(m.to_owned());
         let header = jsonwebtoken::decode_header(token)
@@ -144,17 +162,22 @@ impl JwtKeys {
             .ok_or_else(|| unauthorized("the token was signed with an unknown key"))?;
         let mut v = Validation::new(Algorithm::HS256);
         v.leeway = 0;
+        v.validate_nbf = true;
         v.set_issuer(&[ISSUER]);
         v.set_required_spec_claims(&["exp", "iat", "iss", "sub"]);
         let data = jsonwebtoken::decode::<Claims>(token, key, &v).map_err(|e| {
             use jsonwebtoken::errors::ErrorKind as K;
             match e.kind() {
                 K::ExpiredSignature => unauthorized("the token has expired"),
+                K::ImmatureSignature => unauthorized("the token is not valid yet (`nbf`)"),
                 K::InvalidSignature => unauthorized("the token signature is invalid"),
                 _ => unauthorized("the token is invalid"),
             }
         })?;
         let c = data.claims;
+        if c.iat > chrono::Utc::now().timestamp() + IAT_LEEWAY_SECS {
+            return Err(unauthorized("the token was issued in the future (`iat`)"));
+        }
         if (c.role == Role::Municipality) != c.municipality.is_some() {
             return Err(unauthorized("the token's municipality binding is invalid"));
         }
@@ -317,19 +340,23 @@ async fn check_token(req: &actix_web::dev::ServiceRequest) -> Result<Option<Clai
     };
     let jti = claims.jti.clone();
     let stamp = due_for_stamp(&jti);
-    let revoked = crate::db::run(&state, move |conn| {
-        let revoked = samverkan_persistence::tokens::is_revoked(conn, &jti)?;
-        if !revoked && stamp {
+    let status = crate::db::run(&state, move |conn| {
+        let status = samverkan_persistence::tokens::status(conn, &jti)?;
+        if status == TokenStatus::Valid && stamp {
             let now = samverkan_persistence::now();
             samverkan_persistence::tokens::touch(conn, &jti, now, now - LAST_USE_RESOLUTION)?;
         }
-        Ok(revoked)
+        Ok(status)
     })
     .await?;
-    if revoked {
-        return Err(ApiError::Unauthorized("the token has been revoked".into()));
+    match status {
+        TokenStatus::Valid => Ok(Some(claims)),
+        TokenStatus::Revoked => Err(ApiError::Unauthorized("the token has been revoked".into())),
+        TokenStatus::Unknown => Err(ApiError::Unauthorized(
+            "the token was not issued by this server (its `jti` is not in the token registry)"
+                .into(),
+        )),
     }
-    Ok(Some(claims))
 }
 
 impl FromRequest for Caller {
@@ -378,7 +405,8 @@ impl<P: Policy> Authorized<P> {
     /// path stores in the audit log.
     pub fn context(&self) -> samverkan_persistence::WriteContext {
         samverkan_persistence::WriteContext::new(
-            samverkan_persistence::Actor::new(&self.0.sub, self.0.role.as_str()),
+            samverkan_persistence::Actor::new(&self.0.sub, self.0.role.as_str())
+                .with_jti(&self.0.jti),
             self.1.clone(),
         )
     }

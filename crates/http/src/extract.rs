@@ -44,7 +44,8 @@ impl<T> ValidJson<T> {
 ///
 /// Before the typed parse the document is checked as a whole: it must be one JSON value
 /// with nothing but whitespace after it (400 `body`); no string or object key in it may
-/// contain a NUL character (PostgreSQL cannot store one), and no string may be a date or
+/// contain a NUL character (PostgreSQL cannot store one), no string a control character
+/// other than newline and tab, and no string may be a date or
 /// date-time whose year is outside [`MIN_YEAR`]..=[`MAX_YEAR`] (422 naming the JSON path,
 /// every such field at once).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
@@ -159,9 +160,21 @@ fn check_value(value: &serde_json::Value, path: &mut String, errors: &mut Vec<Fi
 }
 
 /// Why a string from a request cannot be accepted, if it cannot.
+pub const CONTROL_MESSAGE: &str =
+    "must not contain control characters (other than newline and tab)";
+
+/// A control character a text may not carry: C0 controls other than tab and newline
+/// (ESC, BEL, CR, backspace …), DEL and the C1 controls. They have no place in a
+/// protocol's text and reach terminals and spreadsheets through the CSV.
+fn is_refused_control(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
 fn string_problem(s: &str) -> Option<String> {
     if s.contains('\0') {
         Some(NUL_MESSAGE.to_owned())
+    } else if s.chars().any(is_refused_control) {
+        Some(CONTROL_MESSAGE.to_owned())
     } else if date_year(s).is_some_and(|y| !year_ok(y)) {
         Some(date_message())
     } else {
@@ -371,8 +384,23 @@ pub fn query_error(
 }
 
 /// Path parse errors → 404 (a path that cannot name a resource names none).
-pub fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
-    ApiError::NotFound(format!("no such resource: {err}")).into()
+/// A path segment that does not parse (`/invoices/abc`): 400 naming the parameter, in
+/// the API's words, never the implementation's ("can not parse … to a i64").
+pub fn path_error(err: actix_web::error::PathError, req: &HttpRequest) -> actix_web::Error {
+    // The parameters of this API's paths are ids (integers) and codes (strings, which
+    // always parse): the one that is not an integer is the culprit.
+    let bad = req
+        .match_info()
+        .iter()
+        .find(|(_, v)| v.parse::<i64>().is_err())
+        .map(|(k, _)| k.to_owned());
+    match bad {
+        Some(name) => ApiError::bad_request(&name, "must be a whole number (an id)").into(),
+        None => {
+            tracing::debug!(error = %err, "path parameter refused");
+            ApiError::bad_request("path", "a path parameter is out of range").into()
+        }
+    }
 }
 
 /// Bodies sent with actix's own `Json` extractor (not used by handlers, kept as a net).

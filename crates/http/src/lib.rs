@@ -205,5 +205,9 @@ pub fn app(
         .wrap(actix_web::middleware::from_fn(middleware::problems))
         .wrap(actix_web::middleware::from_fn(ops::observe))
         .wrap(middleware::cors(&settings.cors_allowed_origins))
+        .wrap(
+            actix_web::middleware::DefaultHeaders::new()
+                .add((actix_web::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff")),
+        )
         .wrap(tracing_actix_web::TracingLogger::default())
 }

@@ -288,12 +288,18 @@ pub fn client_ip(req: &HttpRequest, trusted: &[IpAddr]) -> Option<IpAddr> {
 /// [`crate::middleware::problems`]).
 pub struct ProblemDetail(pub String);
 
-fn set_rate_headers(h: &mut actix_web::http::header::HeaderMap, s: &Standing, window: u64) {
+/// The rate-limit headers. The policy names both quotas of the token bucket: the burst
+/// (`limit`, ten seconds' worth) per 10 s and `per_minute` per 60 s, e.g.
+/// `500;w=10, 3000;w=60`.
+fn set_rate_headers(h: &mut actix_web::http::header::HeaderMap, s: &Standing, per_minute: u32) {
     for (name, value) in [
         ("ratelimit-limit", s.limit.to_string()),
         ("ratelimit-remaining", s.remaining.to_string()),
         ("ratelimit-reset", s.reset.to_string()),
-        ("ratelimit-policy", format!("{};w={window}", s.limit)),
+        (
+            "ratelimit-policy",
+            format!("{};w=10, {per_minute};w=60", s.limit),
+        ),
     ] {
         if let Ok(v) = HeaderValue::from_str(&value) {
             h.insert(HeaderName::from_static(name), v);
@@ -376,7 +382,7 @@ pub async fn observe(
         None => next.call(req).await?.map_into_boxed_body(),
     };
     if let Some(s) = &standing {
-        set_rate_headers(res.headers_mut(), s, 60);
+        set_rate_headers(res.headers_mut(), s, per_minute);
     }
     let status = res.status().as_u16();
     let route = res.request().match_pattern();

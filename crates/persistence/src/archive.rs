@@ -409,6 +409,7 @@ pub const TABLES: &[Table] = &[
             ("aggregate_id", Str),
             ("action", Str),
             ("change_json", Str),
+            ("actor_jti", Str),
         ],
     },
 ];

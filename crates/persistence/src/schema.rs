@@ -356,6 +356,7 @@ diesel::table! {
         aggregate_id -> Text,
         action -> Text,
         change_json -> Text,
+        actor_jti -> Nullable<Text>,
     }
 }
 

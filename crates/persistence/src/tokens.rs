@@ -37,6 +37,31 @@ pub fn revoke(
     })
 }
 
+/// Whether a token may be used: the registry of issued tokens is the list of valid
+/// tokens, less the revoked ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenStatus {
+    /// Never issued against this database (forged with a leaked secret, or issued
+    /// against another database sharing the secret).
+    Unknown,
+    Revoked,
+    Valid,
+}
+
+/// The status of token `jti`, in one query.
+pub fn status(conn: &mut DbConnection, jti: &str) -> QueryResult<TokenStatus> {
+    let (issued, revoked): (bool, bool) = diesel::select((
+        diesel::dsl::exists(issued_tokens::table.filter(issued_tokens::jti.eq(jti))),
+        diesel::dsl::exists(revoked_tokens::table.filter(revoked_tokens::jti.eq(jti))),
+    ))
+    .get_result(conn)?;
+    Ok(match (issued, revoked) {
+        (_, true) => TokenStatus::Revoked,
+        (false, false) => TokenStatus::Unknown,
+        (true, false) => TokenStatus::Valid,
+    })
+}
+
 pub fn is_revoked(conn: &mut DbConnection, jti: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         revoked_tokens::table.filter(revoked_tokens::jti.eq(jti)),

@@ -29,6 +29,8 @@ pub const MAX_ATTEMPTS: u32 = 4;
 pub struct Actor {
     pub sub: String,
     pub role: String,
+    /// The `jti` of the token the write was made with (none for the CLI and the seed).
+    pub jti: Option<String>,
 }
 
 impl Actor {
@@ -36,6 +38,15 @@ impl Actor {
         Self {
             sub: sub.into(),
             role: role.into(),
+            jti: None,
+        }
+    }
+
+    /// The actor of a request made with token `jti`.
+    pub fn with_jti(self, jti: impl Into<String>) -> Self {
+        Self {
+            jti: Some(jti.into()),
+            ..self
         }
     }
 
@@ -302,6 +313,7 @@ struct NewEvent<'a> {
     at: NaiveDateTime,
     actor_sub: &'a str,
     actor_role: &'a str,
+    actor_jti: Option<&'a str>,
     request_id: Option<&'a str>,
     aggregate_type: &'a str,
     aggregate_id: &'a str,
@@ -321,6 +333,7 @@ fn append(tx: &mut Tx<'_>, ctx: &WriteContext, changes: &[Change]) -> QueryResul
                 at,
                 actor_sub: &ctx.actor.sub,
                 actor_role: &ctx.actor.role,
+                actor_jti: ctx.actor.jti.as_deref(),
                 request_id: ctx.request_id.as_deref(),
                 aggregate_type: c.aggregate_type,
                 aggregate_id: &c.aggregate_id,
@@ -345,6 +358,8 @@ pub struct AuditEventRow {
     pub aggregate_id: String,
     pub action: String,
     pub change_json: String,
+    /// The `jti` of the token the write was made with.
+    pub actor_jti: Option<String>,
 }
 
 /// Filters of the audit log.

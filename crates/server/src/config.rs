@@ -81,9 +81,11 @@ pub enum TokenCommand {
         /// Lifetime: 90d, 12h, 30m, 3600s.
         #[arg(long, default_value = "90d")]
         ttl: String,
-        /// Who the token is for (the `sub` claim).
-        #[arg(long, default_value = "cli")]
-        sub: String,
+        /// Who the token is for (the `sub` claim), e.g. `ekonomi@boden.se`. Default: a
+        /// unique `cli-…`, so that no two tokens share an audit trail or the idempotency
+        /// keys of their writes.
+        #[arg(long)]
+        sub: Option<String>,
     },
     /// List the recorded tokens: role, municipality, expiry, last use (to the hour),
     /// revocation.

@@ -148,6 +148,16 @@ pub fn record_token(db: &DbArgs, c: &samverkan_http::auth::Claims) -> Result<(),
         expires_at: at(c.exp)?,
         last_used_at: None,
     };
+    if let Some(code) = &c.municipality {
+        let known = with_conn(db, true, |conn| {
+            samverkan_persistence::registry::find_municipality(conn, code).map(|m| m.is_some())
+        })?;
+        if !known {
+            return Err(format!(
+                "municipality {code} is not in this database's registry (a token is bound to a member municipality)"
+            ));
+        }
+    }
     let ctx = samverkan_persistence::WriteContext::new(samverkan_persistence::Actor::cli(), None);
     with_conn(db, true, |conn| {
         samverkan_persistence::tokens::record_issued(conn, &ctx, &token)

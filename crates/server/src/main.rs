@@ -78,11 +78,17 @@ fn main() -> ExitCode {
             sub,
         }) => samverkan_server::parse_ttl(&ttl).and_then(|ttl| {
             let keys = samverkan_server::keys(&jwt, false)?;
+            let sub = match sub {
+                Some(s) if s.trim().is_empty() => return Err("--sub must not be empty".into()),
+                Some(s) => s.trim().to_owned(),
+                None => format!("cli-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]),
+            };
             let (token, claims) = keys
                 .issue(&sub, role, municipality.as_deref(), ttl)
                 .map_err(|e| e.to_string())?;
             samverkan_server::record_token(&db, &claims)?;
             say!("jti: {}", claims.jti);
+            say!("sub: {}", claims.sub);
             say!(
                 "expires: {}",
                 chrono::DateTime::from_timestamp(claims.exp, 0)

@@ -57,7 +57,7 @@ impl AggregateType {
 #[schema(example = json!({
     "seq": 42,
     "at": "2021-12-21T10:31:00.000000Z",
-    "actor": {"sub": "kansliet@lulea.se", "role": "treasurer"},
+    "actor": {"sub": "kansliet@lulea.se", "role": "treasurer", "jti": "0b6f3c5e-8f1a-4d2b-9c7e-5a4f3e2d1c0b"},
     "request_id": "4d3c1f0e-52a8-4c1f-9a57-0d2b8e0f4a11",
     "aggregate_type": "invoice",
     "aggregate_id": "7",
@@ -89,6 +89,9 @@ pub struct AuditEvent {
 pub struct AuditActor {
     pub sub: String,
     pub role: String,
+    /// The token the write was made with (see `GET /api/v1/tokens`); null for the command
+    /// line, the seed and writes logged before tokens were recorded in the log.
+    pub jti: Option<String>,
 }
 
 impl From<AuditEventRow> for AuditEvent {
@@ -99,6 +102,7 @@ impl From<AuditEventRow> for AuditEvent {
             actor: AuditActor {
                 sub: r.actor_sub,
                 role: r.actor_role,
+                jti: r.actor_jti,
             },
             request_id: r.request_id,
             aggregate_type: r.aggregate_type,
