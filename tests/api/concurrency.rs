@@ -445,3 +445,58 @@ both!(a_failed_issue_takes_no_number, |app| async move {
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json()["number"], "2021-000001");
 });
+
+both!(
+    a_payment_cut_off_by_a_killed_replica_is_retried_on_the_other_within_seconds,
+    |app| async move {
+        use diesel::prelude::*;
+        use samverkan_persistence::schema::idempotency_keys as k;
+        let (a, b) = two_treasurers(&app).await;
+        let id = drafts(&a).await[0];
+        issue(&a, id).await;
+        // A payment with key "first" completes on replica A; its record gives the caller,
+        // scope and fingerprint that a payment of the same body claims.
+        let r = pay(a.clone(), id, 100, Some("first".into())).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let mut pooled = app.pool.get().expect("connection");
+        let conn: &mut samverkan_persistence::DbConnection = &mut pooled;
+        let (caller, scope, hash): (String, String, String) = k::table
+            .filter(k::idem_key.eq("first"))
+            .select((k::caller, k::scope, k::request_hash))
+            .first(conn)
+            .expect("the first key");
+        // Replica A claimed "second" four seconds ago and was killed before its write.
+        let claimed = samverkan_persistence::now() - chrono::TimeDelta::seconds(4);
+        diesel::insert_into(k::table)
+            .values((
+                k::caller.eq(&caller),
+                k::scope.eq(&scope),
+                k::idem_key.eq("second"),
+                k::request_hash.eq(&hash),
+                k::state.eq("in_flight"),
+                k::created_at.eq(claimed),
+            ))
+            .execute(conn)
+            .expect("claim");
+        drop(pooled);
+        // The client retries on replica B: 409 while the claim may still be live, then
+        // its payment runs — within a couple of seconds, not a minute.
+        let started = std::time::Instant::now();
+        let done = loop {
+            let r = pay(b.clone(), id, 100, Some("second".into())).await;
+            if r.status == 201 {
+                break r;
+            }
+            assert_eq!(r.status, 409, "{}", r.text());
+            assert_eq!(r.header("retry-after"), Some("1"));
+            assert!(started.elapsed() < std::time::Duration::from_secs(3));
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(200)).await;
+        };
+        // Exactly once: the two payments, and a further retry replays the same answer.
+        assert_eq!(invoice(&a, id).await["paid_ore"], 200);
+        let again = pay(a.clone(), id, 100, Some("second".into())).await;
+        assert_eq!(again.status, 201);
+        assert_eq!(again.json(), done.json());
+        assert_eq!(invoice(&b, id).await["paid_ore"], 200);
+    }
+);

@@ -177,3 +177,35 @@ async fn postgres_restart_is_503_then_recovers_without_restarting_the_app() {
     }
     assert_eq!(sec.post("/api/v1/meetings", &meeting).await.status, 201);
 }
+
+/// With no request during the outage, the first requests after the database is back
+/// succeed: the pool checks its idle connections before it hands them out.
+#[actix_web::test]
+async fn after_a_restart_the_first_request_succeeds() {
+    let cluster = Cluster::new();
+    let url = cluster.url("postgres");
+    prepare(&url);
+    let app = TestApp::on(
+        TestDb::external(Backend::Postgres, &url),
+        HttpSettings::default(),
+    )
+    .await;
+    let sec = app.as_role(Role::Secretary);
+    // Several connections in the pool, all of them idle at the restart.
+    let warm =
+        futures_util::future::join_all((0..6).map(|_| app.get("/api/v1/municipalities"))).await;
+    assert!(warm.iter().all(|r| r.status == 200));
+    cluster.stop();
+    cluster.start();
+    actix_web::rt::time::sleep(Duration::from_millis(1100)).await;
+    let r = app.get("/api/v1/municipalities").await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let meeting = json!({"kind": "committee_meeting", "date": "2031-03-02", "place": "Teams", "attendance": []});
+    let r = sec.post("/api/v1/meetings", &meeting).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let burst =
+        futures_util::future::join_all((0..8).map(|_| app.get("/api/v1/municipalities"))).await;
+    for r in burst {
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+}

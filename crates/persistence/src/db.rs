@@ -63,17 +63,31 @@ pub enum DbError {
     Migration(String),
 }
 
+/// A connection idle for longer than this is checked (`SELECT 1`) before it is handed
+/// out: after a database restart no request gets a dead connection. A connection in
+/// steady use is not checked (no extra round trip under load).
+pub const CHECK_IDLE_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// A pooled connection and whether a query on it found the server gone; a broken one is
 /// discarded when it goes back to the pool, so the pool heals after a database restart.
 pub struct PooledConn {
     conn: DbConnection,
     broken: bool,
+    /// When it last went back to the pool (or was made).
+    returned: std::time::Instant,
+    /// The pool's count of lost connections when this one was last known good: once
+    /// another connection was lost, every connection is checked before its next use.
+    known_good_at: u64,
+    losses: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl PooledConn {
-    /// Marks the connection as lost (the server closed it): the pool drops it.
+    /// Marks the connection as lost (the server closed it): the pool drops it, and checks
+    /// every other connection before it hands it out again.
     pub fn mark_broken(&mut self) {
         self.broken = true;
+        self.losses
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 }
 
@@ -97,6 +111,8 @@ pub struct Manager {
     url: String,
     backend: Backend,
     busy_timeout_ms: u64,
+    /// Connections of this pool found lost so far.
+    losses: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl ManageConnection for Manager {
@@ -107,15 +123,29 @@ impl ManageConnection for Manager {
         Ok(PooledConn {
             conn: self.establish()?,
             broken: false,
+            returned: std::time::Instant::now(),
+            known_good_at: self.losses.load(std::sync::atomic::Ordering::Acquire),
+            losses: self.losses.clone(),
         })
     }
 
+    /// Run on every checkout: a connection that was idle for [`CHECK_IDLE_AFTER`], or
+    /// that has not been checked since another connection was lost, must answer a query;
+    /// if it does not, r2d2 drops it and hands out (or makes) another.
     fn is_valid(&self, conn: &mut PooledConn) -> Result<(), DbError> {
-        conn.batch_execute("SELECT 1").map_err(DbError::Query)
+        let losses = self.losses.load(std::sync::atomic::Ordering::Acquire);
+        if conn.known_good_at == losses && conn.returned.elapsed() < CHECK_IDLE_AFTER {
+            return Ok(());
+        }
+        conn.batch_execute("SELECT 1").map_err(DbError::Query)?;
+        conn.known_good_at = losses;
+        Ok(())
     }
 
+    /// Run on every check-in.
     fn has_broken(&self, conn: &mut PooledConn) -> bool {
         use diesel::r2d2::R2D2Connection;
+        conn.returned = std::time::Instant::now();
         conn.broken || std::thread::panicking() || conn.conn.is_broken()
     }
 }
@@ -174,6 +204,7 @@ pub fn connect_pool(cfg: &PoolConfig) -> Result<DbPool, DbError> {
         url: cfg.url.clone(),
         backend,
         busy_timeout_ms: u64::try_from(cfg.busy_timeout.as_millis()).unwrap_or(u64::MAX),
+        losses: Default::default(),
     };
     // Connect once outside the pool to report the real error instead of a pool timeout.
     drop(manager.connect()?);
@@ -181,7 +212,7 @@ pub fn connect_pool(cfg: &PoolConfig) -> Result<DbPool, DbError> {
         .max_size(cfg.max_size)
         .min_idle(cfg.min_idle)
         .connection_timeout(cfg.connect_timeout)
-        .test_on_check_out(false)
+        .test_on_check_out(true)
         .build(manager)?)
 }
 

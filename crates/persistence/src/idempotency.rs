@@ -12,8 +12,10 @@ use crate::schema::idempotency_keys as k;
 /// A completed key is replayed for this long, then forgotten.
 pub const RETENTION_HOURS: i64 = 24;
 /// A claim that was never completed (its process died mid-request) may be taken over
-/// after this long; every write transaction ends long before.
-pub const ABANDONED_AFTER_SECONDS: i64 = 60;
+/// after this long, well within a client's usual retries. Taking over early is safe: the
+/// write that completes the key first wins, and the other's `complete` finds the claim
+/// gone or completed and rolls its write back, so the effect happens exactly once.
+pub const ABANDONED_AFTER_SECONDS: i64 = 5;
 
 /// What claiming a key found.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -29,6 +29,44 @@ fn key_of(req: &HttpRequest) -> Result<Option<String>, ApiError> {
         .ok_or_else(|| ApiError::bad_request(HEADER, "must be 1–200 visible ASCII characters"))
 }
 
+/// Gives a claim back when the request is dropped before it settled — the client went
+/// away, so actix dropped the handler — so that its retry runs at once instead of waiting
+/// for the claim to be abandoned. A write still running then finds its claim gone and
+/// rolls back (see [`idempotency::complete`]): the retry's run is the one that counts.
+struct ClaimGuard {
+    state: Option<AppState>,
+    caller: String,
+    scope: String,
+    key: String,
+}
+
+impl ClaimGuard {
+    /// The request settled (completed, or released on its own error path).
+    fn disarm(mut self) {
+        self.state = None;
+    }
+}
+
+impl Drop for ClaimGuard {
+    fn drop(&mut self) {
+        let Some(state) = self.state.take() else {
+            return;
+        };
+        let (c, sc, kk) = (
+            std::mem::take(&mut self.caller),
+            std::mem::take(&mut self.scope),
+            std::mem::take(&mut self.key),
+        );
+        tracing::warn!(key = %kk, "request cut off while holding an Idempotency-Key: claim released");
+        actix_web::rt::spawn(async move {
+            let _ = db::run(&state, move |conn| {
+                Ok(idempotency::release(conn, &c, &sc, &kk)?)
+            })
+            .await;
+        });
+    }
+}
+
 /// Runs the write `f` through the write path; with a key, exactly once per key.
 pub async fn run<F>(
     state: &AppState,
@@ -74,6 +112,12 @@ where
                     (status, serde_json::from_str(&body).unwrap_or_default())
                 }
                 Claim::Claimed => {
+                    let guard = ClaimGuard {
+                        state: Some(state.clone()),
+                        caller: caller.clone(),
+                        scope: scope.clone(),
+                        key: k.clone(),
+                    };
                     let (c, sc, kk) = (caller.clone(), scope.clone(), k.clone());
                     let done = db::write(state, ctx, move |tx| {
                         let (s, b) = f(tx)?;
@@ -86,11 +130,13 @@ where
                         Ok((code, b))
                     })
                     .await;
+                    guard.disarm();
                     match done {
                         Ok(v) => v,
                         Err(e) => {
                             let (c, sc, kk) = (caller, scope, k);
-                            // Best effort: an unreleased claim is taken over once abandoned.
+                            // At once, so that a retry runs again; should this fail too (the
+                            // database is gone), the claim is taken over once abandoned.
                             let _ = db::run(state, move |conn| {
                                 Ok(idempotency::release(conn, &c, &sc, &kk)?)
                             })
