@@ -295,6 +295,14 @@ impl From<diesel::result::Error> for ApiError {
             E::DatabaseError(K::SerializationFailure, _) => {
                 ApiError::Conflict("a concurrent change won; retry the request".into())
             }
+            // PostgreSQL's `statement_timeout` (SQLSTATE 57014, which diesel does not name).
+            E::DatabaseError(_, info) if info.message().contains("statement timeout") => {
+                count(2);
+                ApiError::Unavailable(
+                    "the query ran longer than the server's statement time limit; retry later"
+                        .into(),
+                )
+            }
             other => {
                 count(2);
                 ApiError::Internal(other.to_string())

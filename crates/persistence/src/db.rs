@@ -111,6 +111,8 @@ pub struct Manager {
     url: String,
     backend: Backend,
     busy_timeout_ms: u64,
+    /// PostgreSQL `statement_timeout` of every connection.
+    statement_timeout: Option<Duration>,
     /// Connections of this pool found lost so far.
     losses: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
@@ -153,7 +155,13 @@ impl ManageConnection for Manager {
 impl Manager {
     fn establish(&self) -> Result<DbConnection, DbError> {
         match self.backend {
-            Backend::Postgres => Ok(DbConnection::Pg(PgConnection::establish(&self.url)?)),
+            Backend::Postgres => {
+                let mut c = DbConnection::Pg(PgConnection::establish(&self.url)?);
+                if self.statement_timeout.is_some() {
+                    c.set_statement_timeout(self.statement_timeout)?;
+                }
+                Ok(c)
+            }
             Backend::Sqlite => {
                 let mut c = SqliteConnection::establish(sqlite_path(&self.url))?;
                 c.batch_execute(&format!(
@@ -183,6 +191,10 @@ pub struct PoolConfig {
     /// server wants one; a one-shot command wants none: a process that exits while that
     /// thread is inside libpq's connect can crash in libpq's exit handlers.
     pub min_idle: Option<u32>,
+    /// PostgreSQL: a statement running longer is cancelled (`statement_timeout`), so no
+    /// request holds a connection for long; the server sets it, one-shot commands do not.
+    /// The startup work (migrations, seed) runs without it.
+    pub statement_timeout: Option<Duration>,
 }
 
 impl PoolConfig {
@@ -193,6 +205,7 @@ impl PoolConfig {
             connect_timeout: Duration::from_secs(5),
             busy_timeout: Duration::from_secs(5),
             min_idle: Some(1),
+            statement_timeout: None,
         }
     }
 }
@@ -204,6 +217,7 @@ pub fn connect_pool(cfg: &PoolConfig) -> Result<DbPool, DbError> {
         url: cfg.url.clone(),
         backend,
         busy_timeout_ms: u64::try_from(cfg.busy_timeout.as_millis()).unwrap_or(u64::MAX),
+        statement_timeout: cfg.statement_timeout,
         losses: Default::default(),
     };
     // Connect once outside the pool to report the real error instead of a pool timeout.
@@ -232,6 +246,18 @@ impl DbConnection {
         }
         .map_err(|e| DbError::Migration(e.to_string()))?;
         Ok(applied.into_iter().map(|v| v.to_string()).collect())
+    }
+
+    /// Sets PostgreSQL's `statement_timeout` of this session (`None`: no limit); SQLite
+    /// has none.
+    pub fn set_statement_timeout(&mut self, t: Option<Duration>) -> QueryResult<()> {
+        match self {
+            DbConnection::Pg(c) => c.batch_execute(&format!(
+                "SET statement_timeout = {}",
+                t.map_or(0, |t| t.as_millis().max(1))
+            )),
+            DbConnection::Sqlite(_) => Ok(()),
+        }
     }
 
     /// True when unique-violation means the row exists (used by idempotent seeding).

@@ -167,7 +167,12 @@ where
     let pool = connect_pool(cfg)?;
     let out = {
         let mut conn = pool.get().map_err(DbError::from)?;
-        f(&mut conn)?
+        // Migrations and the seed may take longer than a request may.
+        conn.set_statement_timeout(None).map_err(DbError::from)?;
+        let out = f(&mut conn)?;
+        conn.set_statement_timeout(cfg.statement_timeout)
+            .map_err(DbError::from)?;
+        out
     };
     lock.release();
     Ok((pool, out))

@@ -23,6 +23,7 @@ pub fn pool_config(db: &DbArgs) -> PoolConfig {
         connect_timeout: Duration::from_secs(db.db_timeout_secs),
         busy_timeout: Duration::from_secs(db.db_timeout_secs),
         min_idle: Some(0),
+        statement_timeout: None,
     }
 }
 
@@ -64,6 +65,7 @@ pub fn open(db: &DbArgs, startup: Startup) -> Result<(DbPool, Started), String> 
 pub fn open_serving(db: &DbArgs, startup: Startup) -> Result<(DbPool, Started), String> {
     let cfg = PoolConfig {
         min_idle: Some(1),
+        statement_timeout: Some(Duration::from_secs(db.db_statement_timeout_secs)),
         ..pool_config(db)
     };
     open_with(db, &cfg, startup)
