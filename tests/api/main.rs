@@ -11,6 +11,7 @@ mod concurrency;
 mod errors;
 mod faults;
 mod health;
+mod http;
 mod meetings;
 mod members;
 mod money;

@@ -680,16 +680,39 @@ both!(
         assert_eq!(got.len(), 2, "{feed}");
         assert_eq!(got[0]["id"], changed);
         assert_eq!(got[0]["title"], "Aktuellt och pågående (rättad)");
-        assert_eq!(got[1], json!({"id": withdrawn, "deleted": true}));
-        app.get(&format!("/api/v1/decisions/{withdrawn}"))
+        assert_eq!(got[1]["id"], withdrawn);
+        assert_eq!(got[1]["deleted"], true);
+        let stamp = got[1]["updated_at"]
+            .as_str()
+            .expect("a tombstone has its time");
+        assert!(stamp > latest.as_str(), "{stamp} after {latest}");
+        // The withdrawn decision's URL is 410 Gone with its tombstone.
+        let r = app.get(&format!("/api/v1/decisions/{withdrawn}")).await;
+        let p = r.problem(410);
+        for k in ["id", "deleted", "updated_at"] {
+            assert_eq!(p[k], got[1][k], "{k}");
+        }
+        let r = app
+            .get(&format!("/api/v1/decisions/{withdrawn}/versions"))
+            .await;
+        assert_eq!(r.status, 410);
+        // A sync that keeps the largest updated_at it saw, tombstones included, converges.
+        let watermark = got
+            .iter()
+            .map(|d| d["updated_at"].as_str().expect("t").to_owned())
+            .max()
+            .expect("some");
+        let rest = app
+            .get(&format!("/api/v1/decisions?modified_since={watermark}"))
             .await
-            .problem(404);
+            .json();
+        assert!(items(&rest).is_empty(), "{rest}");
         // Paged with limit=1 the feed gives the same two, in order.
         let first = app.get(&format!("{feed_url}&limit=1")).await.json();
         assert_eq!(ids(&first), [changed]);
         let next = first["next"].as_str().expect("next");
         let second = app.get(next).await.json();
-        assert_eq!(items(&second)[0], json!({"id": withdrawn, "deleted": true}));
+        assert_eq!(items(&second)[0], got[1]);
         assert!(second["next"].is_null());
         app.get("/api/v1/decisions?modified_since=yesterday")
             .await

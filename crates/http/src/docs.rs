@@ -115,7 +115,7 @@ fn add(op: &mut Operation, status: &str, description: &str) {
 
 /// Adds the error responses that follow from an operation's shape: every operation can
 /// fail with 500; secured ones with 401/403; ones with a body with 400/413/415/422;
-/// ones with query parameters with 400; ones with path parameters with 404.
+/// ones with query parameters with 400; ones with path parameters with 400 and 404.
 pub fn finish(mut spec: Spec) -> Spec {
     add_standard_errors(&mut spec);
     spec
@@ -163,6 +163,11 @@ fn add_standard_errors(spec: &mut Spec) {
                 add(op, "403", "The token's role may not do this");
             }
             if places.contains(&ParameterIn::Path) {
+                add(
+                    op,
+                    "400",
+                    "A path parameter is not a valid id (a whole number within int64)",
+                );
                 add(
                     op,
                     "404",

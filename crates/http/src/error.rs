@@ -101,6 +101,13 @@ pub enum ApiError {
     /// Over the rate limit: 429 with `Retry-After` (seconds).
     #[error("{detail}")]
     TooManyRequests { detail: String, retry_after: u64 },
+    /// The resource was deleted or withdrawn: 410, the problem document carrying its
+    /// tombstone's members (`id`, `deleted`, `updated_at`) as extension members.
+    #[error("{detail}")]
+    Gone {
+        detail: String,
+        tombstone: serde_json::Map<String, serde_json::Value>,
+    },
     /// Logged with the request id; the client sees an opaque message.
     #[error("internal error: {0}")]
     Internal(String),
@@ -162,6 +169,7 @@ impl ApiError {
             ApiError::InFlight(_) => "in-flight",
             ApiError::RequestTimeout(_) => "request-timeout",
             ApiError::TooManyRequests { .. } => "rate-limited",
+            ApiError::Gone { .. } => "gone",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -221,7 +229,19 @@ impl ApiError {
             }
             _ => {}
         }
-        let body = serde_json::to_vec(&self.problem(instance, request_id)).unwrap_or_default();
+        let problem = self.problem(instance, request_id);
+        let body = match self {
+            ApiError::Gone { tombstone, .. } => {
+                let mut v = serde_json::to_value(&problem).unwrap_or_default();
+                if let Some(o) = v.as_object_mut() {
+                    for (k, x) in tombstone {
+                        o.entry(k.clone()).or_insert_with(|| x.clone());
+                    }
+                }
+                serde_json::to_vec(&v).unwrap_or_default()
+            }
+            _ => serde_json::to_vec(&problem).unwrap_or_default(),
+        };
         res.body(body)
     }
 }
@@ -253,6 +273,7 @@ impl ResponseError for ApiError {
             ApiError::InFlight(_) => StatusCode::CONFLICT,
             ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Gone { .. } => StatusCode::GONE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

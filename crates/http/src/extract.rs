@@ -395,7 +395,19 @@ pub fn path_error(err: actix_web::error::PathError, req: &HttpRequest) -> actix_
         .find(|(_, v)| v.parse::<i64>().is_err())
         .map(|(k, _)| k.to_owned());
     match bad {
-        Some(name) => ApiError::bad_request(&name, "must be a whole number (an id)").into(),
+        Some(name) => {
+            let v = req.match_info().get(&name).unwrap_or_default();
+            let digits = !v.is_empty()
+                && v.trim_start_matches('-')
+                    .bytes()
+                    .all(|b| b.is_ascii_digit());
+            let why = if digits {
+                "is out of range (ids are 64-bit integers)"
+            } else {
+                "must be a whole number (an id)"
+            };
+            ApiError::bad_request(&name, why).into()
+        }
         None => {
             tracing::debug!(error = %err, "path parameter refused");
             ApiError::bad_request("path", "a path parameter is out of range").into()

@@ -19,6 +19,7 @@ pub mod municipalities;
 pub mod ops;
 pub mod pagination;
 pub mod refs;
+pub mod system;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -144,6 +145,7 @@ fn api(cfg: &mut ServiceConfig<'_>) {
     health::configure(cfg);
     cfg.service(
         utoipa_actix_web::scope("/api/v1")
+            .configure(system::configure)
             .configure(municipalities::configure)
             .configure(members::configure)
             .configure(meetings::configure)
@@ -197,10 +199,14 @@ pub fn app(
         .service(web::resource("/docs/swagger-initializer.js").get(docs::swagger_initializer))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", spec))
         .default_service(web::to(fallback::fallback))
+        .wrap(actix_web::middleware::from_fn(middleware::head_as_get))
         .wrap(actix_web::middleware::from_fn(
             extract::check_request_target,
         ))
         .wrap(actix_web::middleware::from_fn(middleware::conditional))
+        // gzip, brotli or zstd as the client accepts, on bodies of 1 KiB and more.
+        .wrap(actix_web::middleware::Compress::default())
+        .wrap(actix_web::middleware::from_fn(middleware::unmark_identity))
         .wrap(actix_web::middleware::from_fn(auth::authenticate))
         .wrap(actix_web::middleware::from_fn(middleware::problems))
         .wrap(actix_web::middleware::from_fn(ops::observe))

@@ -91,6 +91,39 @@ fn generic(err: &dyn ResponseError, path: &str, rid: Option<String>) -> HttpResp
     r
 }
 
+/// HEAD on every GET: a HEAD request is routed as the GET it asks about. The HTTP layer
+/// sends only the head (actix-http drops the body of a response to a HEAD request, keeping
+/// its length), so headers, ETag and status are exactly the GET's.
+pub async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    next.call(req).await
+}
+
+/// Bodies smaller than this are sent uncompressed: compressing them saves nothing.
+pub const COMPRESS_MIN_BYTES: usize = 1024;
+
+/// What [`conditional`] marks a small body with so that `Compress` leaves it alone;
+/// [`unmark_identity`] removes the mark before the response leaves.
+const IDENTITY: HeaderValue = HeaderValue::from_static("identity");
+
+/// Removes the `Content-Encoding: identity` mark of a small body (see
+/// [`COMPRESS_MIN_BYTES`]); it wraps `Compress`.
+pub async fn unmark_identity(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let mut res = next.call(req).await?;
+    if res.headers().get(header::CONTENT_ENCODING) == Some(&IDENTITY) {
+        res.headers_mut().remove(header::CONTENT_ENCODING);
+    }
+    Ok(res)
+}
+
 /// Conditional GET for every successful GET: a strong ETag over the body, 304 on a
 /// matching `If-None-Match`, and `If-Modified-Since` against a handler's
 /// `Last-Modified`. Responses keep `Cache-Control: no-cache` so clients revalidate.
@@ -148,6 +181,10 @@ pub async fn conditional(
         }
         r
     } else {
+        if bytes.len() < COMPRESS_MIN_BYTES {
+            head.headers_mut()
+                .insert(header::CONTENT_ENCODING, IDENTITY);
+        }
         head.set_body(bytes).map_into_boxed_body()
     };
     Ok(ServiceResponse::new(req, res))

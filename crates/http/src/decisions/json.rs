@@ -91,12 +91,25 @@ impl Decision {
     }
 }
 
-/// A removed or withdrawn decision in a `modified_since` feed.
+/// A withdrawn decision: in a `modified_since` feed, and the body of its URL's 410 Gone.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": 41, "deleted": true, "updated_at": "2022-01-10T09:12:00Z"}))]
 pub struct Tombstone {
     pub id: i64,
     /// Always true.
     pub deleted: bool,
+    /// When it was withdrawn: sorted with the changes, so a sync's watermark moves past it.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Tombstone {
+    pub fn of(d: &samverkan_persistence::meetings::DecisionRow) -> Tombstone {
+        Tombstone {
+            id: d.id,
+            deleted: true,
+            updated_at: d.updated_at.and_utc(),
+        }
+    }
 }
 
 /// An item of the decision list: a decision or, in a `modified_since` feed, a tombstone.
@@ -162,7 +175,8 @@ pub struct ListDecisionsQuery {
     #[param(example = "elevhälsan")]
     pub q: Option<String>,
     /// Only decisions changed after this instant (UTC, `YYYY-MM-DDTHH:MM:SS[.ffffff]`),
-    /// oldest change first; decisions no longer visible come as `{"id": …, "deleted": true}`.
+    /// oldest change first; decisions withdrawn since come as tombstones
+    /// `{"id": …, "deleted": true, "updated_at": …}`.
     pub modified_since: Option<DateTime<Utc>>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,

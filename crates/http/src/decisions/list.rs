@@ -78,8 +78,9 @@ fn parse_cursor(s: &str) -> Result<Cursor, ApiError> {
 /// the secretary sees everything. Default order: newest meeting first. With `q`:
 /// Swedish full-text search, best match first. With `modified_since`: changes oldest
 /// first, and decisions withdrawn from view since then as tombstones
-/// `{"id": …, "deleted": true}` — follow `next` to the end, then keep the largest
-/// `updated_at` for the next sync.
+/// `{"id": …, "deleted": true, "updated_at": …}` — follow `next` to the end, then keep the
+/// largest `updated_at` (of decisions and tombstones alike) for the next sync. A withdrawn
+/// decision's own URL answers 410 Gone with its tombstone.
 #[utoipa::path(
     tag = "decisions",
     params(ListDecisionsQuery),
@@ -242,31 +243,48 @@ pub async fn list_decisions(
                 let a = appeals.get(&d.meeting_id).cloned().flatten();
                 DecisionItem::Decision(Box::new(Decision::from_row(d, a)))
             } else {
-                DecisionItem::Tombstone(Tombstone {
-                    id: d.id,
-                    deleted: true,
-                })
+                DecisionItem::Tombstone(Tombstone::of(&d))
             }
         },
     );
     Ok(HttpResponse::Ok().json(page))
 }
 
+/// A decision as the caller may see it: 404 for one never published (to this caller it
+/// does not exist), 410 with its tombstone for one withdrawn after it was published.
 async fn visible(
     state: &AppState,
     id: i64,
     staff: bool,
 ) -> Result<(DecisionRow, Option<Appeal>), ApiError> {
     db::run(state, move |conn| {
-        let d = meetings::find_decision(conn, id)?
-            .filter(|d| staff || d.is_published())
-            .ok_or_else(|| ApiError::not_found(format!("no decision {id}")))?;
+        let missing = || ApiError::not_found(format!("no decision {id}"));
+        let d = meetings::find_decision(conn, id)?.ok_or_else(missing)?;
+        if !(staff || d.is_published()) {
+            return Err(match d.published_at {
+                Some(_) => gone(Tombstone::of(&d)),
+                None => missing(),
+            });
+        }
         let a = appeals(conn, std::slice::from_ref(&d))?
             .remove(&d.meeting_id)
             .flatten();
         Ok((d, a))
     })
     .await
+}
+
+/// 410 Gone: a problem document whose extension members are the withdrawn decision's
+/// tombstone (`id`, `deleted`, `updated_at`).
+fn gone(t: Tombstone) -> ApiError {
+    let tombstone = match serde_json::to_value(&t) {
+        Ok(serde_json::Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    ApiError::Gone {
+        detail: format!("decision {} was withdrawn", t.id),
+        tombstone,
+    }
 }
 
 /// Get one decision
@@ -279,6 +297,7 @@ async fn visible(
     responses(
         (status = 200, description = "The decision", body = Decision),
         (status = 404, description = "No such decision (or not visible)", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "Withdrawn after it was published: a problem document whose members `id`, `deleted` and `updated_at` are its tombstone", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/decisions/{id}")]
@@ -303,6 +322,7 @@ pub async fn get_decision(
     responses(
         (status = 200, description = "The versions, oldest first", body = Vec<DecisionVersion>),
         (status = 404, description = "No such decision (or not visible)", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "Withdrawn after it was published: a problem document whose members `id`, `deleted` and `updated_at` are its tombstone", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/decisions/{id}/versions")]

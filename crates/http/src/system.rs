@@ -1,0 +1,158 @@
+//! The entry point `GET /api/v1`: what this API is and where everything is (as OParl's
+//! System and Body), so that a client needs one URL.
+
+use actix_web::{HttpResponse, get, web};
+use chrono::Datelike;
+use samverkan_persistence::registry::{self, MunicipalityFilter};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::error::ApiError;
+use crate::{AppState, db};
+
+pub fn configure(cfg: &mut ServiceConfig<'_>) {
+    cfg.service(get_system);
+}
+
+/// The API and the committee it serves.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "name": "samverkan", "api_version": "v1",
+    "body": {"name": "Norrbottens e-nämnd", "classification": "gemensam nämnd",
+        "host": {"scb_code": "2580", "name": "Luleå", "href": "/api/v1/municipalities/2580"},
+        "member_count": 14},
+    "license": {"name": "CC0-1.0", "url": "https://creativecommons.org/publicdomain/zero/1.0/"},
+    "links": {"self": "/api/v1", "municipalities": "/api/v1/municipalities",
+        "members": "/api/v1/members", "meetings": "/api/v1/meetings",
+        "decisions": "/api/v1/decisions", "attendance": "/api/v1/attendance?year=2021",
+        "activities": "/api/v1/activities", "status_board": "/api/v1/status-board",
+        "procurements": "/api/v1/procurements", "contracts": "/api/v1/contracts",
+        "cost_streams": "/api/v1/cost-streams", "invoices": "/api/v1/invoices",
+        "audit": "/api/v1/audit", "openapi": "/api-docs/openapi.json", "docs": "/docs/"}
+}))]
+pub struct System {
+    /// `samverkan`.
+    pub name: &'static str,
+    /// The version in the paths (`/api/v1`).
+    pub api_version: &'static str,
+    pub body: Body,
+    /// The licence of the data served (public records of a Swedish authority).
+    pub license: License,
+    pub links: SystemLinks,
+}
+
+/// The committee (OParl's Body).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Body {
+    pub name: &'static str,
+    /// A joint committee of several municipalities (*gemensam nämnd*, Kommunallagen 9 kap.).
+    pub classification: &'static str,
+    /// The host municipality (*värdkommun*); null until the registry names one.
+    pub host: Option<HostRef>,
+    /// Member municipalities today.
+    pub member_count: usize,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HostRef {
+    pub scb_code: String,
+    pub name: String,
+    pub href: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct License {
+    pub name: &'static str,
+    pub url: &'static str,
+}
+
+/// Where every list of the API is. Lists that need a token say so in the spec.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SystemLinks {
+    #[serde(rename = "self")]
+    pub self_: &'static str,
+    pub municipalities: &'static str,
+    pub members: &'static str,
+    pub meetings: &'static str,
+    pub decisions: &'static str,
+    /// Attendance statistics of this year (`year` is required; change it for another).
+    pub attendance: String,
+    pub activities: &'static str,
+    pub status_board: &'static str,
+    pub procurements: &'static str,
+    pub contracts: &'static str,
+    pub cost_streams: &'static str,
+    /// Treasurer and municipalities (a token).
+    pub invoices: &'static str,
+    /// Admin (a token).
+    pub audit: &'static str,
+    /// This API's OpenAPI 3.1 document.
+    pub openapi: &'static str,
+    /// The documentation (Swagger UI).
+    pub docs: &'static str,
+}
+
+/// The entry point
+///
+/// What this API is, the committee it serves (name, host municipality, number of members
+/// today), the licence of the data, and links to every list, the spec and the
+/// documentation. Public.
+#[utoipa::path(
+    tag = "registry",
+    responses((status = 200, description = "The API and the committee", body = System))
+)]
+#[get("")]
+pub async fn get_system(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let today = crate::today();
+    let (host, member_count) = db::run(&state, move |conn| {
+        let all = registry::list_municipalities(
+            conn,
+            &MunicipalityFilter {
+                limit: 1000,
+                ..Default::default()
+            },
+        )?;
+        let members = all
+            .iter()
+            .filter(|m| m.member_from <= today && m.member_to.is_none_or(|t| t >= today))
+            .count();
+        Ok((all.into_iter().find(|m| m.is_host), members))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(System {
+        name: "samverkan",
+        api_version: "v1",
+        body: Body {
+            name: "Norrbottens e-nämnd",
+            classification: "gemensam nämnd",
+            host: host.map(|h| HostRef {
+                href: format!("/api/v1/municipalities/{}", h.scb_code),
+                scb_code: h.scb_code,
+                name: h.name,
+            }),
+            member_count,
+        },
+        license: License {
+            name: "CC0-1.0",
+            url: "https://creativecommons.org/publicdomain/zero/1.0/",
+        },
+        links: SystemLinks {
+            self_: "/api/v1",
+            municipalities: "/api/v1/municipalities",
+            members: "/api/v1/members",
+            meetings: "/api/v1/meetings",
+            decisions: "/api/v1/decisions",
+            attendance: format!("/api/v1/attendance?year={}", today.year()),
+            activities: "/api/v1/activities",
+            status_board: "/api/v1/status-board",
+            procurements: "/api/v1/procurements",
+            contracts: "/api/v1/contracts",
+            cost_streams: "/api/v1/cost-streams",
+            invoices: "/api/v1/invoices",
+            audit: "/api/v1/audit",
+            openapi: "/api-docs/openapi.json",
+            docs: "/docs/",
+        },
+    }))
+}
