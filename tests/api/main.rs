@@ -19,4 +19,5 @@ mod municipalities;
 mod openapi;
 mod ops;
 mod search;
+mod sync;
 mod vat;

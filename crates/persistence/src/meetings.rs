@@ -951,6 +951,9 @@ pub struct MeetingFilter {
     pub year: Option<i32>,
     pub kind: Option<String>,
     pub after: Option<(NaiveDate, i64)>,
+    /// Changed after this instant, oldest change first (then `after_change` pages).
+    pub modified_since: Option<NaiveDateTime>,
+    pub after_change: Option<(NaiveDateTime, i64)>,
     pub limit: i64,
 }
 
@@ -982,6 +985,18 @@ pub fn list_meetings(conn: &mut DbConnection, f: &MeetingFilter) -> QueryResult<
             meetings::meeting_date
                 .lt(d)
                 .or(meetings::meeting_date.eq(d).and(meetings::id.lt(id))),
+        );
+    }
+    if let Some(t) = f.modified_since {
+        q = q
+            .filter(meetings::updated_at.gt(t))
+            .order((meetings::updated_at.asc(), meetings::id.asc()));
+    }
+    if let Some((t, id)) = f.after_change {
+        q = q.filter(
+            meetings::updated_at
+                .gt(t)
+                .or(meetings::updated_at.eq(t).and(meetings::id.gt(id))),
         );
     }
     q.load(conn)

@@ -593,7 +593,10 @@ pub struct InvoiceFilter {
     pub year: Option<i32>,
     pub period: Option<String>,
     pub status: Option<String>,
-    pub updated_since: Option<NaiveDateTime>,
+    /// Changed after this instant (exclusive), oldest change first (then `after_change`
+    /// pages).
+    pub modified_since: Option<NaiveDateTime>,
+    pub after_change: Option<(NaiveDateTime, i64)>,
     /// Only documents with (true) or without (false) a number.
     pub issued: Option<bool>,
     pub after_id: Option<i64>,
@@ -623,8 +626,17 @@ pub fn list_invoices(conn: &mut DbConnection, f: &InvoiceFilter) -> QueryResult<
         Some(false) => q = q.filter(invoices::number.is_null()),
         None => {}
     }
-    if let Some(t) = f.updated_since {
-        q = q.filter(invoices::updated_at.ge(t));
+    if let Some(t) = f.modified_since {
+        q = q
+            .filter(invoices::updated_at.gt(t))
+            .order((invoices::updated_at.asc(), invoices::id.asc()));
+    }
+    if let Some((t, id)) = f.after_change {
+        q = q.filter(
+            invoices::updated_at
+                .gt(t)
+                .or(invoices::updated_at.eq(t).and(invoices::id.gt(id))),
+        );
     }
     if let Some(a) = f.after_id {
         q = q.filter(invoices::id.gt(a));

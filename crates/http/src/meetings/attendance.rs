@@ -92,6 +92,8 @@ pub async fn get_attendance(
                 year: Some(year),
                 kind: Some(MeetingKind::CommitteeMeeting.as_str().into()),
                 after: None,
+                modified_since: None,
+                after_change: None,
                 limit: 10_000,
             },
         )?;

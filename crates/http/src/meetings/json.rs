@@ -135,6 +135,11 @@ pub struct ListMeetingsQuery {
     #[param(example = 2021)]
     pub year: Option<i32>,
     pub kind: Option<MeetingKindParam>,
+    /// Only meetings changed after this instant (exclusive: the meeting, its protocol,
+    /// attendance, signatures or notices), oldest change first; RFC 3339 with `Z` or an
+    /// offset. Follow `next` to the end and keep the largest `updated_at` for the next
+    /// sync.
+    pub modified_since: Option<chrono::DateTime<chrono::Utc>>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
     /// Cursor from the previous page's `next` link.

@@ -20,8 +20,9 @@ fn parse_cursor(s: &str) -> Result<(NaiveDate, i64), ApiError> {
 
 /// List meetings
 ///
-/// Newest first. Anonymous and municipality callers see meetings whose protocol is
-/// approved (*justerat*); the secretary also sees drafts. Each item carries its
+/// Newest first (with `modified_since`: changes oldest first). Anonymous and
+/// municipality callers see meetings whose protocol is approved (*justerat*); the
+/// secretary also sees drafts. Each item carries its
 /// notices and appeal deadline but not its paragraphs.
 #[utoipa::path(
     tag = "meetings",
@@ -41,7 +42,19 @@ pub async fn list_meetings(
         staff,
         year: q.year,
         kind: q.kind.map(|k| k.domain().as_str().to_owned()),
-        after: q.after.as_deref().map(parse_cursor).transpose()?,
+        after: match q.modified_since {
+            None => q.after.as_deref().map(parse_cursor).transpose()?,
+            Some(_) => None,
+        },
+        modified_since: q.modified_since.map(|t| t.naive_utc()),
+        after_change: match q.modified_since {
+            Some(_) => q
+                .after
+                .as_deref()
+                .map(pagination::parse_sync_cursor)
+                .transpose()?,
+            None => None,
+        },
         limit: limit + 1,
     };
     let rows = db::run(&state, move |conn| {
@@ -71,13 +84,20 @@ pub async fn list_meetings(
     let page = pagination::page(
         rows,
         limit,
-        |(m, ..)| format!("{}_{}", m.meeting_date, m.id),
+        |(m, ..)| match q.modified_since {
+            Some(_) => pagination::sync_cursor(m.updated_at, m.id),
+            None => format!("{}_{}", m.meeting_date, m.id),
+        },
         |after| {
             pagination::url(
                 "/api/v1/meetings",
                 &[
                     ("year", q.year.map(|y| y.to_string())),
                     ("kind", kind.clone()),
+                    (
+                        "modified_since",
+                        q.modified_since.map(pagination::timestamp),
+                    ),
                     ("limit", Some(limit.to_string())),
                     ("after", Some(after.to_owned())),
                 ],

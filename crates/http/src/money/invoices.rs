@@ -111,14 +111,35 @@ async fn list(
     path: &str,
 ) -> Result<HttpResponse, ApiError> {
     let limit = pagination::limit(q.limit)?;
+    let since = match (q.modified_since, q.updated_since) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::bad_request(
+                "updated_since",
+                "is the deprecated name of modified_since: give one of them",
+            ));
+        }
+        (a, b) => a.or(b),
+    };
+    let (after_id, after_change) =
+        match (&q.after, since) {
+            (None, _) => (None, None),
+            (Some(a), Some(_)) => (None, Some(pagination::parse_sync_cursor(a)?)),
+            (Some(a), None) => (
+                Some(a.parse::<i64>().map_err(|_| {
+                    ApiError::bad_request("after", "not a cursor from a `next` link")
+                })?),
+                None,
+            ),
+        };
     let filter = InvoiceFilter {
         scb_code: municipality,
         year: q.year,
         period: q.period.clone(),
         status: q.status.map(|s| s.as_str().to_owned()),
         issued: q.issued,
-        updated_since: q.updated_since.map(|t| t.naive_utc()),
-        after_id: q.after,
+        modified_since: since.map(|t| t.naive_utc()),
+        after_change,
+        after_id,
         limit: limit + 1,
     };
     let (rows, lines, vat) = db::run(state, move |conn| {
@@ -134,7 +155,10 @@ async fn list(
     let page = pagination::page(
         rows,
         limit,
-        |r| r.id.to_string(),
+        |r| match since {
+            Some(_) => pagination::sync_cursor(r.updated_at, r.id),
+            None => r.id.to_string(),
+        },
         |after| {
             pagination::url(
                 path,
@@ -144,7 +168,7 @@ async fn list(
                     ("period", q.period.clone()),
                     ("status", q.status.map(|s| s.as_str().to_owned())),
                     ("issued", q.issued.map(|b| b.to_string())),
-                    ("updated_since", q.updated_since.map(pagination::timestamp)),
+                    ("modified_since", since.map(pagination::timestamp)),
                     ("limit", Some(limit.to_string())),
                     ("after", Some(after.to_owned())),
                 ],

@@ -433,10 +433,17 @@ pub struct ListInvoicesQuery {
     /// `true`: only issued documents (with a number, whatever their payment status);
     /// `false`: only drafts and approved ones.
     pub issued: Option<bool>,
-    /// Only invoices changed at or after this UTC time (`2021-02-01T00:00:00`).
+    /// Only invoices changed after this instant (exclusive), oldest change first; RFC 3339
+    /// with `Z` or an offset. Follow `next` to the end and keep the largest `updated_at`
+    /// for the next sync.
+    pub modified_since: Option<DateTime<Utc>>,
+    /// Deprecated alias of `modified_since` (same meaning; kept for finance systems
+    /// written against it).
     pub updated_since: Option<DateTime<Utc>>,
+    /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
-    pub after: Option<i64>,
+    /// Cursor from the previous page's `next` link.
+    pub after: Option<String>,
 }
 
 /// Creates the draft invoice of a municipality for a period.
