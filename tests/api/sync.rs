@@ -133,3 +133,39 @@ both!(
         assert!(own.iter().all(|i| i["scb_code"] == "2580"));
     }
 );
+
+both!(activities_sync_sees_a_new_status_report, |app| async move {
+    let sec = app.as_role(Role::Secretary);
+    let mark = converges(&app, "/api/v1/activities").await;
+    let r = app.get("/api/v1/activities?limit=1").await.json();
+    let id = r["items"][0]["id"].as_i64().expect("an activity");
+    let r = sec
+        .post(
+            &format!("/api/v1/activities/{id}/status-reports"),
+            &json!({"date": "2031-03-01", "text": "Införandet pågår"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let (changed, mark) = run(&app, "/api/v1/activities", &mark).await;
+    assert_eq!(ids(&changed), [id]);
+    assert_eq!(changed[0]["latest_status"]["text"], "Införandet pågår");
+    assert!(run(&app, "/api/v1/activities", &mark).await.0.is_empty());
+});
+
+both!(cost_streams_sync_sees_a_new_stream, |app| async move {
+    let mark = converges(&app, "/api/v1/cost-streams").await;
+    let r = app
+        .as_role(Role::Treasurer)
+        .post(
+            "/api/v1/cost-streams",
+            &json!({"year": 2031, "name": "Ny tjänst", "kind": "shared_service",
+                "amount_ore": 100_000, "rounding_unit_ore": 1, "model": {"kind": "equal"},
+                "participants": ["2580", "2581"]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = r.json()["id"].as_i64().expect("id");
+    let (changed, mark) = run(&app, "/api/v1/cost-streams", &mark).await;
+    assert_eq!(ids(&changed), [id]);
+    assert!(run(&app, "/api/v1/cost-streams", &mark).await.0.is_empty());
+});

@@ -8,8 +8,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::{AppState, db};
+use samverkan_domain::Role;
 
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.service(get_system);
@@ -83,10 +85,11 @@ pub struct SystemLinks {
     pub procurements: &'static str,
     pub contracts: &'static str,
     pub cost_streams: &'static str,
-    /// Treasurer and municipalities (a token).
-    pub invoices: &'static str,
-    /// Admin (a token).
-    pub audit: &'static str,
+    /// Invoices: for the treasurer, the admin and a municipality (its own); null for
+    /// other callers.
+    pub invoices: Option<&'static str>,
+    /// The audit log: for the admin; null for other callers.
+    pub audit: Option<&'static str>,
     /// This API's OpenAPI 3.1 document.
     pub openapi: &'static str,
     /// The documentation (Swagger UI).
@@ -96,14 +99,25 @@ pub struct SystemLinks {
 /// The entry point
 ///
 /// What this API is, the committee it serves (name, host municipality, number of members
-/// today), the licence of the data, and links to every list, the spec and the
-/// documentation. Public.
+/// today), the licence of the data, and links to every list the caller may read, the
+/// spec and the documentation. Public.
 #[utoipa::path(
     tag = "registry",
     responses((status = 200, description = "The API and the committee", body = System))
 )]
 #[get("")]
-pub async fn get_system(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn get_system(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    // A link is shown only to a caller it answers.
+    let role = caller.role();
+    let invoices = matches!(
+        role,
+        Some(Role::Treasurer | Role::Admin | Role::Municipality)
+    )
+    .then_some("/api/v1/invoices");
+    let audit = (role == Some(Role::Admin)).then_some("/api/v1/audit");
     let today = crate::today();
     let (host, member_count) = db::run(&state, move |conn| {
         let all = registry::list_municipalities(
@@ -149,8 +163,8 @@ pub async fn get_system(state: web::Data<AppState>) -> Result<HttpResponse, ApiE
             procurements: "/api/v1/procurements",
             contracts: "/api/v1/contracts",
             cost_streams: "/api/v1/cost-streams",
-            invoices: "/api/v1/invoices",
-            audit: "/api/v1/audit",
+            invoices,
+            audit,
             openapi: "/api-docs/openapi.json",
             docs: "/docs/",
         },

@@ -70,6 +70,10 @@ pub struct ActivityFilter {
     /// to have ended before it.
     pub active_on: Option<NaiveDate>,
     pub after_id: Option<i64>,
+    /// Changed after this instant (exclusive), oldest change first (then `after_change`
+    /// pages).
+    pub modified_since: Option<NaiveDateTime>,
+    pub after_change: Option<(NaiveDateTime, i64)>,
     pub limit: i64,
 }
 
@@ -116,6 +120,18 @@ pub fn list_activities(
     }
     if let Some(a) = f.after_id {
         q = q.filter(activities::id.gt(a));
+    }
+    if let Some(t) = f.modified_since {
+        q = q
+            .filter(activities::updated_at.gt(t))
+            .order((activities::updated_at.asc(), activities::id.asc()));
+    }
+    if let Some((t, id)) = f.after_change {
+        q = q.filter(
+            activities::updated_at
+                .gt(t)
+                .or(activities::updated_at.eq(t).and(activities::id.gt(id))),
+        );
     }
     q.load(conn)
 }
@@ -273,6 +289,15 @@ pub struct NewStatusReport {
     pub meeting_date: Option<NaiveDate>,
     pub meeting_paragraph: Option<i32>,
     pub created_at: NaiveDateTime,
+}
+
+/// Marks an activity changed: what its JSON shows (the latest status report) changed, so
+/// a sync must see it again.
+pub fn touch_activity(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(activities::table.filter(activities::id.eq(id)))
+        .set(activities::updated_at.eq(now))
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn insert_status_report(

@@ -1016,6 +1016,7 @@ pub enum DecisionCursor {
 pub struct DecisionFilter {
     pub staff: bool,
     pub year: Option<i32>,
+    pub paragraph: Option<i32>,
     pub meeting_id: Option<i64>,
     pub kind: Option<String>,
     pub case_number: Option<String>,
@@ -1065,6 +1066,9 @@ macro_rules! filter_decisions {
         }
         if let Some(y) = f.year {
             q = q.filter(decisions::year.eq(y));
+        }
+        if let Some(p) = f.paragraph {
+            q = q.filter(decisions::paragraph.eq(p));
         }
         if let Some(m) = f.meeting_id {
             q = q.filter(decisions::meeting_id.eq(m));

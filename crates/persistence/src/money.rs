@@ -260,22 +260,44 @@ pub fn find_cost_stream(conn: &mut DbConnection, id: i64) -> QueryResult<Option<
 }
 
 /// Streams ordered by id; `year` filters, `after_id` and `limit` page.
+/// Filters of the cost-stream list.
+#[derive(Debug, Clone, Default)]
+pub struct CostStreamFilter {
+    pub year: Option<i32>,
+    pub after_id: Option<i64>,
+    /// Changed after this instant (exclusive), oldest change first (then `after_change`
+    /// pages).
+    pub modified_since: Option<NaiveDateTime>,
+    pub after_change: Option<(NaiveDateTime, i64)>,
+    pub limit: i64,
+}
+
 pub fn list_cost_streams(
     conn: &mut DbConnection,
-    year: Option<i32>,
-    after_id: Option<i64>,
-    limit: i64,
+    f: &CostStreamFilter,
 ) -> QueryResult<Vec<CostStreamRow>> {
     let mut q = cost_streams::table
         .select(CostStreamRow::as_select())
         .order(cost_streams::id.asc())
-        .limit(limit)
+        .limit(f.limit)
         .into_boxed();
-    if let Some(y) = year {
+    if let Some(y) = f.year {
         q = q.filter(cost_streams::year.eq(y));
     }
-    if let Some(a) = after_id {
+    if let Some(a) = f.after_id {
         q = q.filter(cost_streams::id.gt(a));
+    }
+    if let Some(t) = f.modified_since {
+        q = q
+            .filter(cost_streams::updated_at.gt(t))
+            .order((cost_streams::updated_at.asc(), cost_streams::id.asc()));
+    }
+    if let Some((t, id)) = f.after_change {
+        q = q.filter(
+            cost_streams::updated_at
+                .gt(t)
+                .or(cost_streams::updated_at.eq(t).and(cost_streams::id.gt(id))),
+        );
     }
     q.load(conn)
 }
@@ -1082,7 +1104,12 @@ pub fn seed_money(conn: &mut DbConnection) -> Result<(usize, usize), SplitError>
         .period
         .parse()
         .map_err(|_| invalid("cost-streams-2021.json", "period must be a year"))?;
-    if !list_cost_streams(conn, Some(year), None, 1)?.is_empty() {
+    let any = CostStreamFilter {
+        year: Some(year),
+        limit: 1,
+        ..Default::default()
+    };
+    if !list_cost_streams(conn, &any)?.is_empty() {
         return Ok((0, 0));
     }
     let mut n = 0;

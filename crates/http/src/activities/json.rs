@@ -102,7 +102,8 @@ pub struct ActivityLinks {
     "participants": ["2505", "2506"], "contacts": [],
     "latest_status": {"id": 9, "date": "2023-10-12", "text": "Upphandlingen är genomförd …",
                       "meeting": {"date": "2023-10-12", "paragraph": 16}},
-    "phase_history": [], "links": {"self": "/api/v1/activities/3",
+    "phase_history": [], "created_at": "2021-01-28T12:00:00Z", "updated_at": "2023-10-12T12:00:00Z",
+    "links": {"self": "/api/v1/activities/3",
     "status_reports": "/api/v1/activities/3/status-reports", "rollout": "/api/v1/activities/3/rollout",
     "procurements": "/api/v1/procurements?activity=3", "contracts": "/api/v1/contracts?activity=3"}}))]
 pub struct Activity {
@@ -122,6 +123,9 @@ pub struct Activity {
     pub latest_status: Option<StatusReport>,
     /// Phase changes, oldest first.
     pub phase_history: Vec<PhaseChange>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The last change of the activity, its phase, participants or latest status report.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     pub links: ActivityLinks,
 }
 
@@ -155,6 +159,8 @@ impl Activity {
             contacts: serde_json::from_str(&a.contacts).unwrap_or_default(),
             latest_status,
             phase_history,
+            created_at: a.created_at.and_utc(),
+            updated_at: a.updated_at.and_utc(),
         }
     }
 }
@@ -175,10 +181,15 @@ pub struct ListActivitiesQuery {
     /// Only activities whose timeline covers this date (started on or before it, not
     /// expected to end before it; unknown bounds count as open).
     pub active_on: Option<NaiveDate>,
+    /// Only activities changed after this instant (exclusive: the activity, its phase,
+    /// participants or a new status report), oldest change first; RFC 3339 with `Z` or an
+    /// offset. Follow `next` to the end and keep the largest `updated_at` for the next
+    /// sync.
+    pub modified_since: Option<chrono::DateTime<chrono::Utc>>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
-    /// Cursor from the previous page's `next` link (an activity id).
-    pub after: Option<i64>,
+    /// Cursor from the previous page's `next` link.
+    pub after: Option<String>,
 }
 
 /// A new activity.

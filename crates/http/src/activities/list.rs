@@ -8,7 +8,8 @@ use crate::{AppState, db};
 
 /// List activities
 ///
-/// Projects, management objects and running operations of the committee, ordered by id,
+/// Projects, management objects and running operations of the committee, ordered by id
+/// (with `modified_since`: changes oldest first),
 /// each with its participants, latest status report and phase history. Filter by
 /// `category`, `phase`, participating `municipality` and `active_on`. Public.
 #[utoipa::path(
@@ -39,14 +40,25 @@ pub async fn list_activities(
         .transpose()?;
     let municipality =
         crate::municipalities::query_code("municipality", q.municipality.as_deref())?;
-    let filter = ActivityFilter {
-        category: category.map(|c| c.as_str().to_owned()),
-        phase: phase.map(|p| p.as_str().to_owned()),
-        municipality,
-        active_on: q.active_on,
-        after_id: q.after,
-        limit: limit + 1,
-    };
+    let filter =
+        ActivityFilter {
+            category: category.map(|c| c.as_str().to_owned()),
+            phase: phase.map(|p| p.as_str().to_owned()),
+            municipality,
+            active_on: q.active_on,
+            after_id: match (&q.after, q.modified_since) {
+                (Some(a), None) => Some(a.parse::<i64>().map_err(|_| {
+                    ApiError::bad_request("after", "not a cursor from a `next` link")
+                })?),
+                _ => None,
+            },
+            modified_since: q.modified_since.map(|t| t.naive_utc()),
+            after_change: match (&q.after, q.modified_since) {
+                (Some(a), Some(_)) => Some(pagination::parse_sync_cursor(a)?),
+                _ => None,
+            },
+            limit: limit + 1,
+        };
     let items = db::run(&state, move |conn| {
         repo::list_activities(conn, &filter)?
             .into_iter()
@@ -57,7 +69,10 @@ pub async fn list_activities(
     let page = pagination::page(
         items,
         limit,
-        |a| a.id.to_string(),
+        |a| match q.modified_since {
+            Some(_) => pagination::sync_cursor(a.updated_at.naive_utc(), a.id),
+            None => a.id.to_string(),
+        },
         |after| {
             pagination::url(
                 "/api/v1/activities",
@@ -66,6 +81,10 @@ pub async fn list_activities(
                     ("phase", q.phase.clone()),
                     ("municipality", q.municipality.clone()),
                     ("active_on", q.active_on.map(|d| d.to_string())),
+                    (
+                        "modified_since",
+                        q.modified_since.map(pagination::timestamp),
+                    ),
                     ("limit", Some(limit.to_string())),
                     ("after", Some(after.to_owned())),
                 ],

@@ -88,6 +88,7 @@ pub async fn create_status_report(
                 created_at: samverkan_persistence::now(),
             },
         )?;
+        repo::touch_activity(conn, id, row.created_at)?;
         conn.record(
             "activity",
             id,

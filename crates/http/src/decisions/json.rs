@@ -154,6 +154,10 @@ pub struct ListDecisionsQuery {
     /// Calendar year of the meeting.
     #[param(example = 2021)]
     pub year: Option<i32>,
+    /// The paragraph number `§ N` (unique within a year): with `year`, the one decision
+    /// that a `{year, paragraph}` reference names.
+    #[param(minimum = 1, maximum = 10000)]
+    pub paragraph: Option<i32>,
     /// Id of the meeting.
     pub meeting: Option<i64>,
     pub kind: Option<KindParam>,

@@ -142,6 +142,7 @@ pub async fn list_decisions(
     let mut filter = DecisionFilter {
         staff,
         year: q.year,
+        paragraph: q.paragraph,
         meeting_id: q.meeting,
         kind: q.kind.map(|k| k.domain().as_str().to_owned()),
         case_number: q.case_number.clone(),
@@ -222,6 +223,7 @@ pub async fn list_decisions(
                 "/api/v1/decisions",
                 &[
                     ("year", q.year.map(|y| y.to_string())),
+                    ("paragraph", q.paragraph.map(|p| p.to_string())),
                     ("meeting", q.meeting.map(|m| m.to_string())),
                     ("kind", kind.clone()),
                     ("case_number", q.case_number.clone()),

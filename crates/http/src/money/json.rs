@@ -179,6 +179,7 @@ pub struct CostStream {
     pub activity_id: Option<i64>,
     pub decision: Option<DecisionRef>,
     pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
     pub links: StreamLinks,
 }
 
@@ -212,6 +213,7 @@ impl From<CostStreamRow> for CostStream {
             activity_id: r.activity_id,
             decision: DecisionRef::new(r.decision_year, r.decision_paragraph, None),
             created_at: r.created_at.and_utc(),
+            updated_at: r.updated_at.and_utc(),
         }
     }
 }
@@ -221,9 +223,14 @@ impl From<CostStreamRow> for CostStream {
 #[into_params(parameter_in = Query)]
 pub struct ListStreamsQuery {
     pub year: Option<i32>,
+    /// Only cost streams changed after this instant (exclusive), oldest change first;
+    /// RFC 3339 with `Z` or an offset. Follow `next` to the end and keep the largest
+    /// `updated_at` for the next sync.
+    pub modified_since: Option<DateTime<Utc>>,
+    /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
     /// Cursor from the previous page's `next` link.
-    pub after: Option<i64>,
+    pub after: Option<String>,
 }
 
 /// An invoice line: one cost stream's share, net (excluding VAT). A credit note's line has
@@ -331,7 +338,7 @@ impl From<VatRow> for VatBreakdown {
     "totals": {"line_extension_ore": 12330700, "tax_exclusive_ore": 12330700, "tax_ore": 0, "tax_inclusive_ore": 12330700, "payable_ore": 12330700},
     "vat_breakdown": [{"vat_category": "O", "vat_percent": 0, "taxable_ore": 12330700, "tax_ore": 0, "vat_exemption_reason": "Not subject to VAT"}],
     "updated_at": "2021-01-28T12:00:00Z", "ubl_sha256": null,
-    "lines": [], "payments": [], "links": {"self": "/api/v1/invoices/1", "ubl": "/api/v1/invoices/1/ubl", "csv": "/api/v1/invoices/1/csv"}}))]
+    "lines": [], "payments": [], "links": {"self": "/api/v1/invoices/1", "ubl": null, "csv": "/api/v1/invoices/1/csv"}}))]
 pub struct Invoice {
     pub id: i64,
     #[serde(rename = "type")]
@@ -375,7 +382,9 @@ pub struct Invoice {
 pub struct InvoiceLinks {
     #[serde(rename = "self")]
     pub self_: String,
-    pub ubl: String,
+    /// The PEPPOL UBL document; null until the invoice is issued (only issued documents
+    /// have one).
+    pub ubl: Option<String>,
     pub csv: String,
 }
 
@@ -391,7 +400,7 @@ impl Invoice {
             .then(|| r.total_ore - r.credited_ore - r.paid_ore);
         Invoice {
             links: InvoiceLinks {
-                ubl: format!("{base}/ubl"),
+                ubl: r.number.is_some().then(|| format!("{base}/ubl")),
                 csv: format!("{base}/csv"),
                 self_: base,
             },

@@ -25,20 +25,40 @@ pub async fn list_cost_streams(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let limit = pagination::limit(q.limit)?;
-    let (year, after) = (q.year, q.after);
+    let (year, since) = (q.year, q.modified_since);
+    let filter =
+        money::CostStreamFilter {
+            year,
+            after_id: match (&q.after, since) {
+                (Some(a), None) => Some(a.parse::<i64>().map_err(|_| {
+                    ApiError::bad_request("after", "not a cursor from a `next` link")
+                })?),
+                _ => None,
+            },
+            modified_since: since.map(|t| t.naive_utc()),
+            after_change: match (&q.after, since) {
+                (Some(a), Some(_)) => Some(pagination::parse_sync_cursor(a)?),
+                _ => None,
+            },
+            limit: limit + 1,
+        };
     let rows = db::run(&state, move |conn| {
-        Ok(money::list_cost_streams(conn, year, after, limit + 1)?)
+        Ok(money::list_cost_streams(conn, &filter)?)
     })
     .await?;
     let page = pagination::page(
         rows,
         limit,
-        |r| r.id.to_string(),
+        |r| match since {
+            Some(_) => pagination::sync_cursor(r.updated_at, r.id),
+            None => r.id.to_string(),
+        },
         |after| {
             pagination::url(
                 "/api/v1/cost-streams",
                 &[
                     ("year", year.map(|y| y.to_string())),
+                    ("modified_since", since.map(pagination::timestamp)),
                     ("limit", Some(limit.to_string())),
                     ("after", Some(after.to_owned())),
                 ],
