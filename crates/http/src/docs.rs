@@ -22,8 +22,10 @@ Public data needs no token. Writes need a bearer token (JWT) issued with \
 Lists are paged with `limit` and an opaque `after` cursor; follow `next`. \
 Every successful GET carries an `ETag`; send it back in `If-None-Match` to get 304.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
+        contact(name = "Norrbottens e-nämnd", url = "https://www.lulea.se"),
         version = "1.0.0"
     ),
+    servers((url = "/", description = "This server (the spec is served by the API it describes)")),
     tags(
         (name = "registry", description = "Member municipalities, population snapshots (*folkmängd*) and committee members (*ledamöter och ersättare*)"),
         (name = "meetings", description = "Meetings (*sammanträden*), protocols (draft → *justerat* → *anslag*), attendance (*närvaro*)"),
@@ -122,6 +124,7 @@ pub fn finish(mut spec: Spec) -> Spec {
 }
 
 fn add_standard_errors(spec: &mut Spec) {
+    use utoipa::openapi::security::SecurityRequirement;
     for (path, item) in spec.paths.paths.iter_mut() {
         // Probes are never rate limited.
         let limited = !path.starts_with("/health/");
@@ -172,6 +175,24 @@ fn add_standard_errors(spec: &mut Spec) {
                     op,
                     "404",
                     "The resource does not exist (or is not visible to the caller)",
+                );
+            }
+            // A public operation of the API takes a token as well (a secretary sees drafts,
+            // a municipality its own data): security is optional, so clients and Swagger UI
+            // send one when they have it. A bad token is 401 there too.
+            let public = op.security.as_ref().is_none_or(|s| s.is_empty());
+            if public && !path.starts_with("/api/") {
+                // Probes and the docs: anonymous by design.
+                op.security = Some(vec![SecurityRequirement::default()]);
+            } else if public {
+                op.security = Some(vec![
+                    SecurityRequirement::default(),
+                    SecurityRequirement::new("bearer", Vec::<String>::new()),
+                ]);
+                add(
+                    op,
+                    "401",
+                    "The token sent is invalid, expired, revoked or unknown (a token is optional here)",
                 );
             }
             add(op, "500", "An internal error; quote the request id");

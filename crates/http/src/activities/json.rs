@@ -63,7 +63,8 @@ impl From<PhaseChangeRow> for PhaseChange {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({"id": 7, "date": "2023-10-12",
     "text": "Upphandlingen är genomförd och leverantörssamtal pågår.",
-    "meeting": {"date": "2023-10-12", "paragraph": 16}}))]
+    "meeting": {"date": "2023-10-12", "paragraph": 16,
+        "href": "/api/v1/decisions?year=2023&paragraph=16"}}))]
 pub struct StatusReport {
     pub id: i64,
     pub date: NaiveDate,
@@ -101,7 +102,8 @@ pub struct ActivityLinks {
     "timeline": {"start_year": 2019, "start_date": null, "expected_end": "2022-12-31"},
     "participants": ["2505", "2506"], "contacts": [],
     "latest_status": {"id": 9, "date": "2023-10-12", "text": "Upphandlingen är genomförd …",
-                      "meeting": {"date": "2023-10-12", "paragraph": 16}},
+                      "meeting": {"date": "2023-10-12", "paragraph": 16,
+                          "href": "/api/v1/decisions?year=2023&paragraph=16"}},
     "phase_history": [], "created_at": "2021-01-28T12:00:00Z", "updated_at": "2023-10-12T12:00:00Z",
     "links": {"self": "/api/v1/activities/3",
     "status_reports": "/api/v1/activities/3/status-reports", "rollout": "/api/v1/activities/3/rollout",

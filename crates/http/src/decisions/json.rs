@@ -37,7 +37,7 @@ impl From<AppealDeadline> for Appeal {
     "points": ["E-nämnden beslutar att utvecklingsprojektet genomförs genom nämnden."],
     "summary": "En gemensam förstudie genomfördes 2019 …", "how_decided": null,
     "basis_documents": [{"title": "Projektdirektiv gemensamt system elevhälsa"}],
-    "recipients": [], "version": 1, "appeal_deadline": null, "updated_at": "2026-11-23T12:00:00"
+    "recipients": [], "version": 1, "appeal_deadline": null, "updated_at": "2026-11-23T12:00:00Z"
 }))]
 pub struct Decision {
     pub id: i64,

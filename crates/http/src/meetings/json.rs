@@ -35,7 +35,7 @@ impl From<NoticeRow> for Notice {
     "secretary": "Robert Karlsson", "adjusters": ["Magnus Johansson"], "status": "approved",
     "approved_on": "2021-02-05", "signatures": [], "attendance": [], "notices": [],
     "members_without_notice": ["2505"], "appeal_deadline": null, "decision_count": 11,
-    "decisions": null, "updated_at": "2026-11-23T12:00:00"
+    "decisions": null, "updated_at": "2026-11-23T12:00:00Z"
 }))]
 pub struct Meeting {
     pub id: i64,
