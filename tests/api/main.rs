@@ -21,3 +21,4 @@ mod ops;
 mod search;
 mod sync;
 mod vat;
+mod widget;

@@ -20,7 +20,15 @@ registry, and later its decisions, activities and cost splits.\n\n\
 Public data needs no token. Writes need a bearer token (JWT) issued with \
 `samverkan token issue`. Every error is an RFC 9457 `application/problem+json` document. \
 Lists are paged with `limit` and an opaque `after` cursor; follow `next`. \
-Every successful GET carries an `ETag`; send it back in `If-None-Match` to get 304.",
+Every successful GET carries an `ETag`; send it back in `If-None-Match` to get 304.\n\n\
+**Intranet widget.** Paste three lines into any page (replace the address and the SCB \
+code); the browser loads only this server:\n\n\
+```html\n\
+<script src=\"https://samverkan.example/widget/samverkan.js\" defer></script>\n\
+<samverkan-decisions api=\"https://samverkan.example\" limit=\"5\"></samverkan-decisions>\n\
+<samverkan-status api=\"https://samverkan.example\" municipality=\"2514\"></samverkan-status>\n\
+```\n\n\
+Attributes: `api`, `municipality` (SCB code), `limit` (1–50), `lang` (`sv`, `en`).",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
         contact(name = "Norrbottens e-nämnd", url = "https://www.lulea.se"),
         version = "1.0.0"

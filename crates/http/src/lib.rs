@@ -17,9 +17,11 @@ pub mod middleware;
 pub mod money;
 pub mod municipalities;
 pub mod ops;
+pub mod pages;
 pub mod pagination;
 pub mod refs;
 pub mod system;
+pub mod widget;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -194,6 +196,8 @@ pub fn app(
         .app_data(web::PathConfig::default().error_handler(extract::path_error))
         .app_data(web::JsonConfig::default().error_handler(extract::json_error))
         .service(web::resource("/metrics").get(ops::metrics_endpoint))
+        .service(web::resource("/widget/samverkan.js").get(widget::script))
+        .configure(pages::configure)
         .service(web::redirect("/docs", "/docs/"))
         // Before Swagger UI's own service, so this one answers (see the constant).
         .service(web::resource("/docs/swagger-initializer.js").get(docs::swagger_initializer))

@@ -37,7 +37,8 @@ impl From<AppealDeadline> for Appeal {
     "points": ["E-nämnden beslutar att utvecklingsprojektet genomförs genom nämnden."],
     "summary": "En gemensam förstudie genomfördes 2019 …", "how_decided": null,
     "basis_documents": [{"title": "Projektdirektiv gemensamt system elevhälsa"}],
-    "recipients": [], "version": 1, "appeal_deadline": null, "updated_at": "2026-11-23T12:00:00Z"
+    "recipients": [], "version": 1, "appeal_deadline": null, "updated_at": "2026-11-23T12:00:00Z",
+    "web": "/beslut/2021/2"
 }))]
 pub struct Decision {
     pub id: i64,
@@ -63,11 +64,16 @@ pub struct Decision {
     pub version: i32,
     pub appeal_deadline: Option<Appeal>,
     pub updated_at: DateTime<Utc>,
+    /// The decision's public page (HTML, Swedish) — null for drafts and non-public ones.
+    pub web: Option<String>,
 }
 
 impl Decision {
     pub fn from_row(d: DecisionRow, appeal: Option<Appeal>) -> Self {
         let b = d.body();
+        let web = d
+            .is_published()
+            .then(|| format!("/beslut/{}/{}", d.year, d.paragraph));
         Decision {
             id: d.id,
             meeting_id: d.meeting_id,
@@ -87,6 +93,7 @@ impl Decision {
             version: d.version,
             appeal_deadline: appeal,
             updated_at: d.updated_at.and_utc(),
+            web,
         }
     }
 }

@@ -3,7 +3,7 @@
 
 mod correct;
 pub mod json;
-mod list;
+pub(crate) mod list;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
