@@ -96,6 +96,18 @@ try {
   if ((await pub.getAttribute("html", "lang")) !== "sv") fail("the page is not lang=sv");
   await axe(pub, `decision page ${new URL(first.href).pathname}`);
   await pub.screenshot({ path: path.join(SHOTS, "decision-page.png"), fullPage: true });
+  // The meeting of that decision, an activity of the board, and the index.
+  const d0 = api[0];
+  for (const [url, what, shot] of [
+    [`${API}/sammantraden/${d0.meeting_id}`, "meeting page", "meeting-page.png"],
+    [`${API}/aktiviteter/${board[0].id}`, "activity page", "activity-page.png"],
+    [`${API}/`, "index page", "index-page.png"],
+  ]) {
+    const r = await pub.goto(url);
+    if (r.status() !== 200) fail(`${url}: ${r.status()}`);
+    await axe(pub, `${what} ${new URL(url).pathname}`);
+    await pub.screenshot({ path: path.join(SHOTS, shot), fullPage: true });
+  }
   console.log(`browser test: ${shown.length} decisions and ${rows.length} activities as the API gives them`);
 } finally {
   await browser.close();

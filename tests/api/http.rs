@@ -92,7 +92,7 @@ fn links_in(v: &serde_json::Value, under_links: bool, out: &mut Vec<String>) {
             for (k, x) in m {
                 let linky = under_links || k == "links";
                 if let Some(s) = x.as_str()
-                    && (linky || k == "href" || k == "next")
+                    && (linky || k == "href" || k == "next" || k == "web")
                     && s.starts_with('/')
                 {
                     out.push(s.to_owned());

@@ -85,3 +85,61 @@ both!(a_published_decision_has_a_public_page, |app| async move {
     assert_eq!(r.status, 201, "{}", r.text());
     assert_eq!(app.get(web).await.status, 410);
 });
+
+both!(
+    meetings_and_activities_have_public_pages_linked_from_the_index,
+    |app| async move {
+        let r = app.get("/").await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let index = r.text();
+        assert!(index.contains("<html lang=\"sv\">") && index.contains("<h1>"));
+        // Every page the index links to answers, in Swedish.
+        let hrefs: Vec<String> = index
+            .split("href=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .filter(|h| h.starts_with("/sammantraden/") || h.starts_with("/aktiviteter/"))
+            .map(str::to_owned)
+            .collect();
+        assert!(
+            hrefs.iter().any(|h| h.starts_with("/sammantraden/")),
+            "{index}"
+        );
+        assert!(
+            hrefs.iter().any(|h| h.starts_with("/aktiviteter/")),
+            "{index}"
+        );
+        for h in &hrefs {
+            let r = app.get(h).await;
+            assert_eq!(r.status, 200, "{h}");
+            assert!(r.text().contains("<html lang=\"sv\">"), "{h}");
+        }
+        // The API objects link to their pages.
+        let m = app.get("/api/v1/meetings?limit=1").await.json();
+        let web = m["items"][0]["web"].as_str().expect("web").to_owned();
+        let page = app.get(&web).await.text();
+        assert!(
+            page.contains("Närvaro") && page.contains("Paragrafer"),
+            "{page}"
+        );
+        assert!(page.contains("/beslut/"), "paragraphs link to their pages");
+        let a = app.get("/api/v1/activities?limit=1").await.json();
+        let web = a["items"][0]["web"].as_str().expect("web").to_owned();
+        let page = app.get(&web).await.text();
+        assert!(page.contains("Lägesrapporter"), "{page}");
+        // A draft meeting has no page and no web link; nor has an unknown activity.
+        let sec = app.as_role(Role::Secretary);
+        let r = sec
+        .post(
+            "/api/v1/meetings",
+            &json!({"kind": "committee_meeting", "date": "2031-03-01", "place": "Teams", "attendance": []}),
+        )
+        .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        assert!(r.json()["web"].is_null());
+        let id = r.json()["id"].as_i64().expect("id");
+        assert_eq!(app.get(&format!("/sammantraden/{id}")).await.status, 404);
+        assert_eq!(app.get("/aktiviteter/99999").await.status, 404);
+        assert_eq!(app.get("/sammantraden/x").await.status, 404);
+    }
+);

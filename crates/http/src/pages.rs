@@ -1,6 +1,8 @@
 //! Public pages: server-rendered HTML in Swedish, no JavaScript, for people rather than
-//! programs. A decision has a page at `/beslut/{year}/{paragraph}` (the decision's `web`
-//! link, and where the intranet widget links to). Only published decisions have one.
+//! programs: an index (`/`), a meeting with its protocol (`/sammantraden/{id}`), a
+//! decision (`/beslut/{year}/{paragraph}`, where the intranet widget links to) and an
+//! activity with its status history (`/aktiviteter/{id}`); each API object's `web` link
+//! points to its page. Only what the public may see has a page.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
@@ -12,7 +14,10 @@ use crate::error::ApiError;
 use crate::{AppState, db};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/beslut/{year}/{paragraph}").get(decision_page));
+    cfg.service(web::resource("/").get(index_page))
+        .service(web::resource("/sammantraden/{id}").get(meeting_page))
+        .service(web::resource("/beslut/{year}/{paragraph}").get(decision_page))
+        .service(web::resource("/aktiviteter/{id}").get(activity_page));
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -59,10 +64,297 @@ fn not_found(what: &str) -> HttpResponse {
         StatusCode::NOT_FOUND,
         "Hittades inte",
         &format!(
-            "<h1>Hittades inte</h1><p>{}</p>",
-            esc(&format!("Det finns inget publicerat beslut {what}."))
+            "<h1>Hittades inte</h1><p>{}</p><p><a href=\"/\">Till startsidan</a></p>",
+            esc(&format!("Det finns inget publicerat {what}."))
         ),
     )
+}
+
+/// Municipality names by SCB code.
+fn names(
+    conn: &mut samverkan_persistence::DbConnection,
+) -> Result<std::collections::HashMap<String, String>, ApiError> {
+    Ok(samverkan_persistence::registry::all_municipalities(conn)?
+        .into_iter()
+        .map(|m| (m.scb_code, m.name))
+        .collect())
+}
+
+fn phase_sv(code: &str) -> &str {
+    match code {
+        "idea" => "Idé",
+        "pre_study" => "Förstudie",
+        "development" => "Utveckling",
+        "procurement" => "Upphandling",
+        "implementation" => "Införande",
+        "management" => "Förvaltning",
+        "paused" => "Pausad",
+        "closed" => "Avslutad",
+        other => other,
+    }
+}
+
+fn category_sv(code: &str) -> &str {
+    match code {
+        "project" => "Projekt",
+        "management" => "Förvaltning",
+        "operations" => "Löpande verksamhet",
+        other => other,
+    }
+}
+
+fn attendance_sv(k: samverkan_domain::meeting::AttendanceKind) -> &'static str {
+    use samverkan_domain::meeting::AttendanceKind as K;
+    match k {
+        K::ServingMember => "Tjänstgörande ledamöter",
+        K::ServingSubstitute => "Tjänstgörande ersättare",
+        K::PresentSubstitute => "Närvarande ersättare",
+        K::Absent => "Frånvarande",
+        K::OtherPresent => "Övriga närvarande",
+    }
+}
+
+/// `GET /`: the latest meetings and the activities, linked to their pages.
+pub async fn index_page(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let (ms, acts) = db::run(&state, |conn| {
+        let ms = meetings::list_meetings(
+            conn,
+            &meetings::MeetingFilter {
+                staff: false,
+                year: None,
+                kind: None,
+                after: None,
+                modified_since: None,
+                after_change: None,
+                limit: 20,
+            },
+        )?;
+        let acts = samverkan_persistence::activities::list_activities(
+            conn,
+            &samverkan_persistence::activities::ActivityFilter {
+                limit: 200,
+                ..Default::default()
+            },
+        )?;
+        Ok((ms, acts))
+    })
+    .await?;
+    let mut h = String::from(
+        "<h1>Norrbottens e-nämnd</h1><p>Den gemensamma e-nämnden för Norrbottens 14 \
+         kommuner, med Luleå som värdkommun: protokoll, beslut och pågående arbete.</p>\
+         <h2>Sammanträden</h2><ul>",
+    );
+    for m in &ms {
+        h.push_str(&format!(
+            "<li><a href=\"/sammantraden/{}\">{}</a> – {}</li>",
+            m.id,
+            datum(m.meeting_date),
+            esc(&m.place)
+        ));
+    }
+    h.push_str("</ul><h2>Projekt och tjänster</h2><ul>");
+    for a in acts.iter().filter(|a| a.phase != "closed") {
+        h.push_str(&format!(
+            "<li><a href=\"/aktiviteter/{}\">{}</a> <span class=\"meta\">({})</span></li>",
+            a.id,
+            esc(&a.name),
+            esc(phase_sv(&a.phase))
+        ));
+    }
+    h.push_str(
+        "</ul><p class=\"meta\"><a href=\"/api/v1\">Öppet API (JSON)</a> · \
+         <a href=\"/docs/\">API-dokumentation</a></p>",
+    );
+    Ok(page(StatusCode::OK, "Startsida", &h))
+}
+
+/// `GET /sammantraden/{id}`: an approved meeting with its protocol (attendance, the
+/// published paragraphs linked to their pages, the notices and the appeal deadline).
+pub async fn meeting_page(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let raw = path.into_inner();
+    let what = format!("sammanträde {raw}");
+    let Ok(id) = raw.parse::<i64>() else {
+        return Ok(not_found(&what));
+    };
+    let found = db::run(&state, move |conn| {
+        let Some(m) = meetings::find_meeting(conn, id)?.filter(|m| m.is_approved()) else {
+            return Ok(None);
+        };
+        let notices = meetings::notices_of(conn, &[id])?;
+        let members = meetings::member_codes_on(conn, m.meeting_date)?;
+        let decisions = meetings::decisions_of(conn, &[id])?;
+        Ok(Some((m, notices, members, decisions, names(conn)?)))
+    })
+    .await?;
+    let Some((m, notices, members, decisions, names)) = found else {
+        return Ok(not_found(&what));
+    };
+    let appeal = crate::meetings::appeal(&members, &notices);
+    let attendance = m.attendance();
+    let mut h = format!(
+        "<h1>Sammanträde {}</h1><p class=\"meta\">{}",
+        datum(m.meeting_date),
+        esc(&m.place)
+    );
+    if let (Some(a), Some(b)) = (m.start_time, m.end_time) {
+        h.push_str(&format!(
+            " · kl. {}–{}",
+            a.format("%H.%M"),
+            b.format("%H.%M")
+        ));
+    }
+    h.push_str("</p><dl>");
+    for (label, v) in [
+        ("Ordförande", m.chair.clone()),
+        ("Sekreterare", m.secretary.clone()),
+    ] {
+        if let Some(v) = v {
+            h.push_str(&format!("<dt>{label}</dt><dd>{}</dd>", esc(&v)));
+        }
+    }
+    let adjusters = m.adjusters();
+    if !adjusters.is_empty() {
+        h.push_str(&format!(
+            "<dt>Justerare</dt><dd>{}</dd>",
+            esc(&adjusters.join(", "))
+        ));
+    }
+    if let Some(d) = m.approved_on {
+        h.push_str(&format!("<dt>Justerat</dt><dd>{}</dd>", datum(d)));
+    }
+    h.push_str("</dl><h2>Paragrafer</h2><ol class=\"paragraphs\">");
+    for d in decisions.iter().filter(|d| d.is_published()) {
+        h.push_str(&format!(
+            "<li value=\"{p}\"><a href=\"/beslut/{y}/{p}\">§ {p} {t}</a></li>",
+            p = d.paragraph,
+            y = d.year,
+            t = esc(&d.title)
+        ));
+    }
+    h.push_str("</ol><h2>Närvaro</h2>");
+    use samverkan_domain::meeting::AttendanceKind;
+    for kind in AttendanceKind::ALL {
+        let rows: Vec<_> = attendance.iter().filter(|a| a.kind == *kind).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        h.push_str(&format!("<h3>{}</h3><ul>", attendance_sv(*kind)));
+        for a in rows {
+            let mut line = esc(&a.name);
+            if let Some(p) = &a.party {
+                line.push_str(&format!(" ({})", esc(p)));
+            }
+            if let Some(c) = &a.scb_code {
+                let n = names.get(c).cloned().unwrap_or_else(|| c.clone());
+                line.push_str(&format!(", {}", esc(&n)));
+            }
+            if let Some(r) = &a.replaces {
+                line.push_str(&format!(", ersätter {}", esc(r)));
+            }
+            h.push_str(&format!("<li>{line}</li>"));
+        }
+        h.push_str("</ul>");
+    }
+    h.push_str("<h2>Anslag och överklagande</h2><p>");
+    match &appeal {
+        Some(a) => h.push_str(&format!(
+            "Protokollet har anslagits hos alla medlemskommuner. Besluten kan överklagas \
+             genom laglighetsprövning senast {}.",
+            datum(a.last_day)
+        )),
+        None => h.push_str(&format!(
+            "Protokollet har anslagits hos {} av {} medlemskommuner; tiden för \
+             överklagande börjar när alla har anslagit det.",
+            notices.len(),
+            members.len()
+        )),
+    }
+    h.push_str(&format!(
+        "</p><p class=\"meta\"><a href=\"/api/v1/meetings/{id}\">Sammanträdet som data (JSON)</a> · \
+         <a href=\"/\">Startsidan</a></p>"
+    ));
+    Ok(page(
+        StatusCode::OK,
+        &format!("Sammanträde {}", datum(m.meeting_date)),
+        &h,
+    ))
+}
+
+/// `GET /aktiviteter/{id}`: an activity with its phase, participants, status history and
+/// phase history.
+pub async fn activity_page(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let raw = path.into_inner();
+    let what = format!("projekt {raw}");
+    let Ok(id) = raw.parse::<i64>() else {
+        return Ok(not_found(&what));
+    };
+    use samverkan_persistence::activities as repo;
+    let found = db::run(&state, move |conn| {
+        let Some(a) = repo::find_activity(conn, id)? else {
+            return Ok(None);
+        };
+        let participants = repo::participants(conn, id)?;
+        let reports = repo::list_status_reports(conn, id)?;
+        let phases = repo::list_phase_changes(conn, id)?;
+        Ok(Some((a, participants, reports, phases, names(conn)?)))
+    })
+    .await?;
+    let Some((a, participants, reports, phases, names)) = found else {
+        return Ok(not_found(&what));
+    };
+    let mut h = format!(
+        "<h1>{}</h1><p class=\"meta\">{} · Fas: {}</p>",
+        esc(&a.name),
+        esc(category_sv(&a.category)),
+        esc(phase_sv(&a.phase))
+    );
+    if let Some(g) = &a.goal {
+        h.push_str(&format!("<h2>Mål</h2><p>{}</p>", esc(g)));
+    }
+    if !participants.is_empty() {
+        let mut ns: Vec<String> = participants
+            .iter()
+            .map(|c| names.get(c).cloned().unwrap_or_else(|| c.clone()))
+            .collect();
+        ns.sort();
+        h.push_str(&format!(
+            "<h2>Deltagande kommuner</h2><p>{}</p>",
+            esc(&ns.join(", "))
+        ));
+    }
+    h.push_str("<h2>Lägesrapporter</h2>");
+    if reports.is_empty() {
+        h.push_str("<p>Inga lägesrapporter ännu.</p>");
+    }
+    for r in &reports {
+        h.push_str(&format!(
+            "<h3>{}</h3><p>{}</p>",
+            datum(r.reported_on),
+            esc(&r.text)
+        ));
+    }
+    if !phases.is_empty() {
+        h.push_str("<h2>Faser</h2><ul>");
+        for p in &phases {
+            h.push_str(&format!(
+                "<li>{}: {}</li>",
+                datum(p.changed_on),
+                esc(phase_sv(&p.to_phase))
+            ));
+        }
+        h.push_str("</ul>");
+    }
+    h.push_str(&format!(
+        "<p class=\"meta\"><a href=\"/api/v1/activities/{id}\">Projektet som data (JSON)</a> · \
+         <a href=\"/\">Startsidan</a></p>"
+    ));
+    Ok(page(StatusCode::OK, &a.name, &h))
 }
 
 /// Swedish long date: `28 januari 2021`.
@@ -154,7 +446,7 @@ pub async fn decision_page(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (y, p) = path.into_inner();
-    let what = format!("§ {p} år {y}");
+    let what = format!("beslut § {p} år {y}");
     let (Ok(year), Ok(paragraph)) = (y.parse::<i32>(), p.parse::<i32>()) else {
         return Ok(not_found(&what));
     };
@@ -188,7 +480,7 @@ pub async fn decision_page(
             "Återkallat",
             &format!(
                 "<h1>Återkallat</h1><p>{}</p>",
-                esc(&format!("Beslutet {what} är inte längre publicerat."))
+                esc(&format!("{what} är inte längre publicerat."))
             ),
         ),
         Some(Ok(d)) => page(

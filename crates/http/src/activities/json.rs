@@ -105,6 +105,7 @@ pub struct ActivityLinks {
                       "meeting": {"date": "2023-10-12", "paragraph": 16,
                           "href": "/api/v1/decisions?year=2023&paragraph=16"}},
     "phase_history": [], "created_at": "2021-01-28T12:00:00Z", "updated_at": "2023-10-12T12:00:00Z",
+    "web": "/aktiviteter/3",
     "links": {"self": "/api/v1/activities/3",
     "status_reports": "/api/v1/activities/3/status-reports", "rollout": "/api/v1/activities/3/rollout",
     "procurements": "/api/v1/procurements?activity=3", "contracts": "/api/v1/contracts?activity=3"}}))]
@@ -128,6 +129,8 @@ pub struct Activity {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// The last change of the activity, its phase, participants or latest status report.
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// The activity's public page with its status history (HTML, Swedish).
+    pub web: String,
     pub links: ActivityLinks,
 }
 
@@ -163,6 +166,7 @@ impl Activity {
             phase_history,
             created_at: a.created_at.and_utc(),
             updated_at: a.updated_at.and_utc(),
+            web: format!("/aktiviteter/{}", a.id),
         }
     }
 }

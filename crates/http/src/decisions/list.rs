@@ -95,6 +95,14 @@ pub async fn list_decisions(
     let q = query.into_inner();
     let limit = pagination::limit(q.limit)?;
     let staff = sees_drafts(&caller);
+    if let Some(p) = q.paragraph
+        && !(1..=10_000).contains(&p)
+    {
+        return Err(ApiError::bad_request(
+            "paragraph",
+            "must be between 1 and 10000",
+        ));
+    }
     if let Some(c) = &q.case_number {
         CaseNumber::parse(c).map_err(|e| ApiError::bad_request("case_number", e.to_string()))?;
     }

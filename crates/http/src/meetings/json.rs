@@ -35,7 +35,7 @@ impl From<NoticeRow> for Notice {
     "secretary": "Robert Karlsson", "adjusters": ["Magnus Johansson"], "status": "approved",
     "approved_on": "2021-02-05", "signatures": [], "attendance": [], "notices": [],
     "members_without_notice": ["2505"], "appeal_deadline": null, "decision_count": 11,
-    "decisions": null, "updated_at": "2026-11-23T12:00:00Z"
+    "decisions": null, "updated_at": "2026-11-23T12:00:00Z", "web": "/sammantraden/1"
 }))]
 pub struct Meeting {
     pub id: i64,
@@ -68,6 +68,8 @@ pub struct Meeting {
     /// The paragraphs (only on the single-meeting resource).
     pub decisions: Option<Vec<Decision>>,
     pub updated_at: DateTime<Utc>,
+    /// The meeting's public page with its protocol (HTML, Swedish); null for a draft.
+    pub web: Option<String>,
 }
 
 impl Meeting {
@@ -80,7 +82,9 @@ impl Meeting {
     ) -> Self {
         let appeal = super::appeal(members, &notices);
         let posted: Vec<&str> = notices.iter().map(|n| n.scb_code.as_str()).collect();
+        let web = m.is_approved().then(|| format!("/sammantraden/{}", m.id));
         Meeting {
+            web,
             id: m.id,
             attendance: m.attendance(),
             adjusters: m.adjusters(),

@@ -194,7 +194,7 @@ p { margin: .25rem 0 0; }
         return el("li", { "data-id": String(a.id) },
           el("div", {},
             el("span", { class: "tag phase", "data-phase": a.phase }, phase),
-            el("strong", {}, a.name)),
+            el("a", { href: `${this.api}/aktiviteter/${a.id}` }, el("strong", {}, a.name))),
           own ? el("div", { class: "meta rollout", "data-state": own.state },
             `${t.here}: ${t.rollout[own.state] || own.state}`) : null,
           a.latest_status ? el("p", { class: "meta" },
