@@ -286,11 +286,7 @@ impl InvoiceState {
 
     /// What the buyer still owes: payable − credited − paid (negative: owed to the buyer).
     pub fn outstanding(&self) -> Result<Ore, InvoiceError> {
-        self.totals
-            .payable
-            .checked_sub(self.credited()?)
-            .and_then(|o| o.checked_sub(self.paid))
-            .ok_or(InvoiceError::Overflow)
+        outstanding(self.totals.payable, self.credited()?, self.paid).ok_or(InvoiceError::Overflow)
     }
 
     /// Net credited on a line by credit notes (`issued_only`: only the issued ones).
@@ -496,6 +492,67 @@ impl InvoiceState {
             InvoiceEvent::CreditSettled { status, .. } => self.status = *status,
         }
     }
+}
+
+/// Days from the issue date to the due date when the treasurer gives none.
+pub const PAYMENT_TERM_DAYS: i64 = 30;
+
+/// Why issue terms are refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum IssueTermError {
+    #[error("must not be before issue_date")]
+    DueBeforeIssue,
+}
+
+/// The dates an issued document carries, and the number series they put it in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IssueDates {
+    pub issue: chrono::NaiveDate,
+    pub due: chrono::NaiveDate,
+}
+
+impl IssueDates {
+    /// `due` defaults to the issue date plus [`PAYMENT_TERM_DAYS`]; a due date before the
+    /// issue date is refused.
+    pub fn new(
+        issue: chrono::NaiveDate,
+        due: Option<chrono::NaiveDate>,
+    ) -> Result<IssueDates, IssueTermError> {
+        let due = due.unwrap_or(issue + chrono::Duration::days(PAYMENT_TERM_DAYS));
+        if due < issue {
+            return Err(IssueTermError::DueBeforeIssue);
+        }
+        Ok(IssueDates { issue, due })
+    }
+
+    /// The number series: the issue date's year, shared by invoices and credit notes.
+    pub fn series(&self) -> String {
+        use chrono::Datelike;
+        self.issue.year().to_string()
+    }
+}
+
+/// A document's number: its series and its place in the gap-free sequence,
+/// `2022-000001` (six digits at least, so numbers of a year sort as text).
+pub fn document_number(series: &str, n: i64) -> String {
+    format!("{series}-{n:06}")
+}
+
+/// The buyer reference (BT-10) of a document being issued: the one given at issue, else
+/// the municipality's registered one; trimmed; none when that is blank (a given blank
+/// reference does not fall back to the registered one).
+pub fn buyer_reference(given: Option<&str>, registered: Option<&str>) -> Option<String> {
+    given
+        .or(registered)
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
+}
+
+/// What the buyer still owes on an issued invoice: payable − credited − paid (negative:
+/// owed to the buyer); `None` on overflow.
+pub fn outstanding(payable: Ore, credited: Ore, paid: Ore) -> Option<Ore> {
+    payable.checked_sub(credited)?.checked_sub(paid)
 }
 
 #[cfg(test)]
@@ -707,6 +764,42 @@ mod tests {
             near_max.decide(&InvoiceCommand::Pay { amount: Ore(5) }),
             Err(InvoiceError::Overpayment { outstanding: 1 })
         );
+    }
+
+    #[test]
+    fn issue_terms() {
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().expect("date");
+        let t = IssueDates::new(d("2021-12-20"), None).expect("terms");
+        assert_eq!((t.due, t.series()), (d("2022-01-19"), "2021".to_owned()));
+        assert_eq!(
+            IssueDates::new(d("2022-02-01"), Some(d("2022-01-31"))),
+            Err(IssueTermError::DueBeforeIssue)
+        );
+        assert_eq!(document_number("2022", 1), "2022-000001");
+        assert_eq!(document_number("2022", 1_234_567), "2022-1234567");
+        assert_eq!(buyer_reference(None, Some(" 4711 ")), Some("4711".into()));
+        assert_eq!(buyer_reference(Some("B"), Some("4711")), Some("B".into()));
+        assert_eq!(buyer_reference(Some("  "), Some("4711")), None);
+        assert_eq!(buyer_reference(None, None), None);
+        assert_eq!(outstanding(Ore(100), Ore(30), Ore(20)), Some(Ore(50)));
+        assert_eq!(outstanding(Ore(i64::MIN), Ore(1), Ore(0)), None);
+    }
+
+    proptest! {
+        #[test]
+        fn due_dates_never_precede_issue_and_numbers_sort(
+            days in 0i64..40_000, term in proptest::option::of(0i64..400),
+            a in 1i64..999_999, b in 1i64..999_999,
+        ) {
+            let issue = chrono::NaiveDate::from_ymd_opt(1990, 1, 1).expect("date")
+                + chrono::Duration::days(days);
+            let t = IssueDates::new(issue, term.map(|n| issue + chrono::Duration::days(n)))
+                .expect("terms");
+            prop_assert!(t.due >= issue);
+            prop_assert_eq!(t.due - issue, chrono::Duration::days(term.unwrap_or(PAYMENT_TERM_DAYS)));
+            let (x, y) = (document_number(&t.series(), a), document_number(&t.series(), b));
+            prop_assert_eq!(a.cmp(&b), x.cmp(&y));
+        }
     }
 
     proptest! {

@@ -1,9 +1,9 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::Datelike;
 use samverkan_domain::Ore;
 use samverkan_domain::invoice::{
-    DocType, InvoiceCommand, InvoiceError, InvoiceEvent, InvoiceState, Seller,
+    DocType, InvoiceCommand, InvoiceError, InvoiceEvent, InvoiceState, IssueDates, Seller,
+    buyer_reference, document_number,
 };
 use samverkan_persistence::money::{self, CreateInvoice, DocumentHead, InvoiceFilter};
 use samverkan_persistence::{DbConnection, Tx, registry};
@@ -361,16 +361,9 @@ pub async fn issue_invoice(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let b = body.into_inner();
-    let issue_date = b.issue_date.unwrap_or_else(crate::today);
-    let due_date = b
-        .due_date
-        .unwrap_or(issue_date + chrono::Duration::days(30));
-    if due_date < issue_date {
-        return Err(ApiError::invalid(
-            "due_date",
-            "must not be before issue_date",
-        ));
-    }
+    let dates = IssueDates::new(b.issue_date.unwrap_or_else(crate::today), b.due_date)
+        .map_err(|e| ApiError::invalid("due_date", e.to_string()))?;
+    let (issue_date, due_date) = (dates.issue, dates.due);
     let account = state
         .invoicing
         .payment
@@ -389,7 +382,7 @@ pub async fn issue_invoice(
     let seller = Seller {
         has_vat_id: vat_id.is_some(),
     };
-    let series = issue_date.year().to_string();
+    let series = dates.series();
     let invoicing = state.invoicing.clone();
     let inv = db::write(&state, who.context(), move |tx| {
         let (before, st) = lock_invoice(tx, id)?;
@@ -397,12 +390,7 @@ pub async fn issue_invoice(
             .map_err(refused)?;
         let m = registry::find_municipality(tx, &before.scb_code)?
             .ok_or_else(|| ApiError::internal("municipality vanished"))?;
-        let reference = b
-            .buyer_reference
-            .clone()
-            .or(m.buyer_reference)
-            .map(|r| r.trim().to_owned())
-            .filter(|r| !r.is_empty())
+        let reference = buyer_reference(b.buyer_reference.as_deref(), m.buyer_reference.as_deref())
             .ok_or_else(|| {
                 ApiError::invalid(
                     "buyer_reference",
@@ -413,7 +401,7 @@ pub async fn issue_invoice(
         // rollback gives the number back.
         tx.lock("number_series", &series)?;
         let n = money::next_number(tx, &series)?;
-        let number = format!("{series}-{n:06}");
+        let number = document_number(&series, n);
         let under_vat = before.vat_regime == samverkan_domain::vat::VatRegime::Vat.as_str();
         money::mark_issued(
             tx,

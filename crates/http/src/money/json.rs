@@ -396,8 +396,18 @@ impl Invoice {
         payments: Vec<PaymentRow>,
     ) -> Self {
         let base = format!("/api/v1/invoices/{}", r.id);
-        let outstanding = (r.doc_type == "invoice" && r.number.is_some())
-            .then(|| r.total_ore - r.credited_ore - r.paid_ore);
+        // The aggregate's rule; stored amounts come from checked arithmetic, so it does
+        // not overflow.
+        let outstanding = if r.doc_type == "invoice" && r.number.is_some() {
+            samverkan_domain::invoice::outstanding(
+                samverkan_domain::Ore(r.total_ore),
+                samverkan_domain::Ore(r.credited_ore),
+                samverkan_domain::Ore(r.paid_ore),
+            )
+            .map(|o| o.0)
+        } else {
+            None
+        };
         Invoice {
             links: InvoiceLinks {
                 ubl: r.number.is_some().then(|| format!("{base}/ubl")),
