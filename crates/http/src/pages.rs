@@ -20,21 +20,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/aktiviteter/{id}").get(activity_page));
 }
 
-/// Escapes text for HTML element content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for HTML content and attribute values: the same rule as the UBL's XML
+/// (`&`, `<`, `>`, quotes; control characters dropped).
+use samverkan_domain::ubl::escape as esc;
 
 const STYLE: &str = "body{font:16px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;\
 max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;background:#fff}\
@@ -499,7 +487,7 @@ mod tests {
     fn escapes_markup() {
         assert_eq!(
             esc("<a href=\"x\">'&'</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+            "&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;"
         );
     }
 

@@ -121,18 +121,7 @@ pub fn list_activities(
     if let Some(a) = f.after_id {
         q = q.filter(activities::id.gt(a));
     }
-    if let Some(t) = f.modified_since {
-        q = q
-            .filter(activities::updated_at.gt(t))
-            .order((activities::updated_at.asc(), activities::id.asc()));
-    }
-    if let Some((t, id)) = f.after_change {
-        q = q.filter(
-            activities::updated_at
-                .gt(t)
-                .or(activities::updated_at.eq(t).and(activities::id.gt(id))),
-        );
-    }
+    sync_order!(q, activities, f.modified_since, f.after_change);
     q.load(conn)
 }
 

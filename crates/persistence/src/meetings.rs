@@ -987,18 +987,7 @@ pub fn list_meetings(conn: &mut DbConnection, f: &MeetingFilter) -> QueryResult<
                 .or(meetings::meeting_date.eq(d).and(meetings::id.lt(id))),
         );
     }
-    if let Some(t) = f.modified_since {
-        q = q
-            .filter(meetings::updated_at.gt(t))
-            .order((meetings::updated_at.asc(), meetings::id.asc()));
-    }
-    if let Some((t, id)) = f.after_change {
-        q = q.filter(
-            meetings::updated_at
-                .gt(t)
-                .or(meetings::updated_at.eq(t).and(meetings::id.gt(id))),
-        );
-    }
+    sync_order!(q, meetings, f.modified_since, f.after_change);
     q.load(conn)
 }
 

@@ -287,18 +287,7 @@ pub fn list_cost_streams(
     if let Some(a) = f.after_id {
         q = q.filter(cost_streams::id.gt(a));
     }
-    if let Some(t) = f.modified_since {
-        q = q
-            .filter(cost_streams::updated_at.gt(t))
-            .order((cost_streams::updated_at.asc(), cost_streams::id.asc()));
-    }
-    if let Some((t, id)) = f.after_change {
-        q = q.filter(
-            cost_streams::updated_at
-                .gt(t)
-                .or(cost_streams::updated_at.eq(t).and(cost_streams::id.gt(id))),
-        );
-    }
+    sync_order!(q, cost_streams, f.modified_since, f.after_change);
     q.load(conn)
 }
 
@@ -648,18 +637,7 @@ pub fn list_invoices(conn: &mut DbConnection, f: &InvoiceFilter) -> QueryResult<
         Some(false) => q = q.filter(invoices::number.is_null()),
         None => {}
     }
-    if let Some(t) = f.modified_since {
-        q = q
-            .filter(invoices::updated_at.gt(t))
-            .order((invoices::updated_at.asc(), invoices::id.asc()));
-    }
-    if let Some((t, id)) = f.after_change {
-        q = q.filter(
-            invoices::updated_at
-                .gt(t)
-                .or(invoices::updated_at.eq(t).and(invoices::id.gt(id))),
-        );
-    }
+    sync_order!(q, invoices, f.modified_since, f.after_change);
     if let Some(a) = f.after_id {
         q = q.filter(invoices::id.gt(a));
     }
