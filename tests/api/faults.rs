@@ -129,16 +129,21 @@ impl Drop for Cluster {
     }
 }
 
-#[actix_web::test]
-async fn postgres_restart_is_503_then_recovers_without_restarting_the_app() {
-    let cluster = Cluster::new();
+/// The app on the cluster's `postgres` database, migrated and seeded.
+async fn app_on(cluster: &Cluster) -> TestApp {
     let url = cluster.url("postgres");
     prepare(&url);
-    let app = TestApp::on(
+    TestApp::on(
         TestDb::external(Backend::Postgres, &url),
         HttpSettings::default(),
     )
-    .await;
+    .await
+}
+
+#[actix_web::test]
+async fn postgres_restart_is_503_then_recovers_without_restarting_the_app() {
+    let cluster = Cluster::new();
+    let app = app_on(&cluster).await;
     let sec = app.as_role(Role::Secretary);
     assert_eq!(app.get("/api/v1/municipalities").await.status, 200);
     let meeting = json!({"kind": "committee_meeting", "date": "2031-03-01", "place": "Teams", "attendance": []});
@@ -183,13 +188,7 @@ async fn postgres_restart_is_503_then_recovers_without_restarting_the_app() {
 #[actix_web::test]
 async fn after_a_restart_the_first_request_succeeds() {
     let cluster = Cluster::new();
-    let url = cluster.url("postgres");
-    prepare(&url);
-    let app = TestApp::on(
-        TestDb::external(Backend::Postgres, &url),
-        HttpSettings::default(),
-    )
-    .await;
+    let app = app_on(&cluster).await;
     let sec = app.as_role(Role::Secretary);
     // Several connections in the pool, all of them idle at the restart.
     let warm =

@@ -73,11 +73,11 @@ both!(
         let sec = app.as_role(Role::Secretary);
         let mark = converges(&sec, "/api/v1/meetings").await;
         let r = sec
-        .post(
-            "/api/v1/meetings",
-            &json!({"kind": "committee_meeting", "date": "2031-03-01", "place": "Teams", "attendance": []}),
-        )
-        .await;
+            .post(
+                "/api/v1/meetings",
+                &crate::meetings::meeting_body("2031-03-01"),
+            )
+            .await;
         assert_eq!(r.status, 201, "{}", r.text());
         let id = r.json()["id"].as_i64().expect("id");
         let (changed, mark) = run(&sec, "/api/v1/meetings", &mark).await;

@@ -130,11 +130,11 @@ both!(
         // A draft meeting has no page and no web link; nor has an unknown activity.
         let sec = app.as_role(Role::Secretary);
         let r = sec
-        .post(
-            "/api/v1/meetings",
-            &json!({"kind": "committee_meeting", "date": "2031-03-01", "place": "Teams", "attendance": []}),
-        )
-        .await;
+            .post(
+                "/api/v1/meetings",
+                &crate::meetings::meeting_body("2031-03-01"),
+            )
+            .await;
         assert_eq!(r.status, 201, "{}", r.text());
         assert!(r.json()["web"].is_null());
         let id = r.json()["id"].as_i64().expect("id");

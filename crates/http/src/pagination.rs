@@ -90,13 +90,41 @@ pub fn sync_cursor(updated_at: chrono::NaiveDateTime, id: i64) -> String {
 }
 
 /// Parses a [`sync_cursor`] (400 `after` otherwise).
-pub fn parse_sync_cursor(s: &str) -> Result<(chrono::NaiveDateTime, i64), ApiError> {
+pub fn parse_sync_cursor(s: &str) -> Result<ChangeCursor, ApiError> {
     let bad = || ApiError::bad_request("after", "not a cursor from a `next` link");
     let rest = s.strip_prefix("u_").ok_or_else(bad)?;
     let (micros, id) = rest.split_once('_').ok_or_else(bad)?;
     let t = chrono::DateTime::from_timestamp_micros(micros.parse().map_err(|_| bad())?)
         .ok_or_else(bad)?;
     Ok((t.naive_utc(), id.parse().map_err(|_| bad())?))
+}
+
+/// A [`sync_cursor`] parsed: the last item's `updated_at` and id.
+pub type ChangeCursor = (chrono::NaiveDateTime, i64);
+
+/// Where a list ordered by id continues: the `after` of a `next` link — an id, or with
+/// `modified_since` (`syncing`) a [`sync_cursor`]. Returns `(after_id, after_change)`.
+pub fn id_or_sync_after(
+    after: Option<&str>,
+    syncing: bool,
+) -> Result<(Option<i64>, Option<ChangeCursor>), ApiError> {
+    match (after, syncing) {
+        (None, _) => Ok((None, None)),
+        (Some(a), true) => Ok((None, Some(parse_sync_cursor(a)?))),
+        (Some(a), false) => a
+            .parse::<i64>()
+            .map(|id| (Some(id), None))
+            .map_err(|_| ApiError::bad_request("after", "not a cursor from a `next` link")),
+    }
+}
+
+/// The `after` of the next page of a list ordered by id ([`id_or_sync_after`]).
+pub fn id_or_sync_cursor(syncing: bool, updated_at: chrono::NaiveDateTime, id: i64) -> String {
+    if syncing {
+        sync_cursor(updated_at, id)
+    } else {
+        id.to_string()
+    }
 }
 
 /// What `modified_since` means on every list, documented once: only objects changed

@@ -40,25 +40,18 @@ pub async fn list_activities(
         .transpose()?;
     let municipality =
         crate::municipalities::query_code("municipality", q.municipality.as_deref())?;
-    let filter =
-        ActivityFilter {
-            category: category.map(|c| c.as_str().to_owned()),
-            phase: phase.map(|p| p.as_str().to_owned()),
-            municipality,
-            active_on: q.active_on,
-            after_id: match (&q.after, q.modified_since) {
-                (Some(a), None) => Some(a.parse::<i64>().map_err(|_| {
-                    ApiError::bad_request("after", "not a cursor from a `next` link")
-                })?),
-                _ => None,
-            },
-            modified_since: q.modified_since.map(|t| t.naive_utc()),
-            after_change: match (&q.after, q.modified_since) {
-                (Some(a), Some(_)) => Some(pagination::parse_sync_cursor(a)?),
-                _ => None,
-            },
-            limit: limit + 1,
-        };
+    let (after_id, after_change) =
+        pagination::id_or_sync_after(q.after.as_deref(), q.modified_since.is_some())?;
+    let filter = ActivityFilter {
+        category: category.map(|c| c.as_str().to_owned()),
+        phase: phase.map(|p| p.as_str().to_owned()),
+        municipality,
+        active_on: q.active_on,
+        after_id,
+        modified_since: q.modified_since.map(|t| t.naive_utc()),
+        after_change,
+        limit: limit + 1,
+    };
     let items = db::run(&state, move |conn| {
         repo::list_activities(conn, &filter)?
             .into_iter()
@@ -69,9 +62,12 @@ pub async fn list_activities(
     let page = pagination::page(
         items,
         limit,
-        |a| match q.modified_since {
-            Some(_) => pagination::sync_cursor(a.updated_at.naive_utc(), a.id),
-            None => a.id.to_string(),
+        |a| {
+            pagination::id_or_sync_cursor(
+                q.modified_since.is_some(),
+                a.updated_at.naive_utc(),
+                a.id,
+            )
         },
         |after| {
             pagination::url(

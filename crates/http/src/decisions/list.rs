@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use actix_web::{HttpResponse, get, web};
-use chrono::{DateTime, NaiveDate};
+use chrono::NaiveDate;
 use samverkan_domain::meeting::CaseNumber;
 use samverkan_persistence::DbConnection;
 use samverkan_persistence::meetings::{self, DecisionCursor, DecisionFilter, DecisionRow};
@@ -63,9 +63,8 @@ fn parse_cursor(s: &str) -> Result<Cursor, ApiError> {
             id,
         )),
         "u" => {
-            let micros: i64 = v.parse().map_err(|_| bad())?;
-            let t = DateTime::from_timestamp_micros(micros).ok_or_else(bad)?;
-            Cursor::Db(DecisionCursor::ByUpdate(t.naive_utc(), id))
+            let (t, id) = pagination::parse_sync_cursor(s)?;
+            Cursor::Db(DecisionCursor::ByUpdate(t, id))
         }
         "s" => Cursor::Rank(u64::from_str_radix(v, 16).map_err(|_| bad())?, id),
         _ => return Err(bad()),
@@ -221,7 +220,7 @@ pub async fn list_decisions(
                     d.id
                 )
             } else if feed {
-                format!("u_{}_{}", d.updated_at.and_utc().timestamp_micros(), d.id)
+                pagination::sync_cursor(d.updated_at, d.id)
             } else {
                 format!("d_{}_{}", d.meeting_date, d.id)
             }

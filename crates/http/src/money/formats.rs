@@ -24,9 +24,14 @@ struct Stored {
 fn load(conn: &mut DbConnection, id: i64) -> Result<Stored, ApiError> {
     let row = money::find_invoice(conn, id)?
         .ok_or_else(|| ApiError::not_found(format!("no invoice {id}")))?;
+    with_lines(conn, row)
+}
+
+/// A document row with its lines and VAT breakdown.
+fn with_lines(conn: &mut DbConnection, row: InvoiceRow) -> Result<Stored, ApiError> {
     Ok(Stored {
-        lines: money::lines_of(conn, id)?,
-        vat: money::vat_of_many(conn, &[id])?,
+        lines: money::lines_of(conn, row.id)?,
+        vat: money::vat_of_many(conn, &[row.id])?,
         row,
     })
 }
@@ -234,11 +239,14 @@ pub async fn get_invoice_ubl(
     let c = caller.0.clone();
     let invoicing = state.invoicing.clone();
     let xml = db::run(&state, move |conn| {
-        let d = load(conn, id)?;
-        access::check(&Caller(c), &d.row.scb_code, &format!("no invoice {id}"))?;
-        if let Some(ubl) = d.row.issued_ubl.clone() {
+        let row = money::find_invoice(conn, id)?
+            .ok_or_else(|| ApiError::not_found(format!("no invoice {id}")))?;
+        access::check(&Caller(c), &row.scb_code, &format!("no invoice {id}"))?;
+        // Issued: the stored bytes, nothing else to read.
+        if let Some(ubl) = row.issued_ubl {
             return Ok(ubl);
         }
+        let d = with_lines(conn, row)?;
         Ok(ubl::to_ubl(&document(conn, &d, &invoicing)?))
     })
     .await?;

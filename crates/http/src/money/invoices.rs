@@ -121,16 +121,7 @@ async fn list(
         (a, b) => a.or(b),
     };
     let (after_id, after_change) =
-        match (&q.after, since) {
-            (None, _) => (None, None),
-            (Some(a), Some(_)) => (None, Some(pagination::parse_sync_cursor(a)?)),
-            (Some(a), None) => (
-                Some(a.parse::<i64>().map_err(|_| {
-                    ApiError::bad_request("after", "not a cursor from a `next` link")
-                })?),
-                None,
-            ),
-        };
+        pagination::id_or_sync_after(q.after.as_deref(), since.is_some())?;
     let filter = InvoiceFilter {
         scb_code: municipality,
         year: q.year,
@@ -155,10 +146,7 @@ async fn list(
     let page = pagination::page(
         rows,
         limit,
-        |r| match since {
-            Some(_) => pagination::sync_cursor(r.updated_at, r.id),
-            None => r.id.to_string(),
-        },
+        |r| pagination::id_or_sync_cursor(since.is_some(), r.updated_at, r.id),
         |after| {
             pagination::url(
                 path,

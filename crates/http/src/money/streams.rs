@@ -26,22 +26,15 @@ pub async fn list_cost_streams(
     let q = query.into_inner();
     let limit = pagination::limit(q.limit)?;
     let (year, since) = (q.year, q.modified_since);
-    let filter =
-        money::CostStreamFilter {
-            year,
-            after_id: match (&q.after, since) {
-                (Some(a), None) => Some(a.parse::<i64>().map_err(|_| {
-                    ApiError::bad_request("after", "not a cursor from a `next` link")
-                })?),
-                _ => None,
-            },
-            modified_since: since.map(|t| t.naive_utc()),
-            after_change: match (&q.after, since) {
-                (Some(a), Some(_)) => Some(pagination::parse_sync_cursor(a)?),
-                _ => None,
-            },
-            limit: limit + 1,
-        };
+    let (after_id, after_change) =
+        pagination::id_or_sync_after(q.after.as_deref(), since.is_some())?;
+    let filter = money::CostStreamFilter {
+        year,
+        after_id,
+        modified_since: since.map(|t| t.naive_utc()),
+        after_change,
+        limit: limit + 1,
+    };
     let rows = db::run(&state, move |conn| {
         Ok(money::list_cost_streams(conn, &filter)?)
     })
@@ -49,10 +42,7 @@ pub async fn list_cost_streams(
     let page = pagination::page(
         rows,
         limit,
-        |r| match since {
-            Some(_) => pagination::sync_cursor(r.updated_at, r.id),
-            None => r.id.to_string(),
-        },
+        |r| pagination::id_or_sync_cursor(since.is_some(), r.updated_at, r.id),
         |after| {
             pagination::url(
                 "/api/v1/cost-streams",
