@@ -697,6 +697,43 @@ fn client_errors_are_logged_with_their_request_id() {
     cleanup(&path);
 }
 
+/// A malformed request gets 400 and one WARN line with the peer's address, not an ERROR.
+#[test]
+fn malformed_requests_are_logged_at_warn_with_the_peer() {
+    let (url, path) = temp_db();
+    let servers = serve_many(&url, 1);
+    let port = servers.0[0].port;
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let local = s.local_addr().expect("local addr");
+    s.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    s.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nBad Header: x\r\n\r\n")
+        .expect("write");
+    let mut response = String::new();
+    let _ = s.read_to_string(&mut response);
+    assert!(response.starts_with("HTTP/1.1 400"), "{response}");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let log = loop {
+        let log = servers.0[0].log();
+        if log.contains("connection ended") || Instant::now() > deadline {
+            break log;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let line = log
+        .lines()
+        .find(|l| l.contains("connection ended"))
+        .unwrap_or_else(|| panic!("no line for the malformed request:\n{log}"));
+    assert!(line.contains("WARN"), "{line}");
+    assert!(
+        line.contains(&format!("peer=\"{local}\"")),
+        "{local}: {line}"
+    );
+    assert!(!log.contains("ERROR"), "{log}");
+    drop(servers);
+    cleanup(&path);
+}
+
 /// A body that trickles in gets 408 at the configured timeout and its connection closed;
 /// metrics are served on their own address.
 #[test]

@@ -2,14 +2,42 @@
 //! executor threads.
 
 use actix_web::web;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use samverkan_persistence::interrupt::{self, Limit};
 use samverkan_persistence::{DbConnection, Tx, WriteContext, write};
 
 use crate::AppState;
 use crate::error::ApiError;
 
-/// Checks a connection out of the pool and runs `f` on a blocking thread. A connection
-/// on which `f` found the server gone is discarded, so the pool recovers by itself.
+/// Checks a connection out of the pool and runs `f` on a blocking thread, within the
+/// pool's statement time limit. A read stops as soon as its request is dropped (the
+/// client is gone), on SQLite at once, on PostgreSQL at its statement time limit; a write
+/// runs to its end. A connection on which `f` found the server gone is discarded, so the
+/// pool recovers by itself.
 pub async fn run<F, T>(state: &AppState, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    /// Sets the flag when the request's future is dropped, finished or not.
+    struct CancelOnDrop(Arc<AtomicBool>);
+    impl Drop for CancelOnDrop {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+    let gone = Arc::new(AtomicBool::new(false));
+    let _cancel = CancelOnDrop(gone.clone());
+    run_limited(state, Some(gone), f).await
+}
+
+async fn run_limited<F, T>(
+    state: &AppState,
+    cancel: Option<Arc<AtomicBool>>,
+    f: F,
+) -> Result<T, ApiError>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
@@ -21,7 +49,11 @@ where
         crate::ops::pool_checkout(asked.elapsed(), conn.is_ok());
         let mut conn = conn
             .map_err(|e| ApiError::Unavailable(format!("no database connection available: {e}")))?;
-        let r = f(&mut conn);
+        let mut limit = Limit::after(conn.statement_timeout());
+        if let Some(flag) = cancel {
+            limit = limit.or_when(flag);
+        }
+        let r = interrupt::within(limit, || f(&mut conn));
         if matches!(r, Err(ApiError::Unavailable(_))) {
             conn.mark_broken();
         }
@@ -72,5 +104,5 @@ where
     F: FnMut(&mut Tx<'_>) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    run(state, move |conn| write::execute(conn, &ctx, f)).await
+    run_limited(state, None, move |conn| write::execute(conn, &ctx, f)).await
 }

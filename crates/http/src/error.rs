@@ -316,8 +316,12 @@ impl From<diesel::result::Error> for ApiError {
             E::DatabaseError(K::SerializationFailure, _) => {
                 ApiError::Conflict("a concurrent change won; retry the request".into())
             }
-            // PostgreSQL's `statement_timeout` (SQLSTATE 57014, which diesel does not name).
-            E::DatabaseError(_, info) if info.message().contains("statement timeout") => {
+            // PostgreSQL's `statement_timeout` (SQLSTATE 57014, which diesel does not name),
+            // SQLite's interrupt at the same limit (or for a client that is gone).
+            E::DatabaseError(_, info)
+                if info.message().contains("statement timeout")
+                    || samverkan_persistence::interrupt::is_interrupted(info.message()) =>
+            {
                 count(2);
                 ApiError::Unavailable(
                     "the query ran longer than the server's statement time limit; retry later"

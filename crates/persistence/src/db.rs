@@ -79,6 +79,7 @@ pub struct PooledConn {
     /// another connection was lost, every connection is checked before its next use.
     known_good_at: u64,
     losses: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    statement_timeout: Option<Duration>,
 }
 
 impl PooledConn {
@@ -88,6 +89,14 @@ impl PooledConn {
         self.broken = true;
         self.losses
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
+impl PooledConn {
+    /// The statement time limit of its pool ([`PoolConfig::statement_timeout`]), for
+    /// [`crate::interrupt::Limit::after`].
+    pub fn statement_timeout(&self) -> Option<Duration> {
+        self.statement_timeout
     }
 }
 
@@ -111,7 +120,8 @@ pub struct Manager {
     url: String,
     backend: Backend,
     busy_timeout_ms: u64,
-    /// PostgreSQL `statement_timeout` of every connection.
+    /// The statement time limit: PostgreSQL's `statement_timeout` of every connection;
+    /// on SQLite the deadline of [`crate::interrupt::within`].
     statement_timeout: Option<Duration>,
     /// Connections of this pool found lost so far.
     losses: std::sync::Arc<std::sync::atomic::AtomicU64>,
@@ -128,6 +138,7 @@ impl ManageConnection for Manager {
             returned: std::time::Instant::now(),
             known_good_at: self.losses.load(std::sync::atomic::Ordering::Acquire),
             losses: self.losses.clone(),
+            statement_timeout: self.statement_timeout,
         })
     }
 
@@ -163,6 +174,7 @@ impl Manager {
                 Ok(c)
             }
             Backend::Sqlite => {
+                crate::interrupt::install();
                 let mut c = SqliteConnection::establish(sqlite_path(&self.url))?;
                 c.batch_execute(&format!(
                     // busy_timeout first: switching to WAL needs a lock another process
@@ -191,9 +203,11 @@ pub struct PoolConfig {
     /// server wants one; a one-shot command wants none: a process that exits while that
     /// thread is inside libpq's connect can crash in libpq's exit handlers.
     pub min_idle: Option<u32>,
-    /// PostgreSQL: a statement running longer is cancelled (`statement_timeout`), so no
-    /// request holds a connection for long; the server sets it, one-shot commands do not.
-    /// The startup work (migrations, seed) runs without it.
+    /// A statement running longer is cancelled, so no request holds a connection for
+    /// long: PostgreSQL's `statement_timeout`; on SQLite an interrupt, for the work run
+    /// in [`crate::interrupt::within`] with [`PooledConn::statement_timeout`]. The server
+    /// sets it, one-shot commands do not. The startup work (migrations, seed) runs
+    /// without it.
     pub statement_timeout: Option<Duration>,
 }
 

@@ -26,6 +26,7 @@ pub mod activities;
 pub mod archive;
 pub mod db;
 pub mod idempotency;
+pub mod interrupt;
 pub mod meetings;
 pub mod money;
 pub mod registry;

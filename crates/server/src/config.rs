@@ -114,8 +114,9 @@ pub struct DbArgs {
     /// Seconds to wait for a connection (and, on SQLite, for the write lock).
     #[arg(long, env = "SAMVERKAN_DB_TIMEOUT_SECS", default_value_t = 5)]
     pub db_timeout_secs: u64,
-    /// PostgreSQL: seconds a statement of `serve` may run before it is cancelled (503 with
-    /// Retry-After); migrations and the seed are not limited.
+    /// Seconds the database work of a request of `serve` may run before it is cancelled
+    /// (503 with Retry-After): each statement on PostgreSQL (`statement_timeout`), the
+    /// request's work on SQLite (an interrupt); migrations and the seed are not limited.
     #[arg(long, env = "SAMVERKAN_DB_STATEMENT_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub db_statement_timeout_secs: u64,
 }

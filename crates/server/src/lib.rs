@@ -2,6 +2,7 @@
 //! and the commands (serve, migrate, seed, token, openapi).
 
 pub mod config;
+pub mod serve;
 pub mod telemetry;
 
 use std::time::Duration;

@@ -221,27 +221,24 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     let (metrics_state, metrics_ops) = (state.clone(), settings.ops.clone());
     let (keep_alive, header_timeout) = (args.keep_alive_secs, args.header_timeout_secs);
     actix_web::rt::System::new().block_on(async move {
-        let mut server = actix_web::HttpServer::new(move || {
-            samverkan_http::app(state.clone(), settings.clone())
-        })
-        .keep_alive(std::time::Duration::from_secs(keep_alive))
-        .client_request_timeout(std::time::Duration::from_secs(header_timeout))
-        .shutdown_timeout(shutdown);
-        for l in listeners {
-            server = server
-                .listen(l)
-                .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
-        }
-        if let Some(w) = workers {
-            server = server.workers(w);
-        }
+        let server = samverkan_server::serve::http_server(
+            listeners,
+            samverkan_server::serve::Connections {
+                keep_alive: std::time::Duration::from_secs(keep_alive),
+                header_timeout: std::time::Duration::from_secs(header_timeout),
+                shutdown_timeout: shutdown,
+                workers,
+            },
+            move || samverkan_http::app(state.clone(), settings.clone()),
+        )
+        .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
         tracing::info!(
             bind = %bind,
             ready_ms = started.elapsed().as_millis() as u64,
             "samverkan serving; docs at /docs/"
         );
         if metrics_listeners.is_empty() {
-            return server.run().await.map_err(|e| e.to_string());
+            return server.await.map_err(|e| e.to_string());
         }
         // Metrics on their own private address: one worker, no token.
         let mut metrics = actix_web::HttpServer::new(move || {
@@ -262,7 +259,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         let metrics = metrics.run();
         let metrics_handle = metrics.handle();
         let metrics_task = actix_web::rt::spawn(metrics);
-        let result = server.run().await.map_err(|e| e.to_string());
+        let result = server.await.map_err(|e| e.to_string());
         metrics_handle.stop(true).await;
         let _ = metrics_task.await;
         result

@@ -6,8 +6,19 @@ use std::io::IsTerminal;
 use tracing_subscriber::EnvFilter;
 
 pub fn init(format: &str) -> Result<(), String> {
-    let filter = EnvFilter::try_from_default_env()
+    let mut filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
+    // actix-http logs a malformed request or a broken connection at ERROR without the
+    // peer's address; `serve` logs each at WARN with it (target `samverkan::http`). Its
+    // own line shows only when RUST_LOG names actix_http.
+    let names_actix_http = std::env::var("RUST_LOG").is_ok_and(|v| v.contains("actix_http"));
+    if !names_actix_http {
+        filter = filter.add_directive(
+            "actix_http::h1::dispatcher=off"
+                .parse()
+                .map_err(|e| format!("log filter: {e}"))?,
+        );
+    }
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

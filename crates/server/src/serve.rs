@@ -1,0 +1,105 @@
+//! The HTTP server: actix-web's `HttpServer` wiring, with one difference: a connection
+//! that ends in an error (a malformed request, a slow or vanished client) is logged at
+//! WARN with the peer's address, instead of actix-http's own ERROR line without it
+//! (silenced by the default log filter, see [`crate::telemetry`]). SIGTERM and SIGINT
+//! stop the server gracefully: idle keep-alive connections are closed at once, requests
+//! in flight get the shutdown timeout.
+
+use std::fmt;
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_http::body::MessageBody;
+use actix_http::{HttpService, Request, Response};
+use actix_service::{IntoServiceFactory, Service, ServiceFactory, ServiceFactoryExt, map_config};
+use actix_web::dev::AppConfig;
+use actix_web::rt::net::TcpStream;
+
+/// How the server treats its connections.
+#[derive(Debug, Clone, Copy)]
+pub struct Connections {
+    pub keep_alive: Duration,
+    /// Time for a client to send a request's head.
+    pub header_timeout: Duration,
+    /// Seconds that requests in flight get on shutdown.
+    pub shutdown_timeout: u64,
+    /// Worker threads (`None`: one per core).
+    pub workers: Option<usize>,
+}
+
+/// Builds and starts the server on `listeners` (it runs when awaited).
+pub fn http_server<F, I, S, B>(
+    listeners: Vec<TcpListener>,
+    conns: Connections,
+    factory: F,
+) -> std::io::Result<actix_server::Server>
+where
+    F: Fn() -> I + Send + Clone + 'static,
+    I: IntoServiceFactory<S, Request>,
+    S: ServiceFactory<Request, Config = AppConfig> + 'static,
+    S::Error: Into<actix_web::Error> + 'static,
+    S::InitError: fmt::Debug,
+    S::Response: Into<Response<B>> + 'static,
+    B: MessageBody + 'static,
+{
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut builder = actix_server::Server::build()
+        .shutdown_timeout(conns.shutdown_timeout)
+        .disable_signals();
+    if let Some(w) = conns.workers {
+        builder = builder.workers(w);
+    }
+    for lst in listeners {
+        let addr = lst.local_addr()?;
+        let factory = factory.clone();
+        let stop_rx = stop_rx.clone();
+        builder = builder.listen(format!("samverkan-{addr}"), lst, move || {
+            let stop_rx = stop_rx.clone();
+            let app = factory()
+                .into_factory()
+                .map_err(|err| err.into().error_response());
+            let http = HttpService::build()
+                .keep_alive(conns.keep_alive)
+                .client_request_timeout(conns.header_timeout)
+                .local_addr(addr)
+                .graceful_shutdown_signal(move || {
+                    let mut rx = stop_rx.clone();
+                    async move {
+                        let _ = rx.wait_for(|stopping| *stopping).await;
+                    }
+                })
+                .finish(map_config(app, |_| AppConfig::default()))
+                .tcp();
+            actix_service::apply_fn_factory(http, |io: TcpStream, svc: &_| {
+                let peer = io.peer_addr().ok();
+                let served = Service::call(svc, io);
+                async move {
+                    served.await.inspect_err(|e| {
+                        let peer = peer.map(|p| p.to_string()).unwrap_or_default();
+                        tracing::warn!(target: "samverkan::http", peer, "connection ended: {e}");
+                    })
+                }
+            })
+        })?;
+    }
+    let server = builder.run();
+    let handle = server.handle();
+    actix_web::rt::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            tracing::warn!("cannot listen for SIGTERM/SIGINT");
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+        tracing::info!("stopping: requests in flight may finish");
+        let _ = stop_tx.send(true);
+        handle.stop(true).await;
+    });
+    Ok(server)
+}
