@@ -169,3 +169,50 @@ both!(cost_streams_sync_sees_a_new_stream, |app| async move {
     assert_eq!(ids(&changed), [id]);
     assert!(run(&app, "/api/v1/cost-streams", &mark).await.0.is_empty());
 });
+
+both!(
+    members_sync_converges_and_sees_a_changed_seat_once,
+    |app| async move {
+        use diesel::RunQueryDsl;
+        let mark = converges(&app, "/api/v1/members").await;
+        // Every seat carries its times and typed role and office.
+        let page = app.get("/api/v1/members?limit=200").await.json();
+        let first = &page["items"][0];
+        assert!(first["created_at"].is_string() && first["updated_at"].is_string());
+        assert!(["member", "substitute"].contains(&first["role"].as_str().expect("role")));
+        // A seat ends (the registry's own writes come with the person registry; here the
+        // change is made in the database as an import would).
+        let id = first["id"].as_i64().expect("id");
+        let mut pooled = app.pool.get().expect("connection");
+        let conn: &mut samverkan_persistence::DbConnection = &mut pooled;
+        diesel::sql_query(format!(
+            "UPDATE committee_members SET term_to = '2031-12-31', updated_at = '2031-01-01 00:00:00' \
+             WHERE id = {id}"
+        ))
+        .execute(conn)
+        .expect("update");
+        drop(pooled);
+        let (changed, mark) = run(&app, "/api/v1/members", &mark).await;
+        assert_eq!(ids(&changed), [id]);
+        assert_eq!(changed[0]["term_to"], "2031-12-31");
+        assert!(run(&app, "/api/v1/members", &mark).await.0.is_empty());
+        // Filters combine with sync; a bad cursor or time is 400 naming it.
+        let r = app
+            .get("/api/v1/members?municipality=2580&modified_since=1970-01-01T00:00:00Z")
+            .await;
+        assert_eq!(r.status, 200);
+        assert!(
+            r.json()["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .all(|m| m["scb_code"] == "2580")
+        );
+        app.get("/api/v1/members?modified_since=soon")
+            .await
+            .problem_field(400, "modified_since");
+        app.get("/api/v1/members?modified_since=1970-01-01T00:00:00Z&after=17")
+            .await
+            .problem_field(400, "after");
+    }
+);

@@ -366,6 +366,49 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
 }
 
 /// Query-string parse errors → 400 problem naming the parameter.
+/// The query string of a request, deserialized like `web::Query`, but a bad value is
+/// 400 naming its parameter (`modified_since`, `limit` …), as every other input error.
+#[derive(Debug, Clone)]
+pub struct Query<T>(pub T);
+
+impl<T> Query<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Query<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(Query))
+    }
+}
+
+/// Deserializes a query string; the error names the parameter that failed.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let msg = e.inner().to_string();
+        let path = e.path().to_string();
+        let field = unknown_field_name(&msg)
+            .or_else(|| (!path.is_empty() && path != ".").then_some(path))
+            .unwrap_or_else(|| "query".into());
+        ApiError::BadRequest {
+            detail: format!("invalid query string: `{field}`: {msg}"),
+            errors: vec![FieldError::new(field, msg)],
+        }
+    })
+}
+
 pub fn query_error(
     err: actix_web::error::QueryPayloadError,
     _req: &HttpRequest,

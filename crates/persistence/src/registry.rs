@@ -235,6 +235,10 @@ pub struct MemberFilter {
     pub office: Option<String>,
     pub active_on: Option<NaiveDate>,
     pub after_id: Option<i64>,
+    /// Changed after this instant (exclusive), oldest change first (then `after_change`
+    /// pages).
+    pub modified_since: Option<NaiveDateTime>,
+    pub after_change: Option<(NaiveDateTime, i64)>,
     pub limit: i64,
 }
 
@@ -263,6 +267,7 @@ pub fn list_members(conn: &mut DbConnection, f: &MemberFilter) -> QueryResult<Ve
     if let Some(a) = f.after_id {
         q = q.filter(committee_members::id.gt(a));
     }
+    sync_order!(q, committee_members, f.modified_since, f.after_change);
     q.load(conn)
 }
 

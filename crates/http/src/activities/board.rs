@@ -23,7 +23,7 @@ use crate::{AppState, db};
 #[get("/status-board")]
 pub async fn get_status_board(
     state: web::Data<AppState>,
-    query: web::Query<StatusBoardQuery>,
+    query: crate::extract::Query<StatusBoardQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let only = crate::municipalities::query_code("municipality", query.municipality.as_deref())?;
     let board = db::run(&state, move |conn| {

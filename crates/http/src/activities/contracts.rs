@@ -28,7 +28,7 @@ use crate::{AppState, db};
 #[get("/contracts")]
 pub async fn list_contracts(
     state: web::Data<AppState>,
-    query: web::Query<ListContractsQuery>,
+    query: crate::extract::Query<ListContractsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let limit = pagination::limit(q.limit)?;

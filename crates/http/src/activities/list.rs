@@ -23,7 +23,7 @@ use crate::{AppState, db};
 #[get("/activities")]
 pub async fn list_activities(
     state: web::Data<AppState>,
-    query: web::Query<ListActivitiesQuery>,
+    query: crate::extract::Query<ListActivitiesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let limit = pagination::limit(q.limit)?;

@@ -32,7 +32,7 @@ fn parse_status(s: &str) -> Option<ProcurementStatus> {
 #[get("/procurements")]
 pub async fn list_procurements(
     state: web::Data<AppState>,
-    query: web::Query<ListProcurementsQuery>,
+    query: crate::extract::Query<ListProcurementsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let limit = pagination::limit(q.limit)?;

@@ -150,7 +150,7 @@ pub struct ListAuditQuery {
 pub async fn list_audit_events(
     _admin: Authorized<AdminOnly>,
     state: web::Data<AppState>,
-    query: web::Query<ListAuditQuery>,
+    query: crate::extract::Query<ListAuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let limit = pagination::limit(q.limit)?;
@@ -253,7 +253,7 @@ pub struct ListTokensQuery {
 pub async fn list_tokens(
     _admin: Authorized<AdminOnly>,
     state: web::Data<AppState>,
-    query: web::Query<ListTokensQuery>,
+    query: crate::extract::Query<ListTokensQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let limit = pagination::limit(q.limit)?;

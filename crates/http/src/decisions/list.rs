@@ -89,7 +89,7 @@ fn parse_cursor(s: &str) -> Result<Cursor, ApiError> {
 pub async fn list_decisions(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<ListDecisionsQuery>,
+    query: crate::extract::Query<ListDecisionsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let limit = pagination::limit(q.limit)?;

@@ -74,7 +74,7 @@ pub async fn get_attendance_summary(
 pub async fn get_attendance(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<AttendanceQuery>,
+    query: crate::extract::Query<AttendanceQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let year = query.year;
     if !(1900..=2999).contains(&year) {

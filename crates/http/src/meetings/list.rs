@@ -33,7 +33,7 @@ fn parse_cursor(s: &str) -> Result<(NaiveDate, i64), ApiError> {
 pub async fn list_meetings(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<ListMeetingsQuery>,
+    query: crate::extract::Query<ListMeetingsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let limit = pagination::limit(q.limit)?;

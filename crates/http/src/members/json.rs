@@ -1,4 +1,5 @@
 use chrono::NaiveDate;
+use samverkan_domain::registry::{Office, SeatRole};
 use samverkan_persistence::registry::MemberRow;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -9,7 +10,8 @@ use utoipa::{IntoParams, ToSchema};
 #[schema(example = json!({
     "id": 3, "name": "Carina Sammeli", "party": "S", "scb_code": "2580",
     "role": "member", "office": "chair", "term_from": "2021-09-17", "term_to": "2022-12-31",
-    "source": "protocol 2021-09-17 § 28"
+    "source": "protocol 2021-09-17 § 28",
+    "created_at": "2021-09-17T12:00:00Z", "updated_at": "2021-09-17T12:00:00Z"
 }))]
 pub struct Member {
     pub id: i64,
@@ -18,46 +20,65 @@ pub struct Member {
     pub party: String,
     /// The municipality the seat represents.
     pub scb_code: String,
-    /// `member` (*ledamot*) or `substitute` (*ersättare*).
-    #[schema(example = "member")]
-    pub role: String,
-    /// `chair` (*ordförande*), `vice_chair` (*vice ordförande*) or `none`.
-    #[schema(example = "none")]
-    pub office: String,
+    pub role: SeatRoleParam,
+    pub office: OfficeParam,
     pub term_from: NaiveDate,
     /// Null while serving.
     pub term_to: Option<NaiveDate>,
     /// Where the record comes from (protocol and paragraph).
     pub source: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the entry last changed: the watermark of `modified_since`.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-impl From<MemberRow> for Member {
-    fn from(m: MemberRow) -> Self {
-        Member {
+impl TryFrom<MemberRow> for Member {
+    type Error = crate::error::ApiError;
+    fn try_from(m: MemberRow) -> Result<Self, Self::Error> {
+        let corrupt = |what: &str, v: &str| {
+            crate::error::ApiError::internal(format!("member {}: stored {what} `{v}`", m.id))
+        };
+        let role = match SeatRole::parse(&m.seat_role) {
+            Some(SeatRole::Member) => SeatRoleParam::Member,
+            Some(SeatRole::Substitute) => SeatRoleParam::Substitute,
+            None => return Err(corrupt("role", &m.seat_role)),
+        };
+        let office = match Office::parse(&m.office) {
+            Some(Office::Chair) => OfficeParam::Chair,
+            Some(Office::ViceChair) => OfficeParam::ViceChair,
+            Some(Office::None) => OfficeParam::None,
+            None => return Err(corrupt("office", &m.office)),
+        };
+        Ok(Member {
             id: m.id,
             name: m.name,
             party: m.party,
             scb_code: m.scb_code,
-            role: m.seat_role,
-            office: m.office,
+            role,
+            office,
             term_from: m.term_from,
             term_to: m.term_to,
             source: m.source,
-        }
+            created_at: m.created_at.and_utc(),
+            updated_at: m.updated_at.and_utc(),
+        })
     }
 }
 
-/// `member` or `substitute`.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+/// The seat: `member` (*ledamot*) or `substitute` (*ersättare*).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = SeatRole)]
 pub enum SeatRoleParam {
     Member,
     Substitute,
 }
 
-/// `chair`, `vice_chair` or `none`.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+/// The office held with the seat: `chair` (*ordförande*), `vice_chair` (*vice
+/// ordförande*) or `none`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = Office)]
 pub enum OfficeParam {
     Chair,
     ViceChair,
@@ -78,9 +99,13 @@ pub struct ListMembersQuery {
     /// Only seats held on this date.
     #[param(example = "2021-01-28")]
     pub active_on: Option<NaiveDate>,
+    /// Only seats changed after this instant (exclusive), oldest change first; RFC 3339
+    /// with `Z` or an offset. Follow `next` to the end and keep the largest `updated_at`
+    /// for the next sync.
+    pub modified_since: Option<chrono::DateTime<chrono::Utc>>,
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Cursor from the previous page's `next` link.
-    pub after: Option<i64>,
+    pub after: Option<String>,
 }

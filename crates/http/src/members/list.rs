@@ -9,8 +9,9 @@ use crate::{AppState, db};
 
 /// List committee members and substitutes
 ///
-/// Every seat period on record (*ledamöter* and *ersättare*), filterable by
-/// municipality, role, office and the date the seat was held. Public.
+/// Every seat period on record (*ledamöter* and *ersättare*), ordered by id (with
+/// `modified_since`: changes oldest first), filterable by municipality, role, office and
+/// the date the seat was held. Public.
 #[utoipa::path(
     tag = "registry",
     params(ListMembersQuery),
@@ -22,7 +23,7 @@ use crate::{AppState, db};
 #[get("/members")]
 pub async fn list_members(
     state: web::Data<AppState>,
-    query: web::Query<ListMembersQuery>,
+    query: crate::extract::Query<ListMembersQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let limit = pagination::limit(q.limit)?;
@@ -36,22 +37,29 @@ pub async fn list_members(
         OfficeParam::ViceChair => Office::ViceChair,
         OfficeParam::None => Office::None,
     });
+    let syncing = q.modified_since.is_some();
+    let (after_id, after_change) = pagination::id_or_sync_after(q.after.as_deref(), syncing)?;
     let filter = MemberFilter {
         scb_code: scb_code.clone(),
         seat_role: role.map(|r| r.as_str().to_owned()),
         office: office.map(|o| o.as_str().to_owned()),
         active_on: q.active_on,
-        after_id: q.after,
+        after_id,
+        modified_since: q.modified_since.map(|t| t.naive_utc()),
+        after_change,
         limit: limit + 1,
     };
-    let rows = db::run(&state, move |conn| {
-        Ok(registry::list_members(conn, &filter)?)
+    let items = db::run(&state, move |conn| {
+        registry::list_members(conn, &filter)?
+            .into_iter()
+            .map(Member::try_from)
+            .collect::<Result<Vec<_>, _>>()
     })
     .await?;
     let page = pagination::page(
-        rows,
+        items,
         limit,
-        |m| m.id.to_string(),
+        |m| pagination::id_or_sync_cursor(syncing, m.updated_at.naive_utc(), m.id),
         |after| {
             pagination::url(
                 "/api/v1/members",
@@ -60,12 +68,16 @@ pub async fn list_members(
                     ("role", role.map(|r| r.as_str().to_owned())),
                     ("office", office.map(|o| o.as_str().to_owned())),
                     ("active_on", q.active_on.map(|d| d.to_string())),
+                    (
+                        "modified_since",
+                        q.modified_since.map(pagination::timestamp),
+                    ),
                     ("limit", Some(limit.to_string())),
                     ("after", Some(after.to_owned())),
                 ],
             )
         },
-        Member::from,
+        |m| m,
     );
     Ok(HttpResponse::Ok().json(page))
 }

@@ -367,7 +367,7 @@ pub async fn get_invoice_csv(
 pub async fn export_invoices_csv(
     caller: Caller,
     state: web::Data<AppState>,
-    query: web::Query<ExportQuery>,
+    query: crate::extract::Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let scope = access::invoice_scope(&caller)?;
     let period = query.into_inner().period;

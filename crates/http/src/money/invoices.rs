@@ -90,7 +90,7 @@ fn period_year(period: &str) -> Result<i32, ApiError> {
 pub async fn list_invoices(
     caller: Caller,
     state: web::Data<AppState>,
-    query: web::Query<ListInvoicesQuery>,
+    query: crate::extract::Query<ListInvoicesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let scope = access::invoice_scope(&caller)?;
@@ -615,7 +615,7 @@ pub async fn list_municipality_invoices(
     caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    query: web::Query<ListInvoicesQuery>,
+    query: crate::extract::Query<ListInvoicesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let code = crate::municipalities::path_code(&path)?.to_string();
     access::check(&caller, &code, &format!("no invoices of {code}"))?;
@@ -640,7 +640,7 @@ pub async fn get_invoice_summary(
     caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    query: web::Query<SummaryQuery>,
+    query: crate::extract::Query<SummaryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let code = crate::municipalities::path_code(&path)?.to_string();
     access::check(&caller, &code, &format!("no invoices of {code}"))?;

@@ -21,7 +21,7 @@ use crate::{AppState, db};
 #[get("/cost-streams")]
 pub async fn list_cost_streams(
     state: web::Data<AppState>,
-    query: web::Query<ListStreamsQuery>,
+    query: crate::extract::Query<ListStreamsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let limit = pagination::limit(q.limit)?;

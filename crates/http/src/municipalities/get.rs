@@ -21,7 +21,7 @@ use crate::{AppState, db};
 pub async fn get_municipality(
     state: web::Data<AppState>,
     path: web::Path<String>,
-    query: web::Query<GetMunicipalityQuery>,
+    query: crate::extract::Query<GetMunicipalityQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let code = super::path_code(&path)?.to_string();
     let on = query.on;

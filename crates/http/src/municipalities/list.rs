@@ -23,7 +23,7 @@ use crate::{AppState, db};
 #[get("/municipalities")]
 pub async fn list_municipalities(
     state: web::Data<AppState>,
-    query: web::Query<ListMunicipalitiesQuery>,
+    query: crate::extract::Query<ListMunicipalitiesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let limit = pagination::limit(q.limit)?;
