@@ -216,3 +216,53 @@ both!(
             .problem_field(400, "after");
     }
 );
+
+both!(
+    status_reports_sync_converges_and_sees_a_new_report_once,
+    |app| async move {
+        let sec = app.as_role(Role::Secretary);
+        let mark = converges(&app, "/api/v1/status-reports").await;
+        let all = app.get("/api/v1/status-reports?limit=200").await.json();
+        let first = &all["items"][0];
+        let activity = first["activity_id"].as_i64().expect("activity_id");
+        assert!(first["created_at"].is_string() && first["updated_at"].is_string());
+        let r = sec
+            .post(
+                &format!("/api/v1/activities/{activity}/status-reports"),
+                &json!({"date": "2031-03-01", "text": "Avtalet är tecknat"}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let created = r.json();
+        let (changed, mark) = run(&app, "/api/v1/status-reports", &mark).await;
+        assert_eq!(ids(&changed), [created["id"].as_i64().expect("id")]);
+        assert_eq!(changed[0], created);
+        assert!(
+            run(&app, "/api/v1/status-reports", &mark)
+                .await
+                .0
+                .is_empty()
+        );
+        // One activity's reports, by id; a bad filter is 400 naming it.
+        let own = app
+            .get(&format!(
+                "/api/v1/status-reports?activity={activity}&limit=200"
+            ))
+            .await
+            .json();
+        let own = own["items"].as_array().expect("items");
+        assert!(own.iter().all(|r| r["activity_id"] == activity));
+        assert!(own.iter().any(|r| r["text"] == "Avtalet är tecknat"));
+        let nested = app
+            .get(&format!("/api/v1/activities/{activity}/status-reports"))
+            .await
+            .json();
+        assert_eq!(nested.as_array().expect("array").len(), own.len());
+        app.get("/api/v1/status-reports?activity=x")
+            .await
+            .problem_field(400, "activity");
+        app.get("/api/v1/status-reports?modified_since=2031-13-01T00:00:00Z")
+            .await
+            .problem_field(400, "modified_since");
+    }
+);

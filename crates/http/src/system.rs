@@ -28,7 +28,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
     "links": {"self": "/api/v1", "municipalities": "/api/v1/municipalities",
         "members": "/api/v1/members", "meetings": "/api/v1/meetings",
         "decisions": "/api/v1/decisions", "attendance": "/api/v1/attendance?year=2021",
-        "activities": "/api/v1/activities", "status_board": "/api/v1/status-board",
+        "activities": "/api/v1/activities", "status_reports": "/api/v1/status-reports",
+        "status_board": "/api/v1/status-board",
         "procurements": "/api/v1/procurements", "contracts": "/api/v1/contracts",
         "cost_streams": "/api/v1/cost-streams", "invoices": "/api/v1/invoices",
         "audit": "/api/v1/audit", "openapi": "/api-docs/openapi.json", "docs": "/docs/"}
@@ -81,6 +82,7 @@ pub struct SystemLinks {
     /// Attendance statistics of this year (`year` is required; change it for another).
     pub attendance: String,
     pub activities: &'static str,
+    pub status_reports: &'static str,
     pub status_board: &'static str,
     pub procurements: &'static str,
     pub contracts: &'static str,
@@ -159,6 +161,7 @@ pub async fn get_system(
             decisions: "/api/v1/decisions",
             attendance: format!("/api/v1/attendance?year={}", today.year()),
             activities: "/api/v1/activities",
+            status_reports: "/api/v1/status-reports",
             status_board: "/api/v1/status-board",
             procurements: "/api/v1/procurements",
             contracts: "/api/v1/contracts",

@@ -267,6 +267,7 @@ pub struct StatusReportRow {
     pub meeting_date: Option<NaiveDate>,
     pub meeting_paragraph: Option<i32>,
     pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -278,6 +279,39 @@ pub struct NewStatusReport {
     pub meeting_date: Option<NaiveDate>,
     pub meeting_paragraph: Option<i32>,
     pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Filters of the status report list.
+#[derive(Debug, Clone, Default)]
+pub struct StatusReportFilter {
+    pub activity_id: Option<i64>,
+    pub after_id: Option<i64>,
+    /// Changed after this instant (exclusive), oldest change first (then `after_change`
+    /// pages).
+    pub modified_since: Option<NaiveDateTime>,
+    pub after_change: Option<(NaiveDateTime, i64)>,
+    pub limit: i64,
+}
+
+/// Status reports of every activity, by id (with `modified_since`: oldest change first).
+pub fn find_status_reports(
+    conn: &mut DbConnection,
+    f: &StatusReportFilter,
+) -> QueryResult<Vec<StatusReportRow>> {
+    let mut q = status_reports::table
+        .select(StatusReportRow::as_select())
+        .order(status_reports::id.asc())
+        .limit(f.limit)
+        .into_boxed();
+    if let Some(a) = f.activity_id {
+        q = q.filter(status_reports::activity_id.eq(a));
+    }
+    if let Some(a) = f.after_id {
+        q = q.filter(status_reports::id.gt(a));
+    }
+    sync_order!(q, status_reports, f.modified_since, f.after_change);
+    q.load(conn)
 }
 
 /// Marks an activity changed: what its JSON shows (the latest status report) changed, so
@@ -731,6 +765,7 @@ pub mod seed {
                         meeting_date: Some(r.meeting_date),
                         meeting_paragraph: Some(r.paragraph),
                         created_at: now,
+                        updated_at: now,
                     },
                 )?;
             }

@@ -242,6 +242,7 @@ pub const TABLES: &[Table] = &[
             ("meeting_date", Date),
             ("meeting_paragraph", Int),
             ("created_at", Ts),
+            ("updated_at", Ts),
         ],
     },
     Table {

@@ -183,6 +183,7 @@ diesel::table! {
         meeting_date -> Nullable<Date>,
         meeting_paragraph -> Nullable<Integer>,
         created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 

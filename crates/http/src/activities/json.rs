@@ -61,26 +61,53 @@ impl From<PhaseChangeRow> for PhaseChange {
 
 /// A dated status report (*statusrapport*) of an activity.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"id": 7, "date": "2023-10-12",
+#[schema(example = json!({"id": 7, "activity_id": 3, "date": "2023-10-12",
     "text": "Upphandlingen är genomförd och leverantörssamtal pågår.",
     "meeting": {"date": "2023-10-12", "paragraph": 16,
-        "href": "/api/v1/decisions?year=2023&paragraph=16"}}))]
+        "href": "/api/v1/decisions?year=2023&paragraph=16"},
+    "created_at": "2023-10-12T12:00:00Z", "updated_at": "2023-10-12T12:00:00Z"}))]
 pub struct StatusReport {
     pub id: i64,
+    /// The activity reported on.
+    pub activity_id: i64,
     pub date: NaiveDate,
     pub text: String,
     pub meeting: Option<MeetingRef>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the report last changed: the watermark of `modified_since`.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl From<StatusReportRow> for StatusReport {
     fn from(r: StatusReportRow) -> Self {
         StatusReport {
             id: r.id,
+            activity_id: r.activity_id,
             date: r.reported_on,
             text: r.text,
             meeting: MeetingRef::new(r.meeting_date, r.meeting_paragraph),
+            created_at: r.created_at.and_utc(),
+            updated_at: r.updated_at.and_utc(),
         }
     }
+}
+
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListStatusReportsQuery {
+    /// Only the reports of this activity (id).
+    #[param(minimum = 1, example = 3)]
+    pub activity: Option<i64>,
+    /// Only reports changed after this instant (exclusive), oldest change first; RFC 3339
+    /// with `Z` or an offset. Follow `next` to the end and keep the largest `updated_at`
+    /// for the next sync.
+    pub modified_since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// Cursor from the previous page's `next` link.
+    pub after: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

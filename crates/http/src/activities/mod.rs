@@ -30,6 +30,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(get::get_activity)
         .service(update::update_activity)
         .service(status_reports::list_status_reports)
+        .service(status_reports::list_all_status_reports)
         .service(status_reports::create_status_report)
         .service(rollout::list_rollout)
         .service(rollout::put_rollout)

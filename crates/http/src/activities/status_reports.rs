@@ -1,12 +1,13 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
-use samverkan_persistence::activities::{self as repo, NewStatusReport};
+use samverkan_persistence::activities::{self as repo, NewStatusReport, StatusReportFilter};
 use samverkan_persistence::write::state as audit_state;
 
-use super::json::{NewStatusReportBody, StatusReport};
+use super::json::{ListStatusReportsQuery, NewStatusReportBody, StatusReport};
 use crate::auth::{Authorized, SecretaryOnly};
 use crate::error::{ApiError, FieldError, Problem};
-use crate::extract::ValidJson;
+use crate::extract::{Query, ValidJson};
+use crate::pagination::{self, Page};
 use crate::{AppState, db};
 
 /// List an activity's status reports
@@ -33,6 +34,62 @@ pub async fn list_status_reports(
     })
     .await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(StatusReport::from).collect::<Vec<_>>()))
+}
+
+/// List status reports
+///
+/// The status reports of every activity (or of one, `activity`), ordered by id (with
+/// `modified_since`: changes oldest first): what a mirror of the status history syncs.
+/// Public.
+#[utoipa::path(
+    tag = "activities",
+    params(ListStatusReportsQuery),
+    responses(
+        (status = 200, description = "A page of status reports", body = Page<StatusReport>),
+        (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/status-reports")]
+pub async fn list_all_status_reports(
+    state: web::Data<AppState>,
+    query: Query<ListStatusReportsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let limit = pagination::limit(q.limit)?;
+    let syncing = q.modified_since.is_some();
+    let (after_id, after_change) = pagination::id_or_sync_after(q.after.as_deref(), syncing)?;
+    let filter = StatusReportFilter {
+        activity_id: q.activity,
+        after_id,
+        modified_since: q.modified_since.map(|t| t.naive_utc()),
+        after_change,
+        limit: limit + 1,
+    };
+    let rows = db::run(&state, move |conn| {
+        Ok(repo::find_status_reports(conn, &filter)?)
+    })
+    .await?;
+    let page = pagination::page(
+        rows,
+        limit,
+        |r| pagination::id_or_sync_cursor(syncing, r.updated_at, r.id),
+        |after| {
+            pagination::url(
+                "/api/v1/status-reports",
+                &[
+                    ("activity", q.activity.map(|a| a.to_string())),
+                    (
+                        "modified_since",
+                        q.modified_since.map(pagination::timestamp),
+                    ),
+                    ("limit", Some(limit.to_string())),
+                    ("after", Some(after.to_owned())),
+                ],
+            )
+        },
+        StatusReport::from,
+    );
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// Add a status report
@@ -77,6 +134,7 @@ pub async fn create_status_report(
         conn.lock("activity", &id.to_string())?;
         super::find(conn, id)?;
         ApiError::fail_on(errors)?;
+        let now = samverkan_persistence::now();
         let row = repo::insert_status_report(
             conn,
             &NewStatusReport {
@@ -85,7 +143,8 @@ pub async fn create_status_report(
                 text,
                 meeting_date: b.meeting.as_ref().map(|m| m.date),
                 meeting_paragraph: b.meeting.as_ref().map(|m| m.paragraph),
-                created_at: samverkan_persistence::now(),
+                created_at: now,
+                updated_at: now,
             },
         )?;
         repo::touch_activity(conn, id, row.created_at)?;
