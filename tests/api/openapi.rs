@@ -103,3 +103,25 @@ fn every_operation_is_documented() {
         }
     }
 }
+
+/// A list's items are its item type by `$ref`, never a copy per page: a generated client
+/// gets one class per object, whichever list it came from.
+#[test]
+fn list_items_are_references() {
+    let spec = serde_json::to_value(samverkan_http::openapi()).expect("serialises");
+    let schemas = spec["components"]["schemas"].as_object().expect("schemas");
+    let pages: Vec<_> = schemas
+        .iter()
+        .filter(|(n, _)| n.starts_with("Page_"))
+        .collect();
+    assert!(pages.len() >= 10, "{}", pages.len());
+    for (name, page) in pages {
+        let item = name.trim_start_matches("Page_");
+        assert_eq!(
+            page["properties"]["items"]["items"]["$ref"],
+            format!("#/components/schemas/{item}"),
+            "{name}"
+        );
+        assert!(schemas.contains_key(item), "{item}");
+    }
+}

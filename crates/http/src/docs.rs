@@ -128,7 +128,34 @@ fn add(op: &mut Operation, status: &str, description: &str) {
 /// ones with query parameters with 400; ones with path parameters with 400 and 404.
 pub fn finish(mut spec: Spec) -> Spec {
     add_standard_errors(&mut spec);
+    ref_page_items(&mut spec);
     spec
+}
+
+/// utoipa inlines the item type of a generic `Page<T>` (juhaku/utoipa#1586): every
+/// `Page_X` would carry its own copy of `X`, and a generated client a class per page.
+/// The items of `Page_X` become a `$ref` to the component `X`.
+fn ref_page_items(spec: &mut Spec) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{ArrayItems, Schema};
+    let Some(components) = spec.components.as_mut() else {
+        return;
+    };
+    let names: Vec<String> = components.schemas.keys().cloned().collect();
+    for (name, schema) in components.schemas.iter_mut() {
+        let Some(item) = name.strip_prefix("Page_") else {
+            continue;
+        };
+        if !names.iter().any(|n| n == item) {
+            continue;
+        }
+        let RefOr::T(Schema::Object(page)) = schema else {
+            continue;
+        };
+        if let Some(RefOr::T(Schema::Array(items))) = page.properties.get_mut("items") {
+            items.items = ArrayItems::RefOrSchema(Box::new(Ref::from_schema_name(item).into()));
+        }
+    }
 }
 
 fn add_standard_errors(spec: &mut Spec) {
