@@ -125,3 +125,77 @@ fn list_items_are_references() {
         assert!(schemas.contains_key(item), "{item}");
     }
 }
+
+/// Closed sets are enums in the spec, in responses, bodies and filters alike, so that a
+/// generated client gets a type, not a string.
+#[test]
+fn closed_sets_are_enums() {
+    let spec = serde_json::to_value(samverkan_http::openapi()).expect("serialises");
+    let schemas = &spec["components"]["schemas"];
+    // The enum values behind a property: through a `$ref` or a nullable `oneOf`.
+    let values = |s: &serde_json::Value| -> Vec<String> {
+        let target = s["oneOf"]
+            .as_array()
+            .and_then(|o| o.iter().find(|x| x["$ref"].is_string()))
+            .unwrap_or(s);
+        let resolved = match target["$ref"].as_str() {
+            Some(r) => &schemas[r.trim_start_matches("#/components/schemas/")],
+            None => target,
+        };
+        resolved["enum"]
+            .as_array()
+            .map(|e| {
+                e.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for (schema, property, one) in [
+        ("Activity", "category", "project"),
+        ("Activity", "phase", "pre_study"),
+        ("NewActivityBody", "category", "operations"),
+        ("UpdateActivityBody", "phase", "closed"),
+        ("PhaseChange", "from", "idea"),
+        ("PhaseChange", "to", "paused"),
+        ("Rollout", "state", "in_progress"),
+        ("PutRolloutBody", "state", "done"),
+        ("MunicipalityRollout", "state", "unreported"),
+        ("Procurement", "status", "awarded"),
+        ("NewProcurementBody", "status", "planned"),
+        ("Meeting", "status", "approved"),
+        ("Decision", "kind", "contract_award"),
+        ("Decision", "status", "draft"),
+        ("Member", "role", "substitute"),
+        ("Member", "office", "vice_chair"),
+        ("CostStream", "kind", "e_office"),
+        ("NewCostStreamBody", "kind", "shared_service"),
+        ("Invoice", "status", "partially_paid"),
+        ("Health", "database", "sqlite"),
+    ] {
+        let v = values(&schemas[schema]["properties"][property]);
+        assert!(
+            v.iter().any(|x| x == one),
+            "{schema}.{property}: {v:?} lacks {one}"
+        );
+    }
+    let get = |path: &str, name: &str| -> serde_json::Value {
+        spec["paths"][path]["get"]["parameters"]
+            .as_array()
+            .expect("parameters")
+            .iter()
+            .find(|p| p["name"] == name)
+            .expect("parameter")["schema"]
+            .clone()
+    };
+    for (path, name, one) in [
+        ("/api/v1/activities", "category", "management"),
+        ("/api/v1/activities", "phase", "implementation"),
+        ("/api/v1/procurements", "status", "cancelled"),
+        ("/api/v1/members", "role", "member"),
+        ("/api/v1/invoices", "status", "issued"),
+    ] {
+        let v = values(&get(path, name));
+        assert!(v.iter().any(|x| x == one), "{path} {name}: {v:?}");
+    }
+}

@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 /// shared solution, or running operations (*löpande verksamhet*).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ActivityCategory))]
 pub enum Category {
     Project,
     Management,
@@ -26,9 +28,12 @@ pub enum Category {
 }
 str_enum!(Category { Project => "project", Management => "management", Operations => "operations" });
 
-/// The phase of an activity; see the module docs for the change rule.
+/// The phase of an activity. Moving forward in idea → pre_study → development →
+/// procurement → implementation → management needs nothing; moving back, or leaving
+/// paused or closed, needs a reason; paused and closed are reachable from any phase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Phase {
     Idea,
     PreStudy,
@@ -100,6 +105,7 @@ pub fn check_phase_change(
 /// Rollout (*införande*) of an activity in one municipality.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum RolloutState {
     NotParticipating,
     Planned,
@@ -114,6 +120,7 @@ str_enum!(RolloutState {
 /// Status of a procurement (*upphandling*).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ProcurementStatus {
     Planned,
     Ongoing,

@@ -57,6 +57,7 @@ impl AttendanceKind {
 /// The kind of a paragraph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum DecisionKind {
     /// An ordinary decision (*beslut*).
     Decision,
@@ -83,6 +84,7 @@ str_enum!(DecisionKind {
 /// Protocol state: *utkast* (draft) or *justerat* (approved).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ProtocolStatus {
     Draft,
     Approved,

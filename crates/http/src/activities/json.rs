@@ -41,7 +41,9 @@ pub struct Timeline {
 pub struct PhaseChange {
     pub date: NaiveDate,
     /// Null for the first recorded phase.
+    #[schema(value_type = Option<samverkan_domain::activity::Phase>)]
     pub from: Option<String>,
+    #[schema(value_type = samverkan_domain::activity::Phase)]
     pub to: String,
     pub reason: Option<String>,
     pub decided_by: Option<DecisionRef>,
@@ -140,12 +142,11 @@ pub struct ActivityLinks {
     "procurements": "/api/v1/procurements?activity=3", "contracts": "/api/v1/contracts?activity=3"}}))]
 pub struct Activity {
     pub id: i64,
-    /// `project`, `management` or `operations`.
+    #[schema(value_type = samverkan_domain::activity::Category)]
     pub category: String,
     pub name: String,
     pub goal: Option<String>,
-    /// `idea`, `pre_study`, `development`, `procurement`, `implementation`,
-    /// `management`, `paused` or `closed`.
+    #[schema(value_type = samverkan_domain::activity::Phase)]
     pub phase: String,
     pub timeline: Timeline,
     /// SCB codes of the participating member municipalities.
@@ -205,10 +206,9 @@ impl Activity {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListActivitiesQuery {
-    /// `project`, `management` or `operations`.
-    #[param(example = "project")]
+    #[param(value_type = Option<samverkan_domain::activity::Category>, example = "project")]
     pub category: Option<String>,
-    /// One of the phases, e.g. `implementation`.
+    #[param(value_type = Option<samverkan_domain::activity::Phase>, example = "implementation")]
     pub phase: Option<String>,
     /// Only activities this municipality (SCB code) participates in.
     #[param(example = "2514")]
@@ -236,13 +236,14 @@ pub struct ListActivitiesQuery {
     "contacts": [{"name": "Adam Kjellgren", "role": "samordnare"}],
     "decided_by": {"year": 2024, "paragraph": 3}}))]
 pub struct NewActivityBody {
-    /// `project`, `management` or `operations`.
+    #[schema(value_type = samverkan_domain::activity::Category)]
     pub category: String,
     #[validate(length(min = 1, max = 300))]
     pub name: String,
     #[validate(length(max = 4000))]
     pub goal: Option<String>,
     /// Initial phase (default `idea`).
+    #[schema(value_type = Option<samverkan_domain::activity::Phase>)]
     pub phase: Option<String>,
     #[validate(range(min = 1990, max = 2100))]
     pub start_year: Option<i32>,
@@ -268,6 +269,7 @@ pub struct NewActivityBody {
 #[schema(example = json!({"phase": "development", "phase_reason": "Kraven behöver arbetas om",
     "phase_date": "2024-03-01", "decided_by": {"year": 2024, "paragraph": 12, "case_number": "2024/3-2.2.0.1"}}))]
 pub struct UpdateActivityBody {
+    #[schema(value_type = Option<samverkan_domain::activity::Category>)]
     pub category: Option<String>,
     #[validate(length(min = 1, max = 300))]
     pub name: Option<String>,
@@ -283,6 +285,7 @@ pub struct UpdateActivityBody {
     #[validate(nested)]
     pub contacts: Option<Vec<Contact>>,
     /// New phase.
+    #[schema(value_type = Option<samverkan_domain::activity::Phase>)]
     pub phase: Option<String>,
     /// Why; required when going back in the phase order or resuming from paused/closed.
     #[validate(length(max = 2000))]
@@ -314,8 +317,8 @@ pub struct Rollout {
     pub scb_code: String,
     pub name: String,
     pub participating: bool,
-    /// `not_participating`, `planned`, `in_progress` or `done`; null for a participant
-    /// whose rollout has not been reported.
+    /// Null for a participant whose rollout has not been reported.
+    #[schema(value_type = Option<samverkan_domain::activity::RolloutState>)]
     pub state: Option<String>,
     pub started_on: Option<NaiveDate>,
     pub completed_on: Option<NaiveDate>,
@@ -362,8 +365,8 @@ impl Rollout {
 #[schema(example = json!({"state": "done", "started_on": "2023-02-01", "completed_on": "2023-11-30",
     "as_of": "2023-12-01", "note": "Migrering klar"}))]
 pub struct PutRolloutBody {
-    /// `not_participating`, `planned`, `in_progress` or `done`. Anything but
-    /// `not_participating` requires the municipality to participate.
+    /// Anything but `not_participating` requires the municipality to participate.
+    #[schema(value_type = samverkan_domain::activity::RolloutState)]
     pub state: String,
     pub started_on: Option<NaiveDate>,
     pub completed_on: Option<NaiveDate>,
@@ -377,7 +380,9 @@ pub struct PutRolloutBody {
 pub struct MunicipalityActivity {
     pub id: i64,
     pub name: String,
+    #[schema(value_type = samverkan_domain::activity::Category)]
     pub category: String,
+    #[schema(value_type = samverkan_domain::activity::Phase)]
     pub phase: String,
     /// This municipality's rollout; state null when not reported.
     pub rollout: Rollout,
@@ -401,7 +406,9 @@ pub struct RolloutCounts {
 pub struct BoardItem {
     pub id: i64,
     pub name: String,
+    #[schema(value_type = samverkan_domain::activity::Category)]
     pub category: String,
+    #[schema(value_type = samverkan_domain::activity::Phase)]
     pub phase: String,
     pub latest_status_date: Option<NaiveDate>,
     pub latest_status: Option<String>,
@@ -417,8 +424,7 @@ pub struct BoardItem {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MunicipalityRollout {
     pub scb_code: String,
-    /// `not_participating`, `planned`, `in_progress`, `done`, or `unreported` when the
-    /// participant's rollout has not been reported.
+    #[schema(value_type = BoardRolloutState)]
     pub state: String,
     pub started_on: Option<NaiveDate>,
     pub completed_on: Option<NaiveDate>,
@@ -457,7 +463,7 @@ pub struct Procurement {
     pub id: i64,
     pub activity_id: i64,
     pub name: String,
-    /// `planned`, `ongoing`, `awarded` or `cancelled`.
+    #[schema(value_type = samverkan_domain::activity::ProcurementStatus)]
     pub status: String,
     pub award: Option<Award>,
 }
@@ -522,7 +528,7 @@ pub struct NewProcurementBody {
     pub activity_id: i64,
     #[validate(length(min = 1, max = 300))]
     pub name: String,
-    /// `planned`, `ongoing`, `awarded` or `cancelled`.
+    #[schema(value_type = samverkan_domain::activity::ProcurementStatus)]
     pub status: String,
     #[validate(nested)]
     pub award: Option<AwardBody>,
@@ -534,7 +540,7 @@ pub struct NewProcurementBody {
 pub struct ListProcurementsQuery {
     /// Only procurements of this activity.
     pub activity: Option<i64>,
-    /// `planned`, `ongoing`, `awarded` or `cancelled`.
+    #[param(value_type = Option<samverkan_domain::activity::ProcurementStatus>)]
     pub status: Option<String>,
     pub limit: Option<i64>,
     pub after: Option<i64>,
@@ -649,4 +655,45 @@ pub fn parse_phase(field: &str, s: &str) -> Result<Phase, FieldError> {
 pub fn parse_state(field: &str, s: &str) -> Result<RolloutState, FieldError> {
     RolloutState::parse(s)
         .ok_or_else(|| FieldError::new(field, format!("must be one of {}", RolloutState::names())))
+}
+
+/// A participant's rollout on the status board: its rollout state, or `unreported` while
+/// the participant has reported none.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)] // the schema of `MunicipalityRollout::state`
+pub enum BoardRolloutState {
+    NotParticipating,
+    Planned,
+    InProgress,
+    Done,
+    Unreported,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BoardRolloutState;
+    use samverkan_domain::activity::RolloutState;
+
+    /// The board's states are the rollout states and `unreported`, spelt alike.
+    #[test]
+    fn board_states_are_the_rollout_states_and_unreported() {
+        let board = [
+            BoardRolloutState::NotParticipating,
+            BoardRolloutState::Planned,
+            BoardRolloutState::InProgress,
+            BoardRolloutState::Done,
+        ];
+        for (b, r) in board.iter().zip(RolloutState::ALL) {
+            assert_eq!(
+                serde_json::to_value(b).expect("json"),
+                serde_json::to_value(r).expect("json")
+            );
+        }
+        assert_eq!(board.len(), RolloutState::ALL.len());
+        assert_eq!(
+            serde_json::to_value(BoardRolloutState::Unreported).expect("json"),
+            "unreported"
+        );
+    }
 }

@@ -50,10 +50,11 @@ pub struct Decision {
     /// *Ärendenummer* `YYYY/N-class`.
     pub case_number: Option<String>,
     pub title: String,
-    /// decision, contract_award, information_noted, election, schedule, delegated_decision_reported.
+    #[schema(value_type = samverkan_domain::meeting::DecisionKind)]
     pub kind: String,
     pub public: bool,
     /// `draft` until the protocol is approved (*justerat*).
+    #[schema(value_type = samverkan_domain::meeting::ProtocolStatus)]
     pub status: String,
     pub points: Vec<String>,
     pub summary: Option<String>,

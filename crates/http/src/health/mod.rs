@@ -16,10 +16,17 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
 pub struct Health {
     #[schema(example = "ok")]
     pub status: &'static str,
-    /// `postgres` or `sqlite` (readiness only).
+    /// The database in use (readiness only).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "sqlite")]
-    pub database: Option<&'static str>,
+    pub database: Option<Database>,
+}
+
+/// The database a server runs on.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Database {
+    Postgres,
+    Sqlite,
 }
 
 /// Liveness
@@ -55,8 +62,8 @@ pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError>
     Ok(HttpResponse::Ok().json(Health {
         status: "ok",
         database: Some(match backend {
-            samverkan_persistence::Backend::Postgres => "postgres",
-            samverkan_persistence::Backend::Sqlite => "sqlite",
+            samverkan_persistence::Backend::Postgres => Database::Postgres,
+            samverkan_persistence::Backend::Sqlite => Database::Sqlite,
         }),
     }))
 }

@@ -54,7 +54,7 @@ pub struct Meeting {
     pub secretary: Option<String>,
     /// *Justerare*.
     pub adjusters: Vec<String>,
-    /// `draft` or `approved` (*justerat*).
+    #[schema(value_type = samverkan_domain::meeting::ProtocolStatus)]
     pub status: String,
     pub approved_on: Option<NaiveDate>,
     pub signatures: Vec<Signature>,

@@ -72,6 +72,19 @@ impl InvoiceStatusCode {
     }
 }
 
+/// What a cost stream finances: the base funding (*grundfinansiering*), the e-office
+/// (*e-kontor*), a system manager, a shared service or a project.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)] // the schema of the streams' `kind` (checked by the domain's STREAM_KINDS)
+pub enum StreamKind {
+    BaseFunding,
+    EOffice,
+    SystemManager,
+    SharedService,
+    Project,
+}
+
 /// What to split (*fördelning*) and how.
 #[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -130,7 +143,7 @@ pub struct NewCostStreamBody {
     pub year: i32,
     #[validate(length(min = 1, max = 300))]
     pub name: String,
-    /// `base_funding`, `e_office`, `system_manager`, `shared_service` or `project`.
+    #[schema(value_type = StreamKind)]
     pub kind: String,
     pub amount_ore: i64,
     /// Default 100 (whole kronor).
@@ -165,6 +178,7 @@ pub struct CostStream {
     pub id: i64,
     pub year: i32,
     pub name: String,
+    #[schema(value_type = StreamKind)]
     pub kind: String,
     pub amount_ore: i64,
     pub rounding_unit_ore: i64,
@@ -567,4 +581,23 @@ pub struct ExportQuery {
     /// The period, a year, e.g. `2021`.
     #[param(pattern = "^[0-9]{4}$", example = "2021")]
     pub period: String,
+}
+
+#[cfg(test)]
+mod stream_kind_tests {
+    use super::StreamKind::*;
+
+    /// The spec's stream kinds are the domain's, in its order.
+    #[test]
+    fn stream_kinds_are_the_domains() {
+        let spec: Vec<_> = [BaseFunding, EOffice, SystemManager, SharedService, Project]
+            .iter()
+            .map(|k| serde_json::to_value(k).expect("json"))
+            .collect();
+        let domain: Vec<_> = samverkan_domain::cost_stream::STREAM_KINDS
+            .iter()
+            .map(|k| serde_json::Value::from(*k))
+            .collect();
+        assert_eq!(spec, domain);
+    }
 }
