@@ -199,3 +199,27 @@ fn closed_sets_are_enums() {
         assert!(v.iter().any(|x| x == one), "{path} {name}: {v:?}");
     }
 }
+
+/// The split model is a typed union tagged by `kind`: one schema per model, used by the
+/// preview, the new stream and the stream alike.
+#[test]
+fn the_split_model_is_a_tagged_union() {
+    let spec = serde_json::to_value(samverkan_http::openapi()).expect("serialises");
+    let schemas = &spec["components"]["schemas"];
+    let kinds: Vec<_> = schemas["SplitModel"]["oneOf"]
+        .as_array()
+        .expect("oneOf")
+        .iter()
+        .map(|v| v["properties"]["kind"]["enum"][0].as_str().expect("kind"))
+        .collect();
+    assert_eq!(
+        kinds,
+        ["equal", "per_capita", "mixed", "fixed", "capped", "usage"]
+    );
+    for body in ["PreviewBody", "NewCostStreamBody", "CostStream"] {
+        assert_eq!(
+            schemas[body]["properties"]["model"]["$ref"], "#/components/schemas/SplitModel",
+            "{body}"
+        );
+    }
+}

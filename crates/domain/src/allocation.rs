@@ -49,6 +49,7 @@ pub const RULE_VERSION: &str = "largest-remainder-v1";
 /// `kind`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = SplitModel))]
 pub enum Model {
     /// Equal parts among the participants (`{"kind":"equal"}`).
     Equal,
@@ -57,16 +58,24 @@ pub enum Model {
     /// `flat_percent` (whole percent, 0..=100) of the amount in equal parts, the rest
     /// by population at `population_date`.
     Mixed {
+        #[cfg_attr(feature = "openapi", schema(maximum = 100))]
         flat_percent: u8,
         population_date: NaiveDate,
     },
     /// A given amount per participant; must add up to the amount exactly.
-    Fixed { amounts_ore: BTreeMap<ScbCode, i64> },
+    Fixed {
+        #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, i64>))]
+        amounts_ore: BTreeMap<ScbCode, i64>,
+    },
     /// Each signatory's maximum; the actual cost is split in proportion to the caps.
-    Capped { caps_ore: BTreeMap<ScbCode, i64> },
+    Capped {
+        #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, i64>))]
+        caps_ore: BTreeMap<ScbCode, i64>,
+    },
     /// Each participant pays `quantity × unit_price_ore`, plus `one_off_ore` if its
     /// quantity is above zero. The amount must equal the computed total.
     Usage {
+        #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, i64>))]
         quantities: BTreeMap<ScbCode, i64>,
         unit_price_ore: i64,
         #[serde(default, skip_serializing_if = "Option::is_none")]

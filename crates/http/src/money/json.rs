@@ -99,7 +99,7 @@ pub struct PreviewBody {
     /// The model, tagged by `kind`: `equal`; `per_capita` and `mixed` (with
     /// `population_date`, and `flat_percent` for mixed); `fixed` (`amounts_ore`);
     /// `capped` (`caps_ore`); `usage` (`quantities`, `unit_price_ore`, `one_off_ore`).
-    #[schema(value_type = Object)]
+    #[schema(value_type = samverkan_domain::allocation::Model)]
     pub model: Value,
     /// SCB codes of the participants; omitted = all current members.
     pub participants: Option<Vec<String>>,
@@ -148,7 +148,7 @@ pub struct NewCostStreamBody {
     pub amount_ore: i64,
     /// Default 100 (whole kronor).
     pub rounding_unit_ore: Option<i64>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = samverkan_domain::allocation::Model)]
     pub model: Value,
     /// Omitted = every member on 1 January of the year.
     pub participants: Option<Vec<String>>,
@@ -182,7 +182,7 @@ pub struct CostStream {
     pub kind: String,
     pub amount_ore: i64,
     pub rounding_unit_ore: i64,
-    #[schema(value_type = Object)]
+    #[schema(value_type = samverkan_domain::allocation::Model)]
     pub model: Value,
     pub participants: Vec<String>,
     pub population_source: Option<String>,
