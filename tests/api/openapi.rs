@@ -206,16 +206,22 @@ fn closed_sets_are_enums() {
 fn the_split_model_is_a_tagged_union() {
     let spec = serde_json::to_value(samverkan_http::openapi()).expect("serialises");
     let schemas = &spec["components"]["schemas"];
-    let kinds: Vec<_> = schemas["SplitModel"]["oneOf"]
-        .as_array()
-        .expect("oneOf")
-        .iter()
-        .map(|v| v["properties"]["kind"]["enum"][0].as_str().expect("kind"))
-        .collect();
+    // Each variant is a named schema, picked by the discriminator.
+    let mapping = schemas["SplitModel"]["discriminator"]["mapping"]
+        .as_object()
+        .expect("discriminator mapping");
     assert_eq!(
-        kinds,
-        ["equal", "per_capita", "mixed", "fixed", "capped", "usage"]
+        schemas["SplitModel"]["discriminator"]["propertyName"],
+        "kind"
     );
+    let variants = schemas["SplitModel"]["oneOf"].as_array().expect("oneOf");
+    assert_eq!(variants.len(), 6);
+    for kind in ["equal", "per_capita", "mixed", "fixed", "capped", "usage"] {
+        let reference = mapping[kind].as_str().expect(kind);
+        assert!(variants.iter().any(|v| v["$ref"] == reference), "{kind}");
+        let variant = &schemas[reference.trim_start_matches("#/components/schemas/")];
+        assert_eq!(variant["properties"]["kind"]["enum"][0], kind);
+    }
     for body in ["PreviewBody", "NewCostStreamBody", "CostStream"] {
         assert_eq!(
             schemas[body]["properties"]["model"]["$ref"], "#/components/schemas/SplitModel",

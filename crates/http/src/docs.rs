@@ -129,6 +129,7 @@ fn add(op: &mut Operation, status: &str, description: &str) {
 pub fn finish(mut spec: Spec) -> Spec {
     add_standard_errors(&mut spec);
     ref_page_items(&mut spec);
+    name_tagged_variants(&mut spec, "SplitModel", "kind");
     spec
 }
 
@@ -272,4 +273,52 @@ pub async fn swagger_initializer() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/javascript; charset=utf-8")
         .body(SWAGGER_INITIALIZER)
+}
+
+/// A union tagged by a property (serde's `tag`), as utoipa writes it — `oneOf` of inline
+/// objects — becomes `oneOf` of named components (`<Union><Variant>`) with a
+/// `discriminator` mapping each tag to its schema: a generated client gets one class per
+/// variant and picks it by the tag.
+fn name_tagged_variants(spec: &mut Spec, union: &str, tag: &str) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{Discriminator, Schema};
+    let Some(components) = spec.components.as_mut() else {
+        return;
+    };
+    let Some(RefOr::T(Schema::OneOf(one_of))) = components.schemas.get_mut(union) else {
+        return;
+    };
+    let mut named = Vec::new();
+    let mut discriminator = Discriminator::new(tag);
+    for item in one_of.items.iter_mut() {
+        let RefOr::T(Schema::Object(variant)) = item else {
+            continue;
+        };
+        let value = match variant.properties.get(tag) {
+            Some(RefOr::T(Schema::Object(t))) => t
+                .enum_values
+                .as_ref()
+                .and_then(|e| e.first())
+                .and_then(|v| v.as_str())
+                .map(str::to_owned),
+            _ => None,
+        };
+        let Some(value) = value else { continue };
+        let pascal: String = value
+            .split('_')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let name = format!("{union}{pascal}");
+        let reference = format!("#/components/schemas/{name}");
+        let schema = std::mem::replace(item, Ref::new(reference.clone()).into());
+        discriminator.mapping.insert(value, reference);
+        named.push((name, schema));
+    }
+    one_of.discriminator = Some(discriminator);
+    components.schemas.extend(named);
 }
