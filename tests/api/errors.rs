@@ -639,3 +639,47 @@ both!(responses_are_not_sniffed, |app| async move {
         assert_eq!(r.header("x-content-type-options"), Some("nosniff"), "{uri}");
     }
 });
+
+both!(
+    an_unknown_query_parameter_is_400_everywhere,
+    |app| async move {
+        let t = app.as_role(samverkan_domain::Role::Treasurer);
+        let decision = app.get("/api/v1/decisions?limit=1").await.json()["items"][0]["id"]
+            .as_i64()
+            .expect("a decision");
+        let meeting = app.get("/api/v1/meetings?limit=1").await.json()["items"][0]["id"]
+            .as_i64()
+            .expect("a meeting");
+        let activity = app.get("/api/v1/activities?limit=1").await.json()["items"][0]["id"]
+            .as_i64()
+            .expect("an activity");
+        let stream = t.get("/api/v1/cost-streams?limit=1").await.json()["items"][0]["id"]
+            .as_i64()
+            .expect("a stream");
+        let invoice = t.get("/api/v1/invoices?limit=1").await.json()["items"][0]["id"]
+            .as_i64()
+            .expect("an invoice");
+        for path in [
+            "/api/v1".to_owned(),
+            format!("/api/v1/decisions/{decision}"),
+            format!("/api/v1/decisions/{decision}/versions"),
+            format!("/api/v1/meetings/{meeting}"),
+            format!("/api/v1/meetings/{meeting}/attendance/summary"),
+            format!("/api/v1/activities/{activity}"),
+            format!("/api/v1/activities/{activity}/rollout"),
+            format!("/api/v1/activities/{activity}/status-reports"),
+            "/api/v1/municipalities/2580/activities".to_owned(),
+            "/api/v1/municipalities/2580/populations".to_owned(),
+            format!("/api/v1/cost-streams/{stream}"),
+            format!("/api/v1/cost-streams/{stream}/allocation"),
+            format!("/api/v1/invoices/{invoice}"),
+            format!("/api/v1/invoices/{invoice}/csv"),
+        ] {
+            // The same path answers without the misspelt parameter.
+            assert_eq!(t.get(&path).await.status, 200, "{path}");
+            t.get(&format!("{path}?limt=5"))
+                .await
+                .problem_field(400, "limt");
+        }
+    }
+);

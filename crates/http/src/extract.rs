@@ -393,6 +393,12 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
     }
 }
 
+/// The query of an operation that takes no parameter: any parameter is 400 naming it,
+/// as on every list (a misspelt filter is never silently ignored).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoQuery {}
+
 /// Deserializes a query string; the error names the parameter that failed.
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));

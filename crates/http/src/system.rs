@@ -109,6 +109,7 @@ pub struct SystemLinks {
 )]
 #[get("")]
 pub async fn get_system(
+    _query: crate::extract::Query<crate::extract::NoQuery>,
     state: web::Data<AppState>,
     caller: Caller,
 ) -> Result<HttpResponse, ApiError> {

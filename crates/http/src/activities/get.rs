@@ -17,6 +17,7 @@ use crate::{AppState, db};
 )]
 #[get("/activities/{id}")]
 pub async fn get_activity(
+    _query: crate::extract::Query<crate::extract::NoQuery>,
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {

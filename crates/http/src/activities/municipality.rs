@@ -20,6 +20,7 @@ use crate::{AppState, db};
 )]
 #[get("/municipalities/{scb_code}/activities")]
 pub async fn list_municipality_activities(
+    _query: crate::extract::Query<crate::extract::NoQuery>,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {

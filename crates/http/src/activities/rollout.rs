@@ -24,6 +24,7 @@ use crate::{AppState, db};
 )]
 #[get("/activities/{id}/rollout")]
 pub async fn list_rollout(
+    _query: crate::extract::Query<crate::extract::NoQuery>,
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {

@@ -24,6 +24,7 @@ use crate::{AppState, db};
 )]
 #[get("/activities/{id}/status-reports")]
 pub async fn list_status_reports(
+    _query: crate::extract::Query<crate::extract::NoQuery>,
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {

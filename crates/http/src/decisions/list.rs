@@ -311,6 +311,7 @@ fn gone(t: Tombstone) -> ApiError {
 )]
 #[get("/decisions/{id}")]
 pub async fn get_decision(
+    _query: crate::extract::Query<crate::extract::NoQuery>,
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
@@ -336,6 +337,7 @@ pub async fn get_decision(
 )]
 #[get("/decisions/{id}/versions")]
 pub async fn list_decision_versions(
+    _query: crate::extract::Query<crate::extract::NoQuery>,
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,

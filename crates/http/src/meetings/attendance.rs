@@ -22,6 +22,7 @@ use crate::{AppState, db};
 )]
 #[get("/meetings/{id}/attendance/summary")]
 pub async fn get_attendance_summary(
+    _query: crate::extract::Query<crate::extract::NoQuery>,
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,

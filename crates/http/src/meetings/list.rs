@@ -123,6 +123,7 @@ pub async fn list_meetings(
 )]
 #[get("/meetings/{id}")]
 pub async fn get_meeting(
+    _query: crate::extract::Query<crate::extract::NoQuery>,
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,

@@ -230,6 +230,7 @@ pub fn freeze_issued(
 )]
 #[get("/invoices/{id}/ubl")]
 pub async fn get_invoice_ubl(
+    _query: crate::extract::Query<crate::extract::NoQuery>,
     caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<i64>,
@@ -327,6 +328,7 @@ macro_rules! csv_doc {
 )]
 #[get("/invoices/{id}/csv")]
 pub async fn get_invoice_csv(
+    _query: crate::extract::Query<crate::extract::NoQuery>,
     caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<i64>,

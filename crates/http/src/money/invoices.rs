@@ -272,6 +272,7 @@ pub async fn create_invoice(
 )]
 #[get("/invoices/{id}")]
 pub async fn get_invoice(
+    _query: crate::extract::Query<crate::extract::NoQuery>,
     caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<i64>,

@@ -165,6 +165,7 @@ async fn load(state: &AppState, id: i64) -> Result<money::CostStreamRow, ApiErro
 )]
 #[get("/cost-streams/{id}")]
 pub async fn get_cost_stream(
+    _query: crate::extract::Query<crate::extract::NoQuery>,
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
@@ -186,6 +187,7 @@ pub async fn get_cost_stream(
 )]
 #[get("/cost-streams/{id}/allocation")]
 pub async fn get_cost_stream_allocation(
+    _query: crate::extract::Query<crate::extract::NoQuery>,
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {

@@ -22,6 +22,7 @@ use crate::{AppState, db};
 )]
 #[get("/municipalities/{scb_code}/populations")]
 pub async fn list_populations(
+    _query: crate::extract::Query<crate::extract::NoQuery>,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
