@@ -229,3 +229,53 @@ fn the_split_model_is_a_tagged_union() {
         );
     }
 }
+
+/// What every request must meet before its handler runs is declared where it applies:
+/// the page size on every `limit`, the years 1900–2200 on every year and date, no
+/// control characters in any text of a body.
+#[test]
+fn request_rules_are_declared() {
+    let spec = serde_json::to_value(samverkan_http::openapi()).expect("serialises");
+    let mut limits = 0;
+    for item in spec["paths"].as_object().expect("paths").values() {
+        for op in item.as_object().expect("item").values() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let s = &p["schema"];
+                match p["name"].as_str().expect("name") {
+                    "limit" => {
+                        limits += 1;
+                        assert_eq!(
+                            (s["minimum"].as_i64(), s["maximum"].as_i64()),
+                            (Some(1), Some(200)),
+                            "{p}"
+                        );
+                    }
+                    "year" if s["type"] == "integer" => {
+                        assert_eq!(
+                            (s["minimum"].as_i64(), s["maximum"].as_i64()),
+                            (Some(1900), Some(2200)),
+                            "{p}"
+                        );
+                    }
+                    _ if s["format"] == "date" || s["format"] == "date-time" => {
+                        assert_eq!(s["pattern"], samverkan_http::docs::DATE_YEAR_PATTERN, "{p}");
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    assert!(limits >= 12, "{limits}");
+    let schemas = &spec["components"]["schemas"];
+    assert_eq!(
+        schemas["Contact"]["properties"]["name"]["pattern"],
+        samverkan_http::docs::NO_CONTROL_PATTERN
+    );
+    assert_eq!(
+        schemas["CreateMeeting"]["properties"]["date"]["pattern"],
+        samverkan_http::docs::DATE_YEAR_PATTERN
+    );
+    // A declared pattern is kept (a signature's time has its own).
+    let signed_at = schemas["Signature"]["properties"]["signed_at"].to_string();
+    assert!(signed_at.contains("[0-9]{4}-[0-9]{2}"), "{signed_at}");
+}

@@ -130,7 +130,95 @@ pub fn finish(mut spec: Spec) -> Spec {
     add_standard_errors(&mut spec);
     ref_page_items(&mut spec);
     name_tagged_variants(&mut spec, "SplitModel", "kind");
-    spec
+    declare_request_rules(spec)
+}
+
+/// A year of a date from [`calendar::MIN_YEAR`] to [`calendar::MAX_YEAR`] (1900–2200), at
+/// the start of a date or date-time.
+///
+/// [`calendar::MIN_YEAR`]: samverkan_domain::calendar::MIN_YEAR
+/// [`calendar::MAX_YEAR`]: samverkan_domain::calendar::MAX_YEAR
+pub const DATE_YEAR_PATTERN: &str = "^(19[0-9]{2}|2[01][0-9]{2}|2200)-";
+
+/// Text without the control characters a request may not carry (all but tab and
+/// newline, see [`crate::extract::CONTROL_MESSAGE`]).
+pub const NO_CONTROL_PATTERN: &str = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$";
+
+/// Declares the rules that every request meets before its handler runs (the page size
+/// of [`crate::pagination::limit`], the years and dates of [`crate::extract::check_target`]
+/// and of JSON bodies, the control characters of JSON texts), where they apply, so that
+/// data generated from the spec is data the server accepts.
+fn declare_request_rules(spec: Spec) -> Spec {
+    use samverkan_domain::calendar::{MAX_YEAR, MIN_YEAR};
+    use serde_json::{Value, json};
+    fn is_string(s: &Value) -> bool {
+        match &s["type"] {
+            Value::String(t) => t == "string",
+            Value::Array(ts) => ts.iter().any(|t| t == "string"),
+            _ => false,
+        }
+    }
+    fn declare_text(s: &mut Value) {
+        match s {
+            Value::Object(o) => {
+                let schema = Value::Object(o.clone());
+                if is_string(&schema) && !o.contains_key("pattern") && !o.contains_key("enum") {
+                    match o.get("format").and_then(Value::as_str) {
+                        Some("date" | "date-time") => {
+                            o.insert("pattern".into(), DATE_YEAR_PATTERN.into());
+                        }
+                        None => {
+                            o.insert("pattern".into(), NO_CONTROL_PATTERN.into());
+                        }
+                        Some(_) => {}
+                    }
+                }
+                for (k, v) in o.iter_mut() {
+                    // Examples are data, not schemas.
+                    if k != "example" && k != "examples" {
+                        declare_text(v);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(declare_text),
+            _ => {}
+        }
+    }
+    let Ok(mut v) = serde_json::to_value(&spec) else {
+        return spec;
+    };
+    if let Some(schemas) = v.pointer_mut("/components/schemas") {
+        declare_text(schemas);
+    }
+    if let Some(paths) = v["paths"].as_object_mut() {
+        for op in paths
+            .values_mut()
+            .flat_map(|item| item.as_object_mut())
+            .flat_map(|o| o.values_mut())
+        {
+            let Some(params) = op["parameters"].as_array_mut() else {
+                continue;
+            };
+            for p in params.iter_mut().filter(|p| p["in"] == "query") {
+                let name = p["name"].as_str().unwrap_or_default().to_owned();
+                let schema = &mut p["schema"];
+                if name == "limit" {
+                    schema["minimum"] = json!(1);
+                    schema["maximum"] = json!(crate::pagination::MAX_LIMIT);
+                } else if (name == "year" || name.ends_with("_year"))
+                    && schema["type"].as_str() == Some("integer")
+                {
+                    schema["minimum"] = json!(MIN_YEAR);
+                    schema["maximum"] = json!(MAX_YEAR);
+                } else if matches!(schema["format"].as_str(), Some("date" | "date-time"))
+                    && schema.get("pattern").is_none()
+                {
+                    schema["pattern"] = json!(DATE_YEAR_PATTERN);
+                }
+            }
+        }
+    }
+    serde_json::from_value(v).unwrap_or(spec)
 }
 
 /// utoipa inlines the item type of a generic `Page<T>` (juhaku/utoipa#1586): every

@@ -186,9 +186,10 @@ pub struct ListDecisionsQuery {
     /// busy with searches, a further search answers 503 with Retry-After.
     #[param(example = "elevhälsan")]
     pub q: Option<String>,
-    /// Only decisions changed after this instant (UTC, `YYYY-MM-DDTHH:MM:SS[.ffffff]`),
-    /// oldest change first; decisions withdrawn since come as tombstones
-    /// `{"id": …, "deleted": true, "updated_at": …}`.
+    /// Only decisions changed after this instant (exclusive), oldest change first; RFC
+    /// 3339 with `Z` or an offset. Decisions withdrawn since come as tombstones
+    /// `{"id": …, "deleted": true, "updated_at": …}`. Follow `next` to the end and keep
+    /// the largest `updated_at` for the next sync.
     pub modified_since: Option<DateTime<Utc>>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
