@@ -19,8 +19,10 @@ use crate::error::FieldError;
 #[schema(example = json!({"name": "Adam Kjellgren", "role": "samordnare"}))]
 pub struct Contact {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub role: String,
 }
 
@@ -239,13 +241,16 @@ pub struct NewActivityBody {
     #[schema(value_type = samverkan_domain::activity::Category)]
     pub category: String,
     #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
     pub name: String,
     #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
     pub goal: Option<String>,
     /// Initial phase (default `idea`).
     #[schema(value_type = Option<samverkan_domain::activity::Phase>)]
     pub phase: Option<String>,
     #[validate(range(min = 1990, max = 2100))]
+    #[schema(minimum = 1990, maximum = 2100)]
     pub start_year: Option<i32>,
     pub start_date: Option<NaiveDate>,
     pub expected_end: Option<NaiveDate>,
@@ -272,10 +277,13 @@ pub struct UpdateActivityBody {
     #[schema(value_type = Option<samverkan_domain::activity::Category>)]
     pub category: Option<String>,
     #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
     pub name: Option<String>,
     #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
     pub goal: Option<String>,
     #[validate(range(min = 1990, max = 2100))]
+    #[schema(minimum = 1990, maximum = 2100)]
     pub start_year: Option<i32>,
     pub start_date: Option<NaiveDate>,
     pub expected_end: Option<NaiveDate>,
@@ -289,6 +297,7 @@ pub struct UpdateActivityBody {
     pub phase: Option<String>,
     /// Why; required when going back in the phase order or resuming from paused/closed.
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub phase_reason: Option<String>,
     /// Date of the change (default today).
     pub phase_date: Option<NaiveDate>,
@@ -304,6 +313,7 @@ pub struct UpdateActivityBody {
 pub struct NewStatusReportBody {
     pub date: NaiveDate,
     #[validate(length(min = 1, max = 20000))]
+    #[schema(min_length = 1, max_length = 20000)]
     pub text: String,
     pub meeting: Option<MeetingRefBody>,
 }
@@ -372,6 +382,7 @@ pub struct PutRolloutBody {
     pub completed_on: Option<NaiveDate>,
     pub as_of: Option<NaiveDate>,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 
@@ -484,10 +495,12 @@ pub struct Award {
 pub struct AwardBody {
     pub decided_by: Option<DecisionRefBody>,
     #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
     pub supplier_name: Option<String>,
     /// Swedish organisation number, Luhn-checked.
     pub supplier_org_number: Option<String>,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 
@@ -527,6 +540,7 @@ impl From<ProcurementRow> for Procurement {
 pub struct NewProcurementBody {
     pub activity_id: i64,
     #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
     pub name: String,
     #[schema(value_type = samverkan_domain::activity::ProcurementStatus)]
     pub status: String,
@@ -614,8 +628,10 @@ pub struct NewContractBody {
     pub activity_id: i64,
     pub procurement_id: Option<i64>,
     #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
     pub name: String,
     #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
     pub supplier_name: Option<String>,
     pub supplier_org_number: Option<String>,
     pub start_date: Option<NaiveDate>,
@@ -623,9 +639,11 @@ pub struct NewContractBody {
     #[serde(default)]
     pub extendable: bool,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub extension_options: Option<String>,
     pub call_off: CallOff,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 

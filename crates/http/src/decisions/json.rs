@@ -215,10 +215,12 @@ pub struct DecisionVersion {
 #[schema(example = json!({"reason": "Fel ärendenummer i justerat protokoll", "case_number": "2021/20-2.2.0.1"}))]
 pub struct CorrectionRequest {
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
     pub paragraph: Option<i32>,
     pub case_number: Option<String>,
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub title: Option<String>,
     pub kind: Option<KindParam>,
     pub public: Option<bool>,

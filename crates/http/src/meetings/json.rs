@@ -167,6 +167,7 @@ pub struct CreateMeeting {
     #[schema(value_type = Option<String>, example = "16:00:00")]
     pub end_time: Option<NaiveTime>,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub place: String,
     pub chair: Option<String>,
     pub secretary: Option<String>,
@@ -188,6 +189,7 @@ pub struct UpdateMeeting {
     #[schema(value_type = Option<String>)]
     pub end_time: Option<NaiveTime>,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub place: Option<String>,
     pub chair: Option<String>,
     pub secretary: Option<String>,
@@ -208,6 +210,7 @@ pub struct CreateDecision {
     pub paragraph: i32,
     pub case_number: Option<String>,
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub title: String,
     pub kind: crate::decisions::json::KindParam,
     /// Default true; a non-public paragraph is seen only by the secretary.
@@ -247,6 +250,7 @@ pub struct PostNotice {
     pub posted_on: NaiveDate,
     pub taken_down_on: Option<NaiveDate>,
     #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
     pub kept_at: String,
 }
 

@@ -140,8 +140,10 @@ pub fn parse_model(v: &Value) -> Result<Model, crate::ApiError> {
     "amount_ore": 104440000, "rounding_unit_ore": 10000, "model": {"kind": "equal"}}))]
 pub struct NewCostStreamBody {
     #[validate(range(min = 2000, max = 2100))]
+    #[schema(minimum = 2000, maximum = 2100)]
     pub year: i32,
     #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
     pub name: String,
     #[schema(value_type = StreamKind)]
     pub kind: String,
@@ -166,6 +168,7 @@ pub struct NewCostStreamBody {
     /// Required for E (e.g. "Undantag från skatteplikt enligt 3 kap. mervärdesskattelagen");
     /// default for O "Not subject to VAT"; absent for S and Z.
     #[validate(length(max = 300))]
+    #[schema(max_length = 300)]
     pub vat_exemption_reason: Option<String>,
     /// The activity that decided it (no link is enforced).
     pub activity_id: Option<i64>,
@@ -504,6 +507,7 @@ pub struct IssueBody {
     pub due_date: Option<NaiveDate>,
     /// Default the municipality's registered buyer reference; required one way or the other.
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub buyer_reference: Option<String>,
 }
 
@@ -514,6 +518,7 @@ pub struct PaymentBody {
     pub amount_ore: i64,
     pub paid_on: NaiveDate,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub reference: Option<String>,
 }
 
@@ -522,10 +527,12 @@ pub struct PaymentBody {
 #[schema(example = json!({"reason": "Fel fördelning", "lines": [{"line_no": 1, "amount_ore": 500000}]}))]
 pub struct CreditNoteBody {
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     pub reason: Option<String>,
     /// What to credit: invoice lines and net amounts (each at most what is left to credit
     /// on that line). Omitted: everything not yet credited, a full credit.
     #[validate(length(max = 1000))]
+    #[schema(max_items = 1000)]
     pub lines: Option<Vec<CreditLineBody>>,
 }
 

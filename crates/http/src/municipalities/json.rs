@@ -188,6 +188,7 @@ pub struct MunicipalityPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub legal_name: Option<Option<String>>,
     /// Last day of membership; null while a member.
     #[serde(default, deserialize_with = "double_option")]
@@ -208,6 +209,7 @@ pub struct MunicipalityPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub buyer_reference: Option<Option<String>>,
     /// Replaces the whole postal address.
     #[validate(nested)]
@@ -218,9 +220,12 @@ pub struct MunicipalityPatch {
 #[serde(deny_unknown_fields)]
 pub struct AddressPatch {
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub street: Option<String>,
     #[validate(length(max = 20))]
+    #[schema(max_length = 20)]
     pub postcode: Option<String>,
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     pub city: Option<String>,
 }
