@@ -279,3 +279,74 @@ fn request_rules_are_declared() {
     let signed_at = schemas["Signature"]["properties"]["signed_at"].to_string();
     assert!(signed_at.contains("[0-9]{4}-[0-9]{2}"), "{signed_at}");
 }
+
+/// Every length and range a body is validated with is declared in the spec: beside each
+/// `#[validate(length(..))]` or `#[validate(range(..))]` of the HTTP layer stands a
+/// `#[schema(..)]` with the same bounds, so the two cannot drift apart.
+#[test]
+fn validated_bounds_are_declared() {
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).expect("dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let bound = |attr: &str, key: &str| -> Option<String> {
+        let at = attr.find(&format!("{key} = "))? + key.len() + 3;
+        Some(
+            attr[at..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '-' || *c == '_')
+                .collect(),
+        )
+    };
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../http/src");
+    let mut all = Vec::new();
+    files(&dir, &mut all);
+    let mut checked = 0;
+    for file in all {
+        let text = std::fs::read_to_string(&file).expect("source");
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        for (i, line) in lines.iter().enumerate() {
+            let Some(v) = line.strip_prefix("#[validate(") else {
+                continue;
+            };
+            let length = v.starts_with("length(");
+            if !length && !v.starts_with("range(") {
+                continue;
+            }
+            let attrs: Vec<&str> = lines[i + 1..]
+                .iter()
+                .take_while(|l| l.starts_with("#[") || l.starts_with("///"))
+                .copied()
+                .collect();
+            let field = lines[i + 1 + attrs.len()];
+            let (min_key, max_key) = match (length, field.contains("Vec<")) {
+                (true, true) => ("min_items", "max_items"),
+                (true, false) => ("min_length", "max_length"),
+                (false, _) => ("minimum", "maximum"),
+            };
+            let schema = attrs
+                .iter()
+                .find(|a| a.starts_with("#[schema("))
+                .unwrap_or_else(|| {
+                    panic!("{}:{}: no #[schema] beside {line}", file.display(), i + 1)
+                });
+            for (key, declared) in [("min", min_key), ("max", max_key)] {
+                assert_eq!(
+                    bound(v, key),
+                    bound(schema, declared),
+                    "{}:{}: {line} vs {schema}",
+                    file.display(),
+                    i + 1
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "{checked}");
+}
