@@ -250,6 +250,9 @@ fn request_rules_are_declared() {
                             "{p}"
                         );
                     }
+                    "Idempotency-Key" => {
+                        assert_eq!(s["pattern"], "^[!-~]{1,200}$", "{p}");
+                    }
                     "year" if s["type"] == "integer" => {
                         assert_eq!(
                             (s["minimum"].as_i64(), s["maximum"].as_i64()),

@@ -146,8 +146,8 @@ pub const NO_CONTROL_PATTERN: &str = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\
 
 /// Declares the rules that every request meets before its handler runs (the page size
 /// of [`crate::pagination::limit`], the years and dates of [`crate::extract::check_target`]
-/// and of JSON bodies, the control characters of JSON texts), where they apply, so that
-/// data generated from the spec is data the server accepts.
+/// and of JSON bodies, the control characters of JSON texts, the `Idempotency-Key`),
+/// where they apply, so that data generated from the spec is data the server accepts.
 fn declare_request_rules(spec: Spec) -> Spec {
     use samverkan_domain::calendar::{MAX_YEAR, MIN_YEAR};
     use serde_json::{Value, json};
@@ -199,6 +199,13 @@ fn declare_request_rules(spec: Spec) -> Spec {
             let Some(params) = op["parameters"].as_array_mut() else {
                 continue;
             };
+            for p in params
+                .iter_mut()
+                .filter(|p| p["in"] == "header" && p["name"] == crate::money::idempotency::HEADER)
+            {
+                // What `idempotency::key_of` accepts: 1–200 visible ASCII characters.
+                p["schema"]["pattern"] = json!("^[!-~]{1,200}$");
+            }
             for p in params.iter_mut().filter(|p| p["in"] == "query") {
                 let name = p["name"].as_str().unwrap_or_default().to_owned();
                 let schema = &mut p["schema"];

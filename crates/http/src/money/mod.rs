@@ -5,7 +5,7 @@ mod access;
 mod allocations;
 mod formats;
 pub use formats::freeze_issued;
-mod idempotency;
+pub(crate) mod idempotency;
 mod invoices;
 pub mod json;
 mod streams;
