@@ -126,11 +126,18 @@ both!(
         t.get("/api/v1/invoices?updated_since=1970-01-01T00:00:00Z&modified_since=1970-01-01T00:00:00Z")
         .await
         .problem_field(400, "updated_since");
-        // A municipality syncs its own invoices only.
+        // A malformed municipality is 400 naming it, as on every list.
+        t.get("/api/v1/invoices?municipality=abc")
+            .await
+            .problem_field(400, "municipality");
+        // A municipality syncs its own invoices only; another's are 404 (documented).
         let m = app.as_role(Role::Municipality);
         let (own, _) = run(&m, "/api/v1/invoices", "1970-01-01T00:00:00Z").await;
         assert!(!own.is_empty());
         assert!(own.iter().all(|i| i["scb_code"] == "2580"));
+        m.get("/api/v1/invoices?municipality=2582")
+            .await
+            .problem(404);
     }
 );
 

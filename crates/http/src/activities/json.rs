@@ -110,7 +110,8 @@ pub struct ListStatusReportsQuery {
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
-    /// Cursor from the previous page's `next` link.
+    /// Cursor from the previous page's `next` link (opaque: only values from a `next` link
+    /// of the same query are accepted, 400 otherwise).
     pub after: Option<String>,
 }
 
@@ -225,7 +226,8 @@ pub struct ListActivitiesQuery {
     pub modified_since: Option<chrono::DateTime<chrono::Utc>>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
-    /// Cursor from the previous page's `next` link.
+    /// Cursor from the previous page's `next` link (opaque: only values from a `next` link
+    /// of the same query are accepted, 400 otherwise).
     pub after: Option<String>,
 }
 

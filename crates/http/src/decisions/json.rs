@@ -182,8 +182,9 @@ pub struct ListDecisionsQuery {
     /// `q`, each stemmed, must all occur, each as a word or the beginning of one. Nothing
     /// is an operator (quotes, `OR` and `-` are words or separators), and the rule is the
     /// same on SQLite and PostgreSQL. At most 200 characters and 8 distinct words, and at
-    /// least one word (400 otherwise). While a quarter of the server's database pool is
-    /// busy with searches, a further search answers 503 with Retry-After.
+    /// least one word (400 otherwise). Not with `modified_since` (400). While a quarter of
+    /// the server's database pool is busy with searches, a further search answers 503
+    /// with Retry-After.
     #[param(example = "elevhälsan")]
     pub q: Option<String>,
     /// Only decisions changed after this instant (exclusive), oldest change first; RFC
@@ -193,7 +194,8 @@ pub struct ListDecisionsQuery {
     pub modified_since: Option<DateTime<Utc>>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
-    /// Cursor from the previous page's `next` link.
+    /// Cursor from the previous page's `next` link (opaque: only values from a `next` link
+    /// of the same query are accepted, 400 otherwise).
     pub after: Option<String>,
 }
 

@@ -78,13 +78,16 @@ fn period_year(period: &str) -> Result<i32, ApiError> {
 
 /// List invoices
 ///
-/// Treasurer and admin see every invoice; a municipality token only its own. Ordered by
-/// id, paged.
+/// Treasurer and admin see every invoice; a municipality token only its own (asking for
+/// another municipality's is 404). Ordered by id, paged.
 #[utoipa::path(
     tag = "money",
     params(ListInvoicesQuery),
     security(("bearer" = [])),
-    responses((status = 200, description = "A page of invoices", body = Page<Invoice>))
+    responses(
+        (status = 200, description = "A page of invoices", body = Page<Invoice>),
+        (status = 404, description = "A municipality's token asked for another municipality's invoices", body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/invoices")]
 pub async fn list_invoices(
@@ -94,7 +97,8 @@ pub async fn list_invoices(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let scope = access::invoice_scope(&caller)?;
-    let municipality = match (scope, q.municipality.clone()) {
+    let asked = crate::municipalities::query_code("municipality", q.municipality.as_deref())?;
+    let municipality = match (scope, asked) {
         (Some(own), Some(asked)) if own != asked => {
             return Err(ApiError::not_found(format!("no invoices of {asked}")));
         }

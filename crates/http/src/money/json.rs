@@ -246,7 +246,8 @@ pub struct ListStreamsQuery {
     pub modified_since: Option<DateTime<Utc>>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
-    /// Cursor from the previous page's `next` link.
+    /// Cursor from the previous page's `next` link (opaque: only values from a `next` link
+    /// of the same query are accepted, 400 otherwise).
     pub after: Option<String>,
 }
 
@@ -461,9 +462,12 @@ impl Invoice {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListInvoicesQuery {
-    /// SCB code of the billed municipality.
+    /// SCB code of the billed municipality (a municipality's token sees its own only).
+    #[param(pattern = "^(0[1-9]|[1-9][0-9])[0-9]{2}$", example = "2580")]
     pub municipality: Option<String>,
     pub year: Option<i32>,
+    /// The billing period, a year (`2021`).
+    #[param(pattern = "^[0-9]{4}$", example = "2021")]
     pub period: Option<String>,
     pub status: Option<InvoiceStatusCode>,
     /// `true`: only issued documents (with a number, whatever their payment status);
@@ -474,11 +478,12 @@ pub struct ListInvoicesQuery {
     /// for the next sync.
     pub modified_since: Option<DateTime<Utc>>,
     /// Deprecated alias of `modified_since` (same meaning; kept for finance systems
-    /// written against it).
+    /// written against it). Not together with `modified_since` (400).
     pub updated_since: Option<DateTime<Utc>>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
-    /// Cursor from the previous page's `next` link.
+    /// Cursor from the previous page's `next` link (opaque: only values from a `next` link
+    /// of the same query are accepted, 400 otherwise).
     pub after: Option<String>,
 }
 
