@@ -453,6 +453,10 @@ both!(idempotent_retries, |app| async move {
     )
     .await;
     other.problem_field(422, "Idempotency-Key");
+    // A key is 1–200 visible ASCII characters, as the spec declares: a space inside is 400.
+    post_key(&t, "/api/v1/invoices", "k 2", &body)
+        .await
+        .problem_field(400, "Idempotency-Key");
     let list = t.get("/api/v1/invoices?period=2022").await.json();
     assert_eq!(
         list["items"].as_array().expect("items").len(),

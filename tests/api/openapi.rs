@@ -353,3 +353,26 @@ fn validated_bounds_are_declared() {
     }
     assert!(checked >= 30, "{checked}");
 }
+
+/// Every API read documents its revalidation (ETag, Cache-Control, 304) and every
+/// response its request id.
+#[test]
+fn reads_document_etag_and_304() {
+    let spec = serde_json::to_value(samverkan_http::openapi()).expect("serialises");
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("item") {
+            for (status, r) in op["responses"].as_object().expect("responses") {
+                assert!(
+                    r["headers"]["X-Request-Id"].is_object(),
+                    "{method} {path} {status}"
+                );
+            }
+            if method == "get" && path.starts_with("/api/") {
+                let r = &op["responses"];
+                assert!(r["304"].is_object(), "{path}");
+                assert!(r["200"]["headers"]["ETag"].is_object(), "{path}");
+                assert!(r["200"]["headers"]["Cache-Control"].is_object(), "{path}");
+            }
+        }
+    }
+}

@@ -130,6 +130,9 @@ both!(
         t.get("/api/v1/invoices?municipality=abc")
             .await
             .problem_field(400, "municipality");
+        t.get("/api/v1/invoices?period=21")
+            .await
+            .problem_field(400, "period");
         // A municipality syncs its own invoices only; another's are 404 (documented).
         let m = app.as_role(Role::Municipality);
         let (own, _) = run(&m, "/api/v1/invoices", "1970-01-01T00:00:00Z").await;

@@ -187,8 +187,17 @@ fn declare_request_rules(spec: Spec) -> Spec {
     let Ok(mut v) = serde_json::to_value(&spec) else {
         return spec;
     };
-    if let Some(schemas) = v.pointer_mut("/components/schemas") {
-        declare_text(schemas);
+    // Every component but the problem: its texts quote the refused input, control
+    // characters included.
+    if let Some(schemas) = v
+        .pointer_mut("/components/schemas")
+        .and_then(|s| s.as_object_mut())
+    {
+        for (name, schema) in schemas.iter_mut() {
+            if name != "Problem" && name != "FieldError" {
+                declare_text(schema);
+            }
+        }
     }
     if let Some(paths) = v["paths"].as_object_mut() {
         for op in paths
@@ -225,7 +234,61 @@ fn declare_request_rules(spec: Spec) -> Spec {
             }
         }
     }
+    document_http_headers(&mut v);
     serde_json::from_value(v).unwrap_or(spec)
+}
+
+/// The headers every response carries and the revalidation every API read offers
+/// (`crate::middleware`: ETag and `Cache-Control: no-cache` on each 200 of a GET, 304 for
+/// a current `If-None-Match`; `X-Request-Id` on every response), declared on each
+/// operation so that clients see them.
+fn document_http_headers(v: &mut serde_json::Value) {
+    use serde_json::json;
+    let header =
+        |description: &str| json!({"description": description, "schema": {"type": "string"}});
+    let Some(paths) = v["paths"].as_object_mut() else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in item.iter_mut() {
+            let Some(responses) = op["responses"].as_object_mut() else {
+                continue;
+            };
+            let read = method == "get" && path.starts_with("/api/");
+            for (status, response) in responses.iter_mut() {
+                let headers = &mut response["headers"];
+                if headers.is_null() {
+                    *headers = json!({});
+                }
+                headers["X-Request-Id"] = header(
+                    "The request's id, also in the server's log and in a problem's `request_id`",
+                );
+                if read && status == "200" {
+                    headers["ETag"] = header(
+                        "A strong validator of this representation: send it as `If-None-Match` to get 304 while it is current",
+                    );
+                    headers["Cache-Control"] = header(
+                        "The caching policy: `no-cache` (keep the response, revalidate it with its ETag before each use) unless the operation says otherwise",
+                    );
+                }
+            }
+            if read && !responses.contains_key("304") {
+                responses.insert(
+                    "304".into(),
+                    json!({
+                        "description": "Not Modified: the `If-None-Match` ETag is current; no body",
+                        "headers": {
+                            "ETag": header("The current ETag"),
+                            "X-Request-Id": header("The request's id"),
+                        }
+                    }),
+                );
+            }
+        }
+    }
 }
 
 /// utoipa inlines the item type of a generic `Page<T>` (juhaku/utoipa#1586): every

@@ -101,7 +101,7 @@ impl From<StatusReportRow> for StatusReport {
 #[into_params(parameter_in = Query)]
 pub struct ListStatusReportsQuery {
     /// Only the reports of this activity (id).
-    #[param(minimum = 1, example = 3)]
+    #[param(example = 3)]
     pub activity: Option<i64>,
     /// Only reports changed after this instant (exclusive), oldest change first; RFC 3339
     /// with `Z` or an offset. Follow `next` to the end and keep the largest `updated_at`

@@ -24,7 +24,7 @@ fn key_of(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     v.to_str()
         .ok()
         .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= 200)
+        .filter(|k| (1..=200).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
         .map(|k| Some(k.to_owned()))
         .ok_or_else(|| ApiError::bad_request(HEADER, "must be 1–200 visible ASCII characters"))
 }

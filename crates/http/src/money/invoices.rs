@@ -115,6 +115,12 @@ async fn list(
     path: &str,
 ) -> Result<HttpResponse, ApiError> {
     let limit = pagination::limit(q.limit)?;
+    if q.period
+        .as_deref()
+        .is_some_and(|p| p.len() != 4 || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(ApiError::bad_request("period", "must be a year, e.g. 2021"));
+    }
     let since = match (q.modified_since, q.updated_since) {
         (Some(_), Some(_)) => {
             return Err(ApiError::bad_request(
@@ -625,6 +631,8 @@ pub async fn list_municipality_invoices(
     let code = crate::municipalities::path_code(&path)?.to_string();
     access::check(&caller, &code, &format!("no invoices of {code}"))?;
     let mut q = query.into_inner();
+    // The path names the municipality; a malformed one in the query is still 400.
+    crate::municipalities::query_code("municipality", q.municipality.as_deref())?;
     q.municipality = None;
     let p = format!("/api/v1/municipalities/{code}/invoices");
     list(&state, q, Some(code), &p).await
