@@ -29,6 +29,6 @@ token=$(DATABASE_URL="sqlite://$tmp/fuzz.db" "$bin" token issue --role admin --t
 schemathesis run "http://127.0.0.1:$port/api-docs/openapi.json" \
   --url "http://127.0.0.1:$port" \
   -H "Authorization: Bearer $token" \
-  --max-examples "${MAX_EXAMPLES:-40}" \
+  --max-examples "${MAX_EXAMPLES:-30}" \
   --seed 42 \
   -c not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance,response_headers_conformance,negative_data_rejection,unsupported_method,allow_header_conformance,ignored_auth,missing_required_header
