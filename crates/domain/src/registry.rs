@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// A committee seat: *ledamot* (member) or *ersättare* (substitute).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SeatRole {
     Member,
     Substitute,
@@ -14,6 +15,7 @@ pub enum SeatRole {
 /// An office held on the committee: *ordförande*, *vice ordförande* or none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Office {
     Chair,
     ViceChair,

@@ -123,9 +123,11 @@ fn add(op: &mut Operation, status: &str, description: &str) {
     }
 }
 
-/// Adds the error responses that follow from an operation's shape: every operation can
-/// fail with 500; secured ones with 401/403; ones with a body with 400/413/415/422;
-/// ones with query parameters with 400; ones with path parameters with 400 and 404.
+/// Completes the generated spec: the error responses that follow from an operation's
+/// shape (every operation can fail with 500; secured ones with 401/403; ones with a body
+/// with 400/413/415/422; ones with query parameters with 400; ones with path parameters
+/// with 400 and 404), list items by reference, the split model's named variants, and the
+/// rules and headers every request and response share.
 pub fn finish(mut spec: Spec) -> Spec {
     add_standard_errors(&mut spec);
     ref_page_items(&mut spec);
@@ -151,18 +153,17 @@ pub const NO_CONTROL_PATTERN: &str = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\
 fn declare_request_rules(spec: Spec) -> Spec {
     use samverkan_domain::calendar::{MAX_YEAR, MIN_YEAR};
     use serde_json::{Value, json};
-    fn is_string(s: &Value) -> bool {
-        match &s["type"] {
-            Value::String(t) => t == "string",
-            Value::Array(ts) => ts.iter().any(|t| t == "string"),
+    fn is_string(o: &serde_json::Map<String, Value>) -> bool {
+        match o.get("type") {
+            Some(Value::String(t)) => t == "string",
+            Some(Value::Array(ts)) => ts.iter().any(|t| t == "string"),
             _ => false,
         }
     }
     fn declare_text(s: &mut Value) {
         match s {
             Value::Object(o) => {
-                let schema = Value::Object(o.clone());
-                if is_string(&schema) && !o.contains_key("pattern") && !o.contains_key("enum") {
+                if is_string(o) && !o.contains_key("pattern") && !o.contains_key("enum") {
                     match o.get("format").and_then(Value::as_str) {
                         Some("date" | "date-time") => {
                             o.insert("pattern".into(), DATE_YEAR_PATTERN.into());
@@ -212,8 +213,7 @@ fn declare_request_rules(spec: Spec) -> Spec {
                 .iter_mut()
                 .filter(|p| p["in"] == "header" && p["name"] == crate::money::idempotency::HEADER)
             {
-                // What `idempotency::key_of` accepts: 1–200 visible ASCII characters.
-                p["schema"]["pattern"] = json!("^[!-~]{1,200}$");
+                p["schema"]["pattern"] = json!(crate::money::idempotency::KEY_PATTERN);
             }
             for p in params.iter_mut().filter(|p| p["in"] == "query") {
                 let name = p["name"].as_str().unwrap_or_default().to_owned();

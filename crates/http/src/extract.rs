@@ -415,23 +415,6 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     })
 }
 
-pub fn query_error(
-    err: actix_web::error::QueryPayloadError,
-    _req: &HttpRequest,
-) -> actix_web::Error {
-    let msg = err.to_string();
-    let msg = msg
-        .strip_prefix("Query deserialize error: ")
-        .unwrap_or(&msg)
-        .to_owned();
-    let field = unknown_field_name(&msg).unwrap_or_else(|| "query".into());
-    ApiError::BadRequest {
-        detail: format!("invalid query string: {msg}"),
-        errors: vec![FieldError::new(field, msg)],
-    }
-    .into()
-}
-
 /// Path parse errors → 404 (a path that cannot name a resource names none).
 /// A path segment that does not parse (`/invoices/abc`): 400 naming the parameter, in
 /// the API's words, never the implementation's ("can not parse … to a i64").

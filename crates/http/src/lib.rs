@@ -192,7 +192,6 @@ pub fn app(
         .app_data(web::Data::new(routes))
         .app_data(web::Data::new(extract::BodyLimit(settings.body_limit)))
         .app_data(web::Data::new(settings.ops.clone()))
-        .app_data(web::QueryConfig::default().error_handler(extract::query_error))
         .app_data(web::PathConfig::default().error_handler(extract::path_error))
         .app_data(web::JsonConfig::default().error_handler(extract::json_error))
         .service(web::resource("/metrics").get(ops::metrics_endpoint))

@@ -20,8 +20,8 @@ pub struct Member {
     pub party: String,
     /// The municipality the seat represents.
     pub scb_code: String,
-    pub role: SeatRoleParam,
-    pub office: OfficeParam,
+    pub role: SeatRole,
+    pub office: Office,
     pub term_from: NaiveDate,
     /// Null while serving.
     pub term_to: Option<NaiveDate>,
@@ -38,17 +38,8 @@ impl TryFrom<MemberRow> for Member {
         let corrupt = |what: &str, v: &str| {
             crate::error::ApiError::internal(format!("member {}: stored {what} `{v}`", m.id))
         };
-        let role = match SeatRole::parse(&m.seat_role) {
-            Some(SeatRole::Member) => SeatRoleParam::Member,
-            Some(SeatRole::Substitute) => SeatRoleParam::Substitute,
-            None => return Err(corrupt("role", &m.seat_role)),
-        };
-        let office = match Office::parse(&m.office) {
-            Some(Office::Chair) => OfficeParam::Chair,
-            Some(Office::ViceChair) => OfficeParam::ViceChair,
-            Some(Office::None) => OfficeParam::None,
-            None => return Err(corrupt("office", &m.office)),
-        };
+        let role = SeatRole::parse(&m.seat_role).ok_or_else(|| corrupt("role", &m.seat_role))?;
+        let office = Office::parse(&m.office).ok_or_else(|| corrupt("office", &m.office))?;
         Ok(Member {
             id: m.id,
             name: m.name,
@@ -65,26 +56,6 @@ impl TryFrom<MemberRow> for Member {
     }
 }
 
-/// The seat: `member` (*ledamot*) or `substitute` (*ersättare*).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[schema(as = SeatRole)]
-pub enum SeatRoleParam {
-    Member,
-    Substitute,
-}
-
-/// The office held with the seat: `chair` (*ordförande*), `vice_chair` (*vice
-/// ordförande*) or `none`.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[schema(as = Office)]
-pub enum OfficeParam {
-    Chair,
-    ViceChair,
-    None,
-}
-
 #[derive(Clone, Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -93,9 +64,9 @@ pub struct ListMembersQuery {
     #[param(example = "2580", pattern = "^(0[1-9]|[1-9][0-9])[0-9]{2}$")]
     pub municipality: Option<String>,
     #[param(inline)]
-    pub role: Option<SeatRoleParam>,
+    pub role: Option<SeatRole>,
     #[param(inline)]
-    pub office: Option<OfficeParam>,
+    pub office: Option<Office>,
     /// Only seats held on this date.
     #[param(example = "2021-01-28")]
     pub active_on: Option<NaiveDate>,

@@ -1,8 +1,7 @@
 use actix_web::{HttpResponse, get, web};
-use samverkan_domain::registry::{Office, SeatRole};
 use samverkan_persistence::registry::{self, MemberFilter};
 
-use super::json::{ListMembersQuery, Member, OfficeParam, SeatRoleParam};
+use super::json::{ListMembersQuery, Member};
 use crate::error::{ApiError, Problem};
 use crate::pagination::{self, Page};
 use crate::{AppState, db};
@@ -28,15 +27,7 @@ pub async fn list_members(
     let q = query.into_inner();
     let limit = pagination::limit(q.limit)?;
     let scb_code = crate::municipalities::query_code("municipality", q.municipality.as_deref())?;
-    let role = q.role.map(|r| match r {
-        SeatRoleParam::Member => SeatRole::Member,
-        SeatRoleParam::Substitute => SeatRole::Substitute,
-    });
-    let office = q.office.map(|o| match o {
-        OfficeParam::Chair => Office::Chair,
-        OfficeParam::ViceChair => Office::ViceChair,
-        OfficeParam::None => Office::None,
-    });
+    let (role, office) = (q.role, q.office);
     let syncing = q.modified_since.is_some();
     let (after_id, after_change) = pagination::id_or_sync_after(q.after.as_deref(), syncing)?;
     let filter = MemberFilter {

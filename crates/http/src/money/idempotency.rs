@@ -16,6 +16,9 @@ use crate::{AppState, db};
 
 pub const HEADER: &str = "Idempotency-Key";
 
+/// What [`key_of`] accepts, as the spec declares it: 1–200 visible ASCII characters.
+pub const KEY_PATTERN: &str = "^[!-~]{1,200}$";
+
 /// The key of a request, if it sent one (400 when malformed).
 fn key_of(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     let Some(v) = req.headers().get(HEADER) else {
