@@ -12,6 +12,7 @@ mod errors;
 mod faults;
 mod health;
 mod http;
+mod layers;
 mod meetings;
 mod members;
 mod money;

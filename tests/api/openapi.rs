@@ -288,16 +288,6 @@ fn request_rules_are_declared() {
 /// `#[schema(..)]` with the same bounds, so the two cannot drift apart.
 #[test]
 fn validated_bounds_are_declared() {
-    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for e in std::fs::read_dir(dir).expect("dir").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                files(&p, out);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                out.push(p);
-            }
-        }
-    }
     let bound = |attr: &str, key: &str| -> Option<String> {
         let at = attr.find(&format!("{key} = "))? + key.len() + 3;
         Some(
@@ -307,11 +297,8 @@ fn validated_bounds_are_declared() {
                 .collect(),
         )
     };
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../http/src");
-    let mut all = Vec::new();
-    files(&dir, &mut all);
     let mut checked = 0;
-    for file in all {
+    for file in crate::support::sources("http") {
         let text = std::fs::read_to_string(&file).expect("source");
         let lines: Vec<&str> = text.lines().map(str::trim).collect();
         for (i, line) in lines.iter().enumerate() {

@@ -659,3 +659,26 @@ impl Drop for EmptyDb {
         }
     }
 }
+
+/// The Rust source files of a crate of the workspace (`http`, `persistence` …), for the
+/// tests that check the code's shape.
+pub fn sources(krate: &str) -> Vec<std::path::PathBuf> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).expect("source dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../")
+        .join(krate)
+        .join("src");
+    let mut out = Vec::new();
+    walk(&dir, &mut out);
+    out.sort();
+    out
+}

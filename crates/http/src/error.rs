@@ -342,6 +342,20 @@ impl samverkan_persistence::write::WriteError for ApiError {
     }
 }
 
+/// A refused command: each kind to its status.
+impl From<samverkan_persistence::CommandError> for ApiError {
+    fn from(e: samverkan_persistence::CommandError) -> Self {
+        use samverkan_persistence::CommandError as C;
+        match e {
+            C::NotFound(what) => ApiError::NotFound(what),
+            C::Invalid { field, message } => ApiError::invalid(&field, message),
+            C::Conflict(why) => ApiError::Conflict(why),
+            C::Corrupt(what) => ApiError::internal(what),
+            C::Db(e) => e.into(),
+        }
+    }
+}
+
 impl From<samverkan_persistence::DbError> for ApiError {
     fn from(e: samverkan_persistence::DbError) -> Self {
         match e {

@@ -65,61 +65,7 @@ pub fn today() -> chrono::NaiveDate {
     samverkan_domain::calendar::stockholm_date(chrono::Utc::now())
 }
 
-/// What the seller's configuration gives its invoices, each part validated at start. A
-/// missing part refuses only what needs it: issuing any invoice needs the payment account,
-/// a stream or invoice under VAT needs the VAT identifier. No placeholder is ever written.
-#[derive(Clone, Debug, Default)]
-pub struct Invoicing {
-    /// Bankgiro or plusgiro (PaymentMeans code 30).
-    pub payment: Option<samverkan_domain::peppol::PaymentAccount>,
-    /// The seller's VAT registration number (BT-31), `SE` + 10 digits + `01`.
-    pub seller_vat_id: Option<samverkan_domain::vat::VatId>,
-    /// The seller's Peppol address; default the host's organisation number (0007).
-    pub seller_endpoint: Option<samverkan_domain::peppol::Endpoint>,
-}
-
-impl Invoicing {
-    /// Validates the settings as given (`SAMVERKAN_BANKGIRO`, `SAMVERKAN_PLUSGIRO`,
-    /// `SAMVERKAN_SELLER_VAT_ID`, `SAMVERKAN_SELLER_ENDPOINT`): an error names the setting.
-    pub fn from_settings(
-        bankgiro: Option<&str>,
-        plusgiro: Option<&str>,
-        vat_id: Option<&str>,
-        endpoint: Option<&str>,
-    ) -> Result<Invoicing, String> {
-        use samverkan_domain::peppol::{Endpoint, PaymentAccount};
-        let given = |v: Option<&str>| {
-            v.map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_owned)
-        };
-        let payment = match (given(bankgiro), given(plusgiro)) {
-            (Some(_), Some(_)) => {
-                return Err("set SAMVERKAN_BANKGIRO or SAMVERKAN_PLUSGIRO, not both".into());
-            }
-            (Some(b), None) => {
-                Some(PaymentAccount::bankgiro(&b).map_err(|e| format!("SAMVERKAN_BANKGIRO: {e}"))?)
-            }
-            (None, Some(p)) => {
-                Some(PaymentAccount::plusgiro(&p).map_err(|e| format!("SAMVERKAN_PLUSGIRO: {e}"))?)
-            }
-            (None, None) => None,
-        };
-        let seller_vat_id = given(vat_id)
-            .map(|v| samverkan_domain::vat::VatId::parse(&v))
-            .transpose()
-            .map_err(|e| format!("SAMVERKAN_SELLER_VAT_ID: {e}"))?;
-        let seller_endpoint = given(endpoint)
-            .map(|e| Endpoint::parse_pair(&e))
-            .transpose()
-            .map_err(|e| format!("SAMVERKAN_SELLER_ENDPOINT: {}", e.message))?;
-        Ok(Invoicing {
-            payment,
-            seller_vat_id,
-            seller_endpoint,
-        })
-    }
-}
+pub use samverkan_persistence::invoice::document::Invoicing;
 
 /// HTTP settings that are not state.
 #[derive(Debug, Clone)]

@@ -24,9 +24,11 @@ macro_rules! sync_order {
 
 pub mod activities;
 pub mod archive;
+pub mod command;
 pub mod db;
 pub mod idempotency;
 pub mod interrupt;
+pub mod invoice;
 pub mod meetings;
 pub mod money;
 pub mod registry;
@@ -36,5 +38,6 @@ pub mod startup;
 pub mod tokens;
 pub mod write;
 
+pub use command::CommandError;
 pub use db::{Backend, DbConnection, DbError, DbPool, PoolConfig, connect_pool, now};
 pub use write::{Actor, Tx, WriteContext};

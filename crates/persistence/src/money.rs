@@ -341,11 +341,6 @@ pub fn invoices_in_force(
         .load(conn)
 }
 
-/// The aggregate lock that serialises invoice creation of a municipality and period.
-pub fn invoice_period_lock(scb_code: &str, period: &str) -> String {
-    format!("{scb_code}:{period}")
-}
-
 /// A municipality's lines of a period: its share of each stream, with the stream's VAT.
 fn shares_of(
     scb_code: &str,
@@ -381,8 +376,8 @@ fn shares_of(
 /// no invoice in force bills yet, under one VAT regime: `regime`, or the only one those
 /// shares have. Each share is billed once: a stream added later in the year (a
 /// municipality buying in mid-year) gets an invoice of its own; an invoice credited in
-/// full releases its streams. Run it under the lock [`invoice_period_lock`] names.
-pub fn create_invoice(
+/// full releases its streams. Run it under the lock [`crate::write::InvoicePeriod`] names.
+pub(crate) fn create_invoice(
     conn: &mut DbConnection,
     scb_code: &str,
     year: i32,
@@ -459,7 +454,7 @@ pub struct DocumentHead {
 /// Stores a new draft document as the aggregate computed it: its row with the totals, its
 /// lines (each with its cost stream and description, in the order of `c.lines`) and its
 /// VAT breakdown.
-pub fn insert_document(
+pub(crate) fn insert_document(
     conn: &mut DbConnection,
     head: &DocumentHead,
     c: &Computed,
@@ -520,7 +515,7 @@ pub fn insert_document(
 
 /// Inserts many lines with multi-row INSERTs (per backend: the combined connection has
 /// no multi-row `values`).
-pub fn insert_lines(conn: &mut DbConnection, lines: &[NewLine]) -> QueryResult<()> {
+pub(crate) fn insert_lines(conn: &mut DbConnection, lines: &[NewLine]) -> QueryResult<()> {
     for chunk in lines.chunks(500) {
         match conn {
             DbConnection::Pg(c) => diesel::insert_into(invoice_lines::table)
@@ -719,7 +714,7 @@ pub fn load_invoice_state(conn: &mut DbConnection, id: i64) -> QueryResult<Optio
 }
 
 /// Saves a settled credit: the credited amount and the status it leads to.
-pub fn set_credited(
+pub(crate) fn set_credited(
     conn: &mut DbConnection,
     id: i64,
     credited_ore: i64,
@@ -736,14 +731,19 @@ pub fn set_credited(
 }
 
 /// Moves an invoice from `from` to `to`; returns false if it was not in `from`.
-pub fn transition(conn: &mut DbConnection, id: i64, from: &str, to: &str) -> QueryResult<bool> {
+pub(crate) fn transition(
+    conn: &mut DbConnection,
+    id: i64,
+    from: InvoiceStatus,
+    to: InvoiceStatus,
+) -> QueryResult<bool> {
     let n = diesel::update(
         invoices::table
             .filter(invoices::id.eq(id))
-            .filter(invoices::status.eq(from)),
+            .filter(invoices::status.eq(from.as_str())),
     )
     .set((
-        invoices::status.eq(to),
+        invoices::status.eq(to.as_str()),
         invoices::updated_at.eq(crate::now()),
     ))
     .execute(conn)?;
@@ -752,7 +752,7 @@ pub fn transition(conn: &mut DbConnection, id: i64, from: &str, to: &str) -> Que
 
 /// Takes the next number of a gap-free series, inside the issuing write (which holds the
 /// series' lock): a rollback gives the number back, and a failed issue leaves no row.
-pub fn next_number(conn: &mut DbConnection, series: &str) -> QueryResult<i64> {
+pub(crate) fn next_number(conn: &mut DbConnection, series: &str) -> QueryResult<i64> {
     let bumped: Option<i64> = diesel::update(number_series::table.find(series))
         .set(number_series::last_number.eq(number_series::last_number + 1))
         .returning(number_series::last_number)
@@ -784,19 +784,19 @@ pub struct Issue<'a> {
 }
 
 /// Stamps an approved invoice (or credit note) as issued.
-pub fn mark_issued(
+pub(crate) fn mark_issued(
     conn: &mut DbConnection,
     id: i64,
-    from_status: &str,
+    from: InvoiceStatus,
     i: &Issue<'_>,
 ) -> QueryResult<bool> {
     let n = diesel::update(
         invoices::table
             .filter(invoices::id.eq(id))
-            .filter(invoices::status.eq(from_status)),
+            .filter(invoices::status.eq(from.as_str())),
     )
     .set((
-        invoices::status.eq("issued"),
+        invoices::status.eq(InvoiceStatus::Issued.as_str()),
         invoices::series.eq(i.series),
         invoices::number.eq(i.number),
         invoices::issue_date.eq(i.issue_date),
@@ -820,7 +820,7 @@ pub struct Frozen {
 
 /// Stores what an issued document shows, once: a document already frozen keeps what it
 /// has (false).
-pub fn freeze(conn: &mut DbConnection, id: i64, f: &Frozen) -> QueryResult<bool> {
+pub(crate) fn freeze(conn: &mut DbConnection, id: i64, f: &Frozen) -> QueryResult<bool> {
     let n = diesel::update(
         invoices::table
             .filter(invoices::id.eq(id))
@@ -846,18 +846,23 @@ pub fn unfrozen_issued(conn: &mut DbConnection) -> QueryResult<Vec<i64>> {
         .load(conn)
 }
 
-pub fn insert_payment(conn: &mut DbConnection, p: &NewPayment) -> QueryResult<PaymentRow> {
+pub(crate) fn insert_payment(conn: &mut DbConnection, p: &NewPayment) -> QueryResult<PaymentRow> {
     diesel::insert_into(payments::table)
         .values(p)
         .returning(payments::all_columns)
         .get_result(conn)
 }
 
-pub fn set_paid(conn: &mut DbConnection, id: i64, paid_ore: i64, status: &str) -> QueryResult<()> {
+pub(crate) fn set_paid(
+    conn: &mut DbConnection,
+    id: i64,
+    paid_ore: i64,
+    status: InvoiceStatus,
+) -> QueryResult<()> {
     diesel::update(invoices::table.find(id))
         .set((
             invoices::paid_ore.eq(paid_ore),
-            invoices::status.eq(status),
+            invoices::status.eq(status.as_str()),
             invoices::updated_at.eq(crate::now()),
         ))
         .execute(conn)

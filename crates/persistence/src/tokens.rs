@@ -15,7 +15,7 @@ pub fn revoke(
     reason: Option<&str>,
 ) -> QueryResult<bool> {
     crate::write::execute(conn, ctx, |tx| {
-        tx.lock("token", jti)?;
+        tx.lock(&crate::write::Token(jti))?;
         if is_revoked(tx, jti)? {
             return Ok(false);
         }
@@ -93,7 +93,7 @@ pub fn record_issued(
     t: &IssuedToken,
 ) -> QueryResult<()> {
     crate::write::execute(conn, ctx, |tx| {
-        tx.lock("token", &t.jti)?;
+        tx.lock(&crate::write::Token(&t.jti))?;
         diesel::insert_into(issued_tokens::table)
             .values(t)
             .execute(&mut **tx)?;

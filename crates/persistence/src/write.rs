@@ -108,14 +108,31 @@ impl Tx<'_> {
     /// Locks an aggregate until commit. Take it before reading the aggregate: two writers
     /// of one aggregate then run one after the other and each sees the other's result.
     /// PostgreSQL: `pg_advisory_xact_lock`; SQLite: the transaction already holds the
-    /// database's write lock.
-    pub fn lock(&mut self, aggregate_type: &str, aggregate_id: &str) -> QueryResult<()> {
+    /// database's write lock. The key comes from the aggregate's id type ([`Aggregate`]),
+    /// never from a string a caller spells.
+    pub fn lock<A: Aggregate + ?Sized>(&mut self, aggregate: &A) -> QueryResult<()> {
+        self.lock_key(A::TYPE, &aggregate.lock_id())
+    }
+
+    fn lock_key(&mut self, aggregate_type: &str, aggregate_id: &str) -> QueryResult<()> {
         if let DbConnection::Pg(c) = &mut *self.conn {
             diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
                 .bind::<diesel::sql_types::BigInt, _>(lock_key(aggregate_type, aggregate_id))
                 .execute(c)?;
         }
         Ok(())
+    }
+
+    /// Records that this command changed `aggregate` ([`Tx::record`] under the
+    /// aggregate's own name and id).
+    pub fn changed<A: Aggregate + ?Sized>(
+        &mut self,
+        aggregate: &A,
+        action: &'static str,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) {
+        self.record(A::TYPE, aggregate.lock_id(), action, before, after);
     }
 
     /// Records that this command changed an aggregate; appended to the audit log at
@@ -146,6 +163,70 @@ impl Tx<'_> {
             action,
             change,
         });
+    }
+}
+
+/// What a write locks: an aggregate, named by its id type. Two writers of one
+/// aggregate run one after the other ([`Tx::lock`]).
+pub trait Aggregate {
+    /// The aggregate's name in locks and in the audit log (`invoice`, `meeting` …).
+    const TYPE: &'static str;
+    /// The id within the type.
+    fn lock_id(&self) -> String;
+}
+
+/// `Aggregate` for an id newtype whose `Display` is its id.
+macro_rules! aggregate {
+    ($($t:ty => $name:literal),* $(,)?) => {$(
+        impl Aggregate for $t {
+            const TYPE: &'static str = $name;
+            fn lock_id(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+
+aggregate! {
+    samverkan_domain::invoice::InvoiceId => "invoice",
+    samverkan_domain::ids::MeetingId => "meeting",
+    samverkan_domain::ids::DecisionId => "decision",
+    samverkan_domain::ids::ActivityId => "activity",
+    samverkan_domain::ScbCode => "municipality",
+}
+
+/// The gap-free number series of a year (`2021`): issuing takes its next number under
+/// this lock, so numbers are unique and without gaps, and a rollback gives one back.
+pub struct NumberSeries<'a>(pub &'a str);
+
+impl Aggregate for NumberSeries<'_> {
+    const TYPE: &'static str = "number_series";
+    fn lock_id(&self) -> String {
+        self.0.to_owned()
+    }
+}
+
+/// An API token, by its `jti`: revoking it and stamping its use are serialised.
+pub struct Token<'a>(pub &'a str);
+
+impl Aggregate for Token<'_> {
+    const TYPE: &'static str = "token";
+    fn lock_id(&self) -> String {
+        self.0.to_owned()
+    }
+}
+
+/// A municipality's invoicing of one period: creating its invoices is serialised under
+/// this lock, so each share of the period is billed once.
+pub struct InvoicePeriod<'a> {
+    pub scb_code: &'a str,
+    pub period: &'a str,
+}
+
+impl Aggregate for InvoicePeriod<'_> {
+    const TYPE: &'static str = "invoice_period";
+    fn lock_id(&self) -> String {
+        format!("{}:{}", self.scb_code, self.period)
     }
 }
 
@@ -325,7 +406,7 @@ fn append(tx: &mut Tx<'_>, ctx: &WriteContext, changes: &[Change]) -> QueryResul
     if changes.is_empty() {
         return Ok(());
     }
-    tx.lock(AUDIT_LOCK, "")?;
+    tx.lock_key(AUDIT_LOCK, "")?;
     let at = crate::now();
     for c in changes {
         diesel::insert_into(audit_events::table)

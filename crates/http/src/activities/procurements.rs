@@ -119,7 +119,7 @@ pub async fn create_procurement(
     }
     let row = db::write(&state, who.context(), move |conn| {
         let (b, mut errors, org) = (b.clone(), errors.clone(), org.clone());
-        conn.lock("activity", &b.activity_id.to_string())?;
+        conn.lock(&samverkan_domain::ids::ActivityId(b.activity_id))?;
         if repo::find_activity(conn, b.activity_id)?.is_none() {
             errors.push(FieldError::new(
                 "activity_id",

@@ -91,7 +91,7 @@ pub async fn put_rollout(
     }
     let item = db::write(&state, who.context(), move |conn| {
         let (b, mut errors) = (b.clone(), errors.clone());
-        conn.lock("activity", &id.to_string())?;
+        conn.lock(&samverkan_domain::ids::ActivityId(id))?;
         super::find(conn, id)?;
         let before = repo::list_rollouts(conn, id)?
             .into_iter()

@@ -132,7 +132,7 @@ pub async fn create_status_report(
     }
     let row = db::write(&state, who.context(), move |conn| {
         let (b, errors, text) = (b.clone(), errors.clone(), text.clone());
-        conn.lock("activity", &id.to_string())?;
+        conn.lock(&samverkan_domain::ids::ActivityId(id))?;
         super::find(conn, id)?;
         ApiError::fail_on(errors)?;
         let now = samverkan_persistence::now();

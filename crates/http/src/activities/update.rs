@@ -66,7 +66,7 @@ pub async fn update_activity(
     }
     let a = db::write(&state, who.context(), move |conn| {
         let (b, mut errors) = (b.clone(), errors.clone());
-        conn.lock("activity", &id.to_string())?;
+        conn.lock(&samverkan_domain::ids::ActivityId(id))?;
         let row = super::find(conn, id)?;
         let before = super::load(conn, row.clone())?;
         let participants = match &b.participants {

@@ -36,10 +36,10 @@ pub async fn create_correction(
     let b = body.into_inner();
     let (row, appeal) = db::write(&state, who.context(), move |conn| {
         let b = b.clone();
-        conn.lock("decision", &id.to_string())?;
+        conn.lock(&samverkan_domain::ids::DecisionId(id))?;
         let old = meetings::find_decision(conn, id)?
             .ok_or_else(|| ApiError::not_found(format!("no decision {id}")))?;
-        conn.lock("meeting", &old.meeting_id.to_string())?;
+        conn.lock(&samverkan_domain::ids::MeetingId(old.meeting_id))?;
         let meeting_before = crate::meetings::write::meeting_view(conn, old.meeting_id)?;
         let before = Decision::from_row(old.clone(), None);
         let mut c = old.content();

@@ -138,7 +138,7 @@ pub async fn update_meeting(
     let b = body.into_inner();
     db::write(&state, who.context(), move |conn| {
         let b = b.clone();
-        conn.lock("meeting", &id.to_string())?;
+        conn.lock(&samverkan_domain::ids::MeetingId(id))?;
         let old = meetings::find_meeting(conn, id)?
             .ok_or_else(|| ApiError::not_found(format!("no meeting {id}")))?;
         let before = meeting_view(conn, id)?;
@@ -204,7 +204,7 @@ pub async fn create_decision(
         recipients: b.recipients,
     };
     let row = db::write(&state, who.context(), move |conn| {
-        conn.lock("meeting", &id.to_string())?;
+        conn.lock(&samverkan_domain::ids::MeetingId(id))?;
         let before = meeting_view(conn, id)?;
         let row = meetings::insert_decision(conn, id, &input).map_err(write_err)?;
         let after = Decision::from_row(row.clone(), None);
@@ -243,7 +243,7 @@ pub async fn approve_meeting(
     let id = path.into_inner();
     let b = body.into_inner();
     db::write(&state, who.context(), move |conn| {
-        conn.lock("meeting", &id.to_string())?;
+        conn.lock(&samverkan_domain::ids::MeetingId(id))?;
         let before = meeting_view(conn, id)?;
         let decisions = decisions_view(conn, id)?;
         meetings::approve_meeting(conn, id, b.approved_on, &b.signatures, true)
@@ -288,7 +288,7 @@ pub async fn post_notice(
         kept_at: b.kept_at,
     };
     let row = db::write(&state, who.context(), move |conn| {
-        conn.lock("meeting", &id.to_string())?;
+        conn.lock(&samverkan_domain::ids::MeetingId(id))?;
         let before = meeting_view(conn, id)?;
         let decisions = decisions_view(conn, id)?;
         let row = meetings::post_notice(conn, id, &input).map_err(write_err)?;

@@ -1,12 +1,10 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use samverkan_domain::Ore;
-use samverkan_domain::invoice::{
-    DocType, InvoiceCommand, InvoiceError, InvoiceEvent, InvoiceState, IssueDates, Seller,
-    buyer_reference, document_number,
-};
-use samverkan_persistence::money::{self, CreateInvoice, DocumentHead, InvoiceFilter};
-use samverkan_persistence::{DbConnection, Tx, registry};
+use samverkan_domain::invoice::{InvoiceId, IssueDates};
+use samverkan_persistence::invoice::{commands, view};
+use samverkan_persistence::money::{self, InvoiceFilter};
+use samverkan_persistence::{DbConnection, registry};
 
 use super::access;
 use super::idempotency;
@@ -20,48 +18,9 @@ use crate::extract::ValidJson;
 use crate::pagination::{self, Page};
 use crate::{AppState, db};
 
-/// A refused invoice command: the document's state → 409, the command's input → 422.
-fn refused(e: InvoiceError) -> ApiError {
-    match e.field() {
-        Some(field) => ApiError::invalid(&field, e.to_string()),
-        None => ApiError::Conflict(e.to_string()),
-    }
-}
-
-/// An invoice's state in the audit log: everything but its payment rows (each payment is
-/// its own `record_payment` event; repeating them all in every event would make the log
-/// grow with the square of an invoice's payments), with their count instead.
-fn audit_state(inv: &Invoice) -> Option<serde_json::Value> {
-    let mut v = serde_json::to_value(inv).ok()?;
-    if let Some(o) = v.as_object_mut()
-        && let Some(p) = o.remove("payments")
-    {
-        o.insert(
-            "payment_count".into(),
-            p.as_array().map_or(0, Vec::len).into(),
-        );
-    }
-    Some(v)
-}
-
-/// Locks the invoice aggregate and loads it with its rules' view (404 if absent).
-fn lock_invoice(tx: &mut Tx<'_>, id: i64) -> Result<(Invoice, InvoiceState), ApiError> {
-    tx.lock("invoice", &id.to_string())?;
-    let l = money::load_invoice_state(tx, id)?
-        .ok_or_else(|| ApiError::not_found(format!("no invoice {id}")))?;
-    Ok((
-        Invoice::from_rows(l.row, l.lines, l.vat, l.payments),
-        l.state,
-    ))
-}
-
+/// The invoice `id` as the API shows it (404 if absent).
 pub fn load_full(conn: &mut DbConnection, id: i64) -> Result<Invoice, ApiError> {
-    let inv = money::find_invoice(conn, id)?
-        .ok_or_else(|| ApiError::not_found(format!("no invoice {id}")))?;
-    let lines = money::lines_of(conn, id)?;
-    let vat = money::vat_of_many(conn, &[id])?;
-    let pays = money::payments_of(conn, id)?;
-    Ok(Invoice::from_rows(inv, lines, vat, pays))
+    Ok(view::load(conn, id)?)
 }
 
 fn to_value(i: &Invoice) -> serde_json::Value {
@@ -228,44 +187,17 @@ pub async fn create_invoice(
         who.context(),
         "POST /invoices".into(),
         &request,
-        move |conn| {
-            conn.lock(
-                "invoice_period",
-                &money::invoice_period_lock(&b.municipality, &b.period),
+        move |tx| {
+            let created = commands::create(
+                tx,
+                &commands::Create {
+                    municipality: b.municipality.clone(),
+                    period: b.period.clone(),
+                    year,
+                    regime,
+                },
             )?;
-            let m = registry::find_municipality(conn, &b.municipality)?.ok_or_else(|| {
-                ApiError::invalid(
-                    "municipality",
-                    format!("`{}` is not a member municipality", b.municipality),
-                )
-            })?;
-            let streams = money::streams_with_allocations(conn, year)?;
-            match money::create_invoice(conn, &m.scb_code, year, &b.period, regime, &streams)? {
-                CreateInvoice::Created(inv) => {
-                    let after = load_full(conn, inv.id)?;
-                    conn.record("invoice", inv.id, "create", None, audit_state(&after));
-                    Ok((StatusCode::CREATED, to_value(&after)))
-                }
-                CreateInvoice::Exists(id) => Err(ApiError::Conflict(format!(
-                    "invoice {id} and any other in force already bill {} every cost stream share of period {}; a stream added later gets an invoice of its own",
-                    m.scb_code, b.period
-                ))),
-                CreateInvoice::NothingToBill => Err(ApiError::invalid(
-                    if regime.is_some() { "vat_regime" } else { "municipality" },
-                    match regime {
-                        Some(r) => format!("no {r} cost stream of {} bills {}", b.period, m.scb_code),
-                        None => format!("no cost stream of {} bills {}", b.period, m.scb_code),
-                    },
-                )),
-                CreateInvoice::RegimeNeeded => Err(ApiError::invalid(
-                    "vat_regime",
-                    format!(
-                        "{} bills {} both outside the scope of VAT and under VAT, and an invoice never mixes them: give vat_regime (outside_scope or vat)",
-                        b.period, m.scb_code
-                    ),
-                )),
-                CreateInvoice::Refused(e) => Err(refused(e)),
-            }
+            Ok((StatusCode::CREATED, to_value(&created)))
         },
     )
     .await
@@ -314,18 +246,7 @@ pub async fn approve_invoice(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let inv = db::write(&state, who.context(), move |tx| {
-        let (before, st) = lock_invoice(tx, id)?;
-        st.decide(&InvoiceCommand::Approve).map_err(refused)?;
-        money::transition(tx, id, "draft", "approved")?;
-        let after = load_full(tx, id)?;
-        tx.record(
-            "invoice",
-            id,
-            "approve",
-            audit_state(&before),
-            audit_state(&after),
-        );
-        Ok(after)
+        Ok(commands::approve(tx, InvoiceId(id))?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(inv))
@@ -362,98 +283,17 @@ pub async fn issue_invoice(
     let b = body.into_inner();
     let dates = IssueDates::new(b.issue_date.unwrap_or_else(crate::today), b.due_date)
         .map_err(|e| ApiError::invalid("due_date", e.to_string()))?;
-    let (issue_date, due_date) = (dates.issue, dates.due);
-    let account = state
-        .invoicing
-        .payment
-        .as_ref()
-        .map(|p| p.stored())
-        .ok_or_else(|| {
-            ApiError::Conflict(
-                "no payment account is configured (SAMVERKAN_BANKGIRO or SAMVERKAN_PLUSGIRO): invoices can be drafted and approved, not issued".into(),
-            )
-        })?;
-    let vat_id = state
-        .invoicing
-        .seller_vat_id
-        .as_ref()
-        .map(|v| v.as_str().to_owned());
-    let seller = Seller {
-        has_vat_id: vat_id.is_some(),
-    };
-    let series = dates.series();
     let invoicing = state.invoicing.clone();
+    let cmd = commands::Issue {
+        id: InvoiceId(id),
+        dates,
+        buyer_reference: b.buyer_reference,
+    };
     let inv = db::write(&state, who.context(), move |tx| {
-        let (before, st) = lock_invoice(tx, id)?;
-        st.decide(&InvoiceCommand::Issue { seller })
-            .map_err(refused)?;
-        let m = registry::find_municipality(tx, &before.scb_code)?
-            .ok_or_else(|| ApiError::internal("municipality vanished"))?;
-        let reference = buyer_reference(b.buyer_reference.as_deref(), m.buyer_reference.as_deref())
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "buyer_reference",
-                    format!("required: {} has no registered buyer reference", m.scb_code),
-                )
-            })?;
-        // The series is locked until commit: numbers are gap-free and unique, and a
-        // rollback gives the number back.
-        tx.lock("number_series", &series)?;
-        let n = money::next_number(tx, &series)?;
-        let number = document_number(&series, n);
-        let under_vat = before.vat_regime == samverkan_domain::vat::VatRegime::Vat.as_str();
-        money::mark_issued(
-            tx,
-            id,
-            "approved",
-            &money::Issue {
-                series: &series,
-                number: &number,
-                issue_date,
-                due_date,
-                buyer_reference: &reference,
-                payment_account: &account,
-                seller_vat_id: vat_id.as_deref().filter(|_| under_vat),
-            },
-        )?;
-        // Issued means frozen: the document as it reads now is stored with it.
-        let frozen = super::formats::render_frozen(tx, id, &invoicing)?;
-        money::freeze(tx, id, &frozen)?;
-        let after = load_full(tx, id)?;
-        tx.record(
-            "invoice",
-            id,
-            InvoiceEvent::Issued.action(),
-            audit_state(&before),
-            audit_state(&after),
-        );
-        if let Some(original) = after.credits_invoice_id {
-            settle_credit(tx, original)?;
-        }
-        Ok(after)
+        Ok(commands::issue(tx, &cmd, &invoicing)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(inv))
-}
-
-/// A credit note of `original` was issued: the original's credited amount and status
-/// follow, under its own lock.
-fn settle_credit(tx: &mut Tx<'_>, original: i64) -> Result<(), ApiError> {
-    let (before, st) = lock_invoice(tx, original)?;
-    let event = st.decide(&InvoiceCommand::SettleCredit).map_err(refused)?;
-    let InvoiceEvent::CreditSettled { credited, status } = &event else {
-        return Err(ApiError::internal("settling a credit made another event"));
-    };
-    money::set_credited(tx, original, credited.0, *status)?;
-    let after = load_full(tx, original)?;
-    tx.record(
-        "invoice",
-        original,
-        event.action(),
-        audit_state(&before),
-        audit_state(&after),
-    );
-    Ok(())
 }
 
 /// Record a payment
@@ -490,36 +330,16 @@ pub async fn create_payment(
         format!("POST /invoices/{id}/payments"),
         &request,
         move |tx| {
-            let (before, st) = lock_invoice(tx, id)?;
-            let event = st
-                .decide(&InvoiceCommand::Pay {
-                    amount: Ore(b.amount_ore),
-                })
-                .map_err(refused)?;
-            let InvoiceEvent::PaymentRecorded { paid, status, .. } = &event else {
-                return Err(ApiError::internal("a payment made another event"));
-            };
-            let payment = money::insert_payment(
+            let paid = commands::pay(
                 tx,
-                &money::NewPayment {
-                    invoice_id: id,
-                    amount_ore: b.amount_ore,
+                &commands::Pay {
+                    id: InvoiceId(id),
+                    amount: Ore(b.amount_ore),
                     paid_on: b.paid_on,
                     reference: b.reference.clone(),
-                    created_at: samverkan_persistence::now(),
                 },
             )?;
-            money::set_paid(tx, id, paid.0, status.as_str())?;
-            let after = load_full(tx, id)?;
-            let mut logged = audit_state(&after);
-            if let Some(o) = logged.as_mut().and_then(|v| v.as_object_mut()) {
-                o.insert(
-                    "payment".into(),
-                    serde_json::to_value(super::json::Payment::from(payment)).unwrap_or_default(),
-                );
-            }
-            tx.record("invoice", id, event.action(), audit_state(&before), logged);
-            Ok((StatusCode::CREATED, to_value(&after)))
+            Ok((StatusCode::CREATED, to_value(&paid)))
         },
     )
     .await
@@ -565,48 +385,16 @@ pub async fn create_credit_note(
         who.context(),
         format!("POST /invoices/{id}/credit-notes"),
         &request,
-        move |conn| {
-            let (cur, st) = lock_invoice(conn, id)?;
-            let InvoiceEvent::CreditNoteOpened { note } = st
-                .decide(&InvoiceCommand::Credit {
+        move |tx| {
+            let note = commands::credit(
+                tx,
+                &commands::Credit {
+                    id: InvoiceId(id),
                     lines: asked.clone(),
-                })
-                .map_err(refused)?
-            else {
-                return Err(ApiError::internal("crediting made another event"));
-            };
-            let described: Vec<(i64, String)> = note
-                .lines
-                .iter()
-                .map(|l| {
-                    let orig = cur.lines.iter().find(|o| o.line_no == l.line_no);
-                    let name = orig.map_or("", |o| o.description.as_str());
-                    (
-                        orig.map_or(0, |o| o.cost_stream_id),
-                        match &b.reason {
-                            Some(r) => format!("Kredit: {name} ({r})"),
-                            None => format!("Kredit: {name}"),
-                        },
-                    )
-                })
-                .collect();
-            let head = DocumentHead {
-                doc_type: DocType::CreditNote,
-                scb_code: cur.scb_code.clone(),
-                year: cur.year,
-                period: cur.period.clone(),
-                credits_invoice_id: Some(id),
-            };
-            let cn = money::insert_document(conn, &head, &note, &described)?;
-            let after = load_full(conn, cn.id)?;
-            conn.record(
-                "invoice",
-                cn.id,
-                "create_credit_note",
-                None,
-                audit_state(&after),
-            );
-            Ok((StatusCode::CREATED, to_value(&after)))
+                    reason: b.reason.clone(),
+                },
+            )?;
+            Ok((StatusCode::CREATED, to_value(&note)))
         },
     )
     .await

@@ -4,7 +4,7 @@
 mod access;
 mod allocations;
 mod formats;
-pub use formats::freeze_issued;
+pub use samverkan_persistence::invoice::document::freeze_issued;
 pub(crate) mod idempotency;
 mod invoices;
 pub mod json;

@@ -60,7 +60,8 @@ pub async fn create_population(
     path: web::Path<String>,
     body: ValidJson<NewPopulationBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = super::path_code(&path)?.to_string();
+    let scb = super::path_code(&path)?;
+    let code = scb.to_string();
     let b = body.into_inner();
     let source = b.source.trim().to_owned();
     if source.is_empty() {
@@ -68,7 +69,7 @@ pub async fn create_population(
     }
     let row = db::write(&state, admin.context(), move |conn| {
         let (code, source) = (code.clone(), source.clone());
-        conn.lock("municipality", &code)?;
+        conn.lock(&scb)?;
         registry::find_municipality(conn, &code)?
             .ok_or_else(|| ApiError::not_found(format!("no municipality with SCB code {code}")))?;
         if registry::find_population(conn, &code, b.date)?.is_some() {

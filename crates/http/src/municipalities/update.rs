@@ -32,7 +32,8 @@ pub async fn update_municipality(
     path: web::Path<String>,
     body: ValidJson<MunicipalityPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = super::path_code(&path)?.to_string();
+    let scb = super::path_code(&path)?;
+    let code = scb.to_string();
     let b = body.into_inner();
     let mut errors = Vec::new();
     // The endpoint is set, or cleared, as a pair.
@@ -89,7 +90,7 @@ pub async fn update_municipality(
     }
     ApiError::fail_on(errors)?;
     let (m, pops) = db::write(&state, admin.context(), move |conn| {
-        conn.lock("municipality", &code)?;
+        conn.lock(&scb)?;
         let current = registry::find_municipality(conn, &code)?
             .ok_or_else(|| ApiError::not_found(format!("no municipality with SCB code {code}")))?;
         let member_to = b.member_to.unwrap_or(current.member_to);

@@ -1,0 +1,57 @@
+//! What a command answers when it refuses. Commands run in the write transaction
+//! ([`crate::Tx`]): they lock the aggregate, load it, ask the domain, save and record the
+//! audit change. The HTTP layer maps each kind to its status.
+
+use samverkan_domain::invoice::InvoiceError;
+
+use crate::write::WriteError;
+
+/// Why a command did not change anything.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// The aggregate does not exist (404).
+    #[error("{0}")]
+    NotFound(String),
+    /// A field of the command breaks a rule (422, naming the field).
+    #[error("`{field}` {message}")]
+    Invalid { field: String, message: String },
+    /// The aggregate's state refuses the command (409).
+    #[error("{0}")]
+    Conflict(String),
+    /// Stored data breaks an invariant the write path keeps (500, with the row named).
+    #[error("{0}")]
+    Corrupt(String),
+    /// The database failed (busy and retried, gone, or a statement's own fault).
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+impl CommandError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        CommandError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        CommandError::NotFound(what.into())
+    }
+}
+
+/// A refused invoice command: the command's input (a field) → invalid, the document's
+/// state → conflict.
+impl From<InvoiceError> for CommandError {
+    fn from(e: InvoiceError) -> Self {
+        match e.field() {
+            Some(field) => CommandError::invalid(field, e.to_string()),
+            None => CommandError::Conflict(e.to_string()),
+        }
+    }
+}
+
+impl WriteError for CommandError {
+    fn is_retryable(&self) -> bool {
+        matches!(self, CommandError::Db(e) if e.is_retryable())
+    }
+}
