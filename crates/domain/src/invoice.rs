@@ -290,21 +290,32 @@ impl InvoiceState {
     }
 
     /// Net credited on a line by credit notes (`issued_only`: only the issued ones).
-    fn credited_on(&self, line_no: i32, issued_only: bool) -> Ore {
-        Ore(self
-            .credit_notes
-            .iter()
-            .filter(|c| c.issued || !issued_only)
-            .flat_map(|c| c.lines.iter())
-            .filter(|(n, _)| *n == line_no)
-            .map(|(_, a)| a.0)
-            .sum())
+    fn credited_on(&self, line_no: i32, issued_only: bool) -> Result<Ore, InvoiceError> {
+        Ore::checked_sum(
+            self.credit_notes
+                .iter()
+                .filter(|c| c.issued || !issued_only)
+                .flat_map(|c| c.lines.iter())
+                .filter(|(n, _)| *n == line_no)
+                .map(|(_, a)| *a),
+        )
+        .ok_or(InvoiceError::Overflow)
     }
 
-    fn fully_credited(&self) -> bool {
-        self.lines
-            .iter()
-            .all(|l| self.credited_on(l.line_no, true) >= l.net)
+    /// What is left to credit on a line, counting draft credit notes too.
+    fn remaining(&self, l: &InvoiceLine) -> Result<Ore, InvoiceError> {
+        l.net
+            .checked_sub(self.credited_on(l.line_no, false)?)
+            .ok_or(InvoiceError::Overflow)
+    }
+
+    fn fully_credited(&self) -> Result<bool, InvoiceError> {
+        for l in &self.lines {
+            if self.credited_on(l.line_no, true)? < l.net {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// Applies a command: the event to save, or why not. Pure.
@@ -365,7 +376,7 @@ impl InvoiceState {
                     return Err(InvoiceError::NotCreditable { doc, id, status });
                 }
                 let credited = self.credited()?;
-                let status = if self.fully_credited() {
+                let status = if self.fully_credited()? {
                     InvoiceStatus::Credited
                 } else if self.outstanding()?.0 <= 0 {
                     InvoiceStatus::Paid
@@ -388,14 +399,17 @@ impl InvoiceState {
         if doc != DocType::Invoice || !self.issued {
             return Err(InvoiceError::NotCreditable { doc, id, status });
         }
-        let remaining = |l: &InvoiceLine| Ore(l.net.0 - self.credited_on(l.line_no, false).0);
         let wanted: Vec<(i32, Ore)> = match asked {
-            None => self
-                .lines
-                .iter()
-                .map(|l| (l.line_no, remaining(l)))
-                .filter(|(_, a)| a.0 > 0)
-                .collect(),
+            None => {
+                let mut all = Vec::new();
+                for l in &self.lines {
+                    let left = self.remaining(l)?;
+                    if left.0 > 0 {
+                        all.push((l.line_no, left));
+                    }
+                }
+                all
+            }
             Some([]) => return Err(InvoiceError::NoCreditLines),
             Some(list) => {
                 for (index, (line_no, amount)) in list.iter().enumerate() {
@@ -409,7 +423,7 @@ impl InvoiceState {
                     if amount.0 <= 0 {
                         return Err(InvoiceError::CreditNotPositive { index });
                     }
-                    let left = remaining(line);
+                    let left = self.remaining(line)?;
                     if *amount > left {
                         return Err(InvoiceError::CreditAboveRemaining {
                             index,
@@ -553,6 +567,102 @@ pub fn buyer_reference(given: Option<&str>, registered: Option<&str>) -> Option<
 /// owed to the buyer); `None` on overflow.
 pub fn outstanding(payable: Ore, credited: Ore, paid: Ore) -> Option<Ore> {
     payable.checked_sub(credited)?.checked_sub(paid)
+}
+
+/// A stored document as a municipality's summary counts it.
+#[derive(Debug, Clone)]
+pub struct SummaryDoc<'a> {
+    pub doc_type: DocType,
+    pub issued: bool,
+    /// Payable, VAT included.
+    pub total: Ore,
+    pub tax: Ore,
+    pub paid: Ore,
+    /// Its lines: cost stream, description, net amount.
+    pub lines: Vec<(i64, &'a str, Ore)>,
+}
+
+/// A cost stream's net amounts in a summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamTotal {
+    pub cost_stream_id: i64,
+    pub description: String,
+    pub billed: Ore,
+    pub credited: Ore,
+}
+
+/// What a municipality has been billed, credited and has paid, VAT included, and per
+/// cost stream net of VAT.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Summary {
+    /// Issued invoices.
+    pub billed: Ore,
+    /// Issued credit notes.
+    pub credited: Ore,
+    /// VAT billed less VAT credited.
+    pub tax: Ore,
+    /// Paid on issued documents.
+    pub paid: Ore,
+    /// billed − credited − paid.
+    pub outstanding: Ore,
+    /// Invoices not yet issued (drafts, approved).
+    pub not_issued: Ore,
+    /// In the order the streams first appear.
+    pub by_stream: Vec<StreamTotal>,
+}
+
+/// Sums documents into a [`Summary`] with checked arithmetic: [`InvoiceError::Overflow`]
+/// instead of a wrap. Draft credit notes count nowhere.
+pub fn summarize<'a>(
+    docs: impl IntoIterator<Item = SummaryDoc<'a>>,
+) -> Result<Summary, InvoiceError> {
+    fn add(a: &mut Ore, b: Ore) -> Result<(), InvoiceError> {
+        *a = a.checked_add(b).ok_or(InvoiceError::Overflow)?;
+        Ok(())
+    }
+    let mut s = Summary::default();
+    for d in docs {
+        let credit = d.doc_type == DocType::CreditNote;
+        if !d.issued {
+            if !credit {
+                add(&mut s.not_issued, d.total)?;
+            }
+            continue;
+        }
+        if credit {
+            add(&mut s.credited, d.total)?;
+            s.tax = s.tax.checked_sub(d.tax).ok_or(InvoiceError::Overflow)?;
+        } else {
+            add(&mut s.billed, d.total)?;
+            add(&mut s.tax, d.tax)?;
+        }
+        add(&mut s.paid, d.paid)?;
+        for (stream, description, net) in d.lines {
+            let at = match s.by_stream.iter().position(|b| b.cost_stream_id == stream) {
+                Some(i) => i,
+                None => {
+                    s.by_stream.push(StreamTotal {
+                        cost_stream_id: stream,
+                        description: description.to_owned(),
+                        billed: Ore::ZERO,
+                        credited: Ore::ZERO,
+                    });
+                    s.by_stream.len() - 1
+                }
+            };
+            let t = &mut s.by_stream[at];
+            add(
+                if credit {
+                    &mut t.credited
+                } else {
+                    &mut t.billed
+                },
+                net,
+            )?;
+        }
+    }
+    s.outstanding = outstanding(s.billed, s.credited, s.paid).ok_or(InvoiceError::Overflow)?;
+    Ok(s)
 }
 
 #[cfg(test)]
@@ -846,6 +956,84 @@ mod tests {
                     let exact = vat::tax_of(r.taxable, r.category, r.percent).expect("no overflow");
                     prop_assert!((r.tax.0 - exact.0).abs() < 100, "{r:?}");
                 }
+            }
+        }
+    }
+
+    fn doc(
+        credit: bool,
+        issued: bool,
+        total: i64,
+        paid: i64,
+        lines: &[(i64, i64)],
+    ) -> SummaryDoc<'static> {
+        SummaryDoc {
+            doc_type: if credit {
+                DocType::CreditNote
+            } else {
+                DocType::Invoice
+            },
+            issued,
+            total: Ore(total),
+            tax: Ore(total / 5),
+            paid: Ore(paid),
+            lines: lines.iter().map(|&(s, n)| (s, "stream", Ore(n))).collect(),
+        }
+    }
+
+    #[test]
+    fn summary_counts_issued_documents_only() {
+        let s = summarize([
+            doc(false, true, 1000, 300, &[(1, 600), (2, 200)]),
+            doc(true, true, 250, 0, &[(1, 200)]),
+            doc(false, false, 77, 0, &[(3, 77)]),
+            doc(true, false, 50, 0, &[(2, 50)]),
+        ])
+        .expect("summary");
+        assert_eq!(
+            (s.billed, s.credited, s.paid, s.not_issued),
+            (Ore(1000), Ore(250), Ore(300), Ore(77))
+        );
+        assert_eq!((s.outstanding, s.tax), (Ore(450), Ore(200 - 50)));
+        assert_eq!(s.by_stream.len(), 2);
+        assert_eq!(
+            (s.by_stream[0].billed, s.by_stream[0].credited),
+            (Ore(600), Ore(200))
+        );
+        assert_eq!(
+            summarize([
+                doc(false, true, i64::MAX, 0, &[]),
+                doc(false, true, 1, 0, &[])
+            ]),
+            Err(InvoiceError::Overflow)
+        );
+    }
+
+    proptest! {
+        /// Whatever the documents: outstanding is billed − credited − paid, each stream's
+        /// billed and credited are the sums of the issued lines, and amounts near the
+        /// limit give an overflow error, never a wrap or a panic.
+        #[test]
+        fn summary_adds_up(docs in prop::collection::vec(
+            (any::<bool>(), any::<bool>(), -(1i64 << 62)..(1i64 << 62), 0i64..(1 << 40),
+             prop::collection::vec((0i64..4, 0i64..(1 << 40)), 0..4)), 0..12)) {
+            let built: Vec<_> = docs.iter().map(|(c, i, t, p, l)| doc(*c, *i, *t, *p, l)).collect();
+            match summarize(built) {
+                Ok(s) => {
+                    prop_assert_eq!(Some(s.outstanding), outstanding(s.billed, s.credited, s.paid));
+                    for st in &s.by_stream {
+                        let sum = |credit: bool| docs.iter()
+                            .filter(|d| d.1 && d.0 == credit)
+                            .flat_map(|d| d.4.iter())
+                            .filter(|(id, _)| *id == st.cost_stream_id)
+                            .map(|(_, n)| i128::from(*n)).sum::<i128>();
+                        prop_assert_eq!(i128::from(st.billed.0), sum(false));
+                        prop_assert_eq!(i128::from(st.credited.0), sum(true));
+                    }
+                    let billed: i128 = docs.iter().filter(|d| d.1 && !d.0).map(|d| i128::from(d.2)).sum();
+                    prop_assert_eq!(i128::from(s.billed.0), billed);
+                }
+                Err(e) => prop_assert_eq!(e, InvoiceError::Overflow),
             }
         }
     }

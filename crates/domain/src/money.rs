@@ -36,7 +36,13 @@ impl Ore {
         self.0.checked_sub(other.0).map(Ore)
     }
 
-    /// The sum of many amounts; `None` on overflow (never a wrap).
+    /// The sum of many amounts; `None` on overflow (never a wrap). `Ore` has no `Sum`, so
+    /// no sum of money can overflow silently:
+    ///
+    /// ```compile_fail
+    /// use samverkan_domain::Ore;
+    /// let _: Ore = [Ore(1), Ore(2)].into_iter().sum();
+    /// ```
     pub fn checked_sum(items: impl IntoIterator<Item = Ore>) -> Option<Ore> {
         items
             .into_iter()
@@ -47,12 +53,6 @@ impl Ore {
 impl fmt::Display for Ore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} kr", self.to_swedish_decimal())
-    }
-}
-
-impl std::iter::Sum for Ore {
-    fn sum<I: Iterator<Item = Ore>>(iter: I) -> Ore {
-        Ore(iter.map(|o| o.0).sum())
     }
 }
 

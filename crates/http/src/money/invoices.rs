@@ -1,7 +1,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use samverkan_domain::Ore;
-use samverkan_domain::invoice::{InvoiceId, IssueDates};
+use samverkan_domain::invoice::{DocType, InvoiceId, IssueDates, SummaryDoc, summarize};
 use samverkan_persistence::invoice::{commands, view};
 use samverkan_persistence::money::{self, InvoiceFilter};
 use samverkan_persistence::{DbConnection, registry};
@@ -463,61 +463,44 @@ pub async fn get_invoice_summary(
         Ok((rows, money::lines_of_many(conn, &ids)?))
     })
     .await?;
-    let mut s = InvoiceSummary {
+    let mut docs = Vec::with_capacity(rows.len());
+    for r in &rows {
+        docs.push(SummaryDoc {
+            doc_type: DocType::parse(&r.doc_type).ok_or_else(|| {
+                ApiError::internal(format!("invoice {} has an unknown type", r.id))
+            })?,
+            issued: r.number.is_some(),
+            total: Ore(r.total_ore),
+            tax: Ore(r.tax_ore),
+            paid: Ore(r.paid_ore),
+            lines: lines
+                .iter()
+                .filter(|l| l.invoice_id == r.id)
+                .map(|l| (l.cost_stream_id, l.description.as_str(), Ore(l.amount_ore)))
+                .collect(),
+        });
+    }
+    let t = summarize(docs)
+        .map_err(|e| ApiError::internal(format!("the invoices of {code} in {year}: {e}")))?;
+    let s = InvoiceSummary {
         scb_code: code,
         year,
-        billed_ore: 0,
-        credited_ore: 0,
-        tax_ore: 0,
-        paid_ore: 0,
-        outstanding_ore: 0,
-        not_issued_ore: 0,
-        by_stream: vec![],
+        billed_ore: t.billed.0,
+        credited_ore: t.credited.0,
+        tax_ore: t.tax.0,
+        paid_ore: t.paid.0,
+        outstanding_ore: t.outstanding.0,
+        not_issued_ore: t.not_issued.0,
+        by_stream: t
+            .by_stream
+            .into_iter()
+            .map(|b| StreamSummary {
+                cost_stream_id: b.cost_stream_id,
+                description: b.description,
+                billed_ore: b.billed.0,
+                credited_ore: b.credited.0,
+            })
+            .collect(),
     };
-    for r in &rows {
-        let issued = r.number.is_some();
-        let credit = r.doc_type == "credit_note";
-        match (issued, credit) {
-            (false, _) => {
-                if !credit {
-                    s.not_issued_ore += r.total_ore;
-                }
-                continue;
-            }
-            (true, false) => {
-                s.billed_ore += r.total_ore;
-                s.tax_ore += r.tax_ore;
-            }
-            (true, true) => {
-                s.credited_ore += r.total_ore;
-                s.tax_ore -= r.tax_ore;
-            }
-        }
-        s.paid_ore += r.paid_ore;
-        for l in lines.iter().filter(|l| l.invoice_id == r.id) {
-            let idx = match s
-                .by_stream
-                .iter()
-                .position(|b| b.cost_stream_id == l.cost_stream_id)
-            {
-                Some(i) => i,
-                None => {
-                    s.by_stream.push(StreamSummary {
-                        cost_stream_id: l.cost_stream_id,
-                        description: l.description.clone(),
-                        billed_ore: 0,
-                        credited_ore: 0,
-                    });
-                    s.by_stream.len() - 1
-                }
-            };
-            if credit {
-                s.by_stream[idx].credited_ore += l.amount_ore;
-            } else {
-                s.by_stream[idx].billed_ore += l.amount_ore;
-            }
-        }
-    }
-    s.outstanding_ore = s.billed_ore - s.credited_ore - s.paid_ore;
     Ok(HttpResponse::Ok().json(s))
 }
