@@ -1,6 +1,8 @@
 //! The code's layers, checked on its source: a handler parses HTTP, runs one command and
 //! renders; the command (in `samverkan-persistence`) takes the aggregate's lock.
 
+use crate::both;
+
 /// The handler files that still take an aggregate lock themselves, because their
 /// aggregate has not moved to commands yet (issue "The application layer": invoices
 /// have). The list only shrinks: a new handler that locks fails this test, and so does
@@ -60,6 +62,95 @@ fn locks_are_typed() {
                 "{} locks by a string: lock by the aggregate's id type (write::Aggregate)",
                 file.display()
             );
+        }
+    }
+}
+
+both!(
+    stored_json_that_does_not_parse_is_an_error_naming_the_row,
+    |app| async move {
+        use diesel::RunQueryDsl;
+        use samverkan_persistence::{activities, meetings, write};
+        let secretary = app.as_role(samverkan_domain::Role::Secretary);
+        let r = secretary
+            .post(
+                "/api/v1/meetings",
+                &crate::meetings::meeting_body("2031-03-04"),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let id = r.json()["id"].as_i64().expect("id");
+        let mut pooled = app.pool.get().expect("connection");
+        let conn: &mut samverkan_persistence::DbConnection = &mut pooled;
+        diesel::sql_query(format!(
+            "UPDATE meetings SET attendance = '[{{\"nam\": 1}}]' WHERE id = {id}"
+        ))
+        .execute(conn)
+        .expect("update");
+        diesel::sql_query("UPDATE activities SET contacts = 'not json'")
+            .execute(conn)
+            .expect("update");
+        // The audit log is append-only: a broken event can only be appended.
+        diesel::sql_query(
+            "INSERT INTO audit_events (seq, at, actor_sub, actor_role, aggregate_type, \
+         aggregate_id, action, change_json) SELECT COALESCE(MAX(seq), 0) + 1, \
+         CURRENT_TIMESTAMP, 'test', 'test', 'meeting', '1', 'update', '{' FROM audit_events",
+        )
+        .execute(conn)
+        .expect("insert");
+        // Never an empty list in its place: an error that names the row and the column.
+        let e = meetings::find_meeting(conn, id).expect_err("a broken attendance");
+        let msg = e.to_string();
+        assert!(
+            msg.contains(&format!("meeting {id}")) && msg.contains("attendance"),
+            "{msg}"
+        );
+        let e = activities::list_activities(
+            conn,
+            &activities::ActivityFilter {
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .expect_err("broken contacts");
+        assert!(e.to_string().contains("contacts"), "{e}");
+        let e = write::list_audit(
+            conn,
+            &write::AuditFilter {
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .expect_err("a broken change");
+        assert!(e.to_string().contains("change_json"), "{e}");
+        drop(pooled);
+        // Through HTTP: a 500, not a meeting without its attendance list.
+        let r = secretary.get(&format!("/api/v1/meetings/{id}")).await;
+        assert_eq!(r.status, 500, "{}", r.text());
+    }
+);
+
+/// Stored data that does not parse is an error, never a silent default: no parse of
+/// stored text falls back to an empty value.
+#[test]
+fn no_silent_default_on_parsed_data() {
+    for krate in ["http", "persistence"] {
+        for file in crate::support::sources(krate) {
+            let text = std::fs::read_to_string(&file).expect("source");
+            for (i, line) in text.lines().enumerate() {
+                let parses = line.contains("serde_json::from_str(")
+                    || line.contains("serde_json::from_value(");
+                let defaults = line.contains("unwrap_or_default()")
+                    || line.contains("unwrap_or(Value::Null)")
+                    || line.contains(").ok()");
+                assert!(
+                    !(parses && defaults),
+                    "{}:{}: a parse that falls back to a default: {}",
+                    file.display(),
+                    i + 1,
+                    line.trim()
+                );
+            }
         }
     }
 }

@@ -181,7 +181,7 @@ pub async fn meeting_page(
         return Ok(not_found(&what));
     };
     let appeal = crate::meetings::appeal(&members, &notices);
-    let attendance = m.attendance();
+    let attendance = m.attendance.clone();
     let mut h = format!(
         "<h1>Sammanträde {}</h1><p class=\"meta\">{}",
         datum(m.meeting_date),
@@ -203,7 +203,7 @@ pub async fn meeting_page(
             h.push_str(&format!("<dt>{label}</dt><dd>{}</dd>", esc(&v)));
         }
     }
-    let adjusters = m.adjusters();
+    let adjusters = m.adjusters.clone();
     if !adjusters.is_empty() {
         h.push_str(&format!(
             "<dt>Justerare</dt><dd>{}</dd>",

@@ -11,8 +11,34 @@ use crate::schema::{
     status_reports,
 };
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+/// An activity as stored; read as [`ActivityRow`].
+#[doc(hidden)]
+#[derive(Queryable, Selectable)]
 #[diesel(table_name = activities)]
+pub struct ActivityRecord {
+    id: i64,
+    category: String,
+    name: String,
+    goal: Option<String>,
+    phase: String,
+    start_year: Option<i32>,
+    start_date: Option<NaiveDate>,
+    expected_end: Option<NaiveDate>,
+    contacts: String,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// A contact person as stored with an activity: name and role.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoredContact {
+    pub name: String,
+    pub role: String,
+}
+
+/// An activity with its contacts parsed.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActivityRow {
     pub id: i64,
     pub category: String,
@@ -22,11 +48,26 @@ pub struct ActivityRow {
     pub start_year: Option<i32>,
     pub start_date: Option<NaiveDate>,
     pub expected_end: Option<NaiveDate>,
-    /// JSON array of `{name, role}`.
-    pub contacts: String,
+    pub contacts: Vec<StoredContact>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
+
+parsed_row!(ActivityRow from ActivityRecord by id, "activity", |r| {
+    Ok(ActivityRow {
+        contacts: crate::stored("contacts", &r.contacts)?,
+        id: r.id,
+        category: r.category,
+        name: r.name,
+        goal: r.goal,
+        phase: r.phase,
+        start_year: r.start_year,
+        start_date: r.start_date,
+        expected_end: r.expected_end,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    })
+});
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = activities)]

@@ -22,6 +22,50 @@ macro_rules! sync_order {
     }};
 }
 
+/// A stored row whose JSON columns are parsed as it is read: a column that does not parse
+/// is an error naming the row and column, never an empty default. `$record` is the row as
+/// stored (derived), `$row` what the repositories return.
+macro_rules! parsed_row {
+    ($row:ident from $record:ident by $id:ident, $what:literal, $parse:expr) => {
+        impl<DB: diesel::backend::Backend> diesel::Selectable<DB> for $row
+        where
+            $record: diesel::Selectable<DB>,
+        {
+            type SelectExpression = <$record as diesel::Selectable<DB>>::SelectExpression;
+            fn construct_selection() -> Self::SelectExpression {
+                <$record as diesel::Selectable<DB>>::construct_selection()
+            }
+        }
+
+        impl<ST, DB: diesel::backend::Backend> diesel::Queryable<ST, DB> for $row
+        where
+            $record: diesel::Queryable<ST, DB>,
+        {
+            type Row = <$record as diesel::Queryable<ST, DB>>::Row;
+            fn build(row: Self::Row) -> diesel::deserialize::Result<Self> {
+                let r = <$record as diesel::Queryable<ST, DB>>::build(row)?;
+                let id = r.$id;
+                let parse: fn($record) -> Result<$row, (&'static str, serde_json::Error)> = $parse;
+                parse(r).map_err(|(column, e)| {
+                    format!(
+                        concat!($what, " {}: its stored `{}` is not valid: {}"),
+                        id, column, e
+                    )
+                    .into()
+                })
+            }
+        }
+    };
+}
+
+/// Parses one stored JSON column (`column` names it in the error).
+pub(crate) fn stored<T: serde::de::DeserializeOwned>(
+    column: &'static str,
+    text: &str,
+) -> Result<T, (&'static str, serde_json::Error)> {
+    serde_json::from_str(text).map_err(|e| (column, e))
+}
+
 pub mod activities;
 pub mod archive;
 pub mod command;

@@ -110,7 +110,7 @@ pub struct DecisionContent {
 }
 
 /// Stored outside the columns (the JSON `body` of a decision).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DecisionBody {
     pub points: Vec<String>,
     pub summary: Option<String>,
@@ -121,8 +121,30 @@ pub struct DecisionBody {
 
 // ---------------------------------------------------------------- rows
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+/// A meeting as stored; read as [`MeetingRow`].
+#[doc(hidden)]
+#[derive(Queryable, Selectable)]
 #[diesel(table_name = meetings)]
+pub struct MeetingRecord {
+    id: i64,
+    kind: String,
+    meeting_date: NaiveDate,
+    start_time: Option<NaiveTime>,
+    end_time: Option<NaiveTime>,
+    place: String,
+    chair: Option<String>,
+    secretary: Option<String>,
+    adjusters: String,
+    attendance: String,
+    status: String,
+    approved_on: Option<NaiveDate>,
+    signatures: String,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// A meeting with its attendance, adjusters and signatures parsed.
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeetingRow {
     pub id: i64,
     pub kind: String,
@@ -132,14 +154,34 @@ pub struct MeetingRow {
     pub place: String,
     pub chair: Option<String>,
     pub secretary: Option<String>,
-    pub adjusters: String,
-    pub attendance: String,
+    pub adjusters: Vec<String>,
+    pub attendance: Vec<AttendanceEntry>,
     pub status: String,
     pub approved_on: Option<NaiveDate>,
-    pub signatures: String,
+    pub signatures: Vec<Signature>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
+
+parsed_row!(MeetingRow from MeetingRecord by id, "meeting", |r| {
+    Ok(MeetingRow {
+        adjusters: crate::stored("adjusters", &r.adjusters)?,
+        attendance: crate::stored("attendance", &r.attendance)?,
+        signatures: crate::stored("signatures", &r.signatures)?,
+        id: r.id,
+        kind: r.kind,
+        meeting_date: r.meeting_date,
+        start_time: r.start_time,
+        end_time: r.end_time,
+        place: r.place,
+        chair: r.chair,
+        secretary: r.secretary,
+        status: r.status,
+        approved_on: r.approved_on,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    })
+});
 
 impl MeetingRow {
     pub fn is_approved(&self) -> bool {
@@ -152,15 +194,6 @@ impl MeetingRow {
             .decide(cmd)
             .map(|_| ())
             .map_err(|e| WriteError::Conflict(e.to_string()))
-    }
-    pub fn attendance(&self) -> Vec<AttendanceEntry> {
-        serde_json::from_str(&self.attendance).unwrap_or_default()
-    }
-    pub fn adjusters(&self) -> Vec<String> {
-        serde_json::from_str(&self.adjusters).unwrap_or_default()
-    }
-    pub fn signatures(&self) -> Vec<Signature> {
-        serde_json::from_str(&self.signatures).unwrap_or_default()
     }
 }
 
@@ -207,8 +240,33 @@ struct NewNotice {
     created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+/// A decision as stored; read as [`DecisionRow`].
+#[doc(hidden)]
+#[derive(Queryable, Selectable)]
 #[diesel(table_name = decisions)]
+pub struct DecisionRecord {
+    id: i64,
+    meeting_id: i64,
+    meeting_date: NaiveDate,
+    year: i32,
+    paragraph: i32,
+    case_number: Option<String>,
+    kind: String,
+    public: bool,
+    approved: bool,
+    title: String,
+    body: String,
+    recipients_folded: String,
+    search_raw: String,
+    search_stemmed: String,
+    version: i32,
+    published_at: Option<NaiveDateTime>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// A decision with its body parsed.
+#[derive(Debug, Clone, PartialEq)]
 pub struct DecisionRow {
     pub id: i64,
     pub meeting_id: i64,
@@ -220,7 +278,7 @@ pub struct DecisionRow {
     pub public: bool,
     pub approved: bool,
     pub title: String,
-    pub body: String,
+    pub body: DecisionBody,
     pub recipients_folded: String,
     pub search_raw: String,
     pub search_stemmed: String,
@@ -230,16 +288,36 @@ pub struct DecisionRow {
     pub updated_at: NaiveDateTime,
 }
 
+parsed_row!(DecisionRow from DecisionRecord by id, "decision", |r| {
+    Ok(DecisionRow {
+        body: crate::stored("body", &r.body)?,
+        id: r.id,
+        meeting_id: r.meeting_id,
+        meeting_date: r.meeting_date,
+        year: r.year,
+        paragraph: r.paragraph,
+        case_number: r.case_number,
+        kind: r.kind,
+        public: r.public,
+        approved: r.approved,
+        title: r.title,
+        recipients_folded: r.recipients_folded,
+        search_raw: r.search_raw,
+        search_stemmed: r.search_stemmed,
+        version: r.version,
+        published_at: r.published_at,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    })
+});
+
 impl DecisionRow {
-    pub fn body(&self) -> DecisionBody {
-        serde_json::from_str(&self.body).unwrap_or_default()
-    }
     /// Visible to anonymous and municipality callers.
     pub fn is_published(&self) -> bool {
         self.approved && self.public
     }
     pub fn content(&self) -> DecisionContent {
-        let b = self.body();
+        let b = self.body.clone();
         DecisionContent {
             paragraph: self.paragraph,
             case_number: self.case_number.clone(),

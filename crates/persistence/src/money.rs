@@ -20,17 +20,42 @@ use crate::schema::{
     population_snapshots,
 };
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+/// A cost stream as stored; read as [`CostStreamRow`].
+#[doc(hidden)]
+#[derive(Queryable, Selectable)]
 #[diesel(table_name = cost_streams)]
+pub struct CostStreamRecord {
+    id: i64,
+    year: i32,
+    name: String,
+    kind: String,
+    model_json: String,
+    amount_ore: i64,
+    rounding_unit_ore: i64,
+    participants_json: String,
+    vat_category: String,
+    vat_percent: i32,
+    vat_exemption_reason: Option<String>,
+    activity_id: Option<i64>,
+    decision_year: Option<i32>,
+    decision_paragraph: Option<i32>,
+    population_source: Option<String>,
+    allocation_json: String,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// A cost stream with its model, participants and stored split parsed.
+#[derive(Debug, Clone, PartialEq)]
 pub struct CostStreamRow {
     pub id: i64,
     pub year: i32,
     pub name: String,
     pub kind: String,
-    pub model_json: String,
+    pub model: serde_json::Value,
     pub amount_ore: i64,
     pub rounding_unit_ore: i64,
-    pub participants_json: String,
+    pub participants: Vec<String>,
     pub vat_category: String,
     pub vat_percent: i32,
     pub vat_exemption_reason: Option<String>,
@@ -38,17 +63,34 @@ pub struct CostStreamRow {
     pub decision_year: Option<i32>,
     pub decision_paragraph: Option<i32>,
     pub population_source: Option<String>,
-    pub allocation_json: String,
+    /// The stored split (computed once at creation).
+    pub allocation: Allocation,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
 
-impl CostStreamRow {
-    /// The stored split (computed once at creation).
-    pub fn allocation(&self) -> Option<Allocation> {
-        serde_json::from_str(&self.allocation_json).ok()
-    }
-}
+parsed_row!(CostStreamRow from CostStreamRecord by id, "cost stream", |r| {
+    Ok(CostStreamRow {
+        id: r.id,
+        year: r.year,
+        name: r.name,
+        kind: r.kind,
+        model: crate::stored("model_json", &r.model_json)?,
+        amount_ore: r.amount_ore,
+        rounding_unit_ore: r.rounding_unit_ore,
+        participants: crate::stored("participants_json", &r.participants_json)?,
+        vat_category: r.vat_category,
+        vat_percent: r.vat_percent,
+        vat_exemption_reason: r.vat_exemption_reason,
+        activity_id: r.activity_id,
+        decision_year: r.decision_year,
+        decision_paragraph: r.decision_paragraph,
+        population_source: r.population_source,
+        allocation: crate::stored("allocation_json", &r.allocation_json)?,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    })
+});
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = cost_streams)]
@@ -553,7 +595,10 @@ pub fn streams_with_allocations(
         .select(CostStreamRow::as_select())
         .load(conn)?
         .into_iter()
-        .filter_map(|s| s.allocation().map(|a| (s, a)))
+        .map(|s| {
+            let a = s.allocation.clone();
+            (s, a)
+        })
         .collect())
 }
 

@@ -426,9 +426,25 @@ fn append(tx: &mut Tx<'_>, ctx: &WriteContext, changes: &[Change]) -> QueryResul
     Ok(())
 }
 
-/// One event of the audit log.
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+/// One event of the audit log as stored; read as [`AuditEventRow`].
+#[doc(hidden)]
+#[derive(Queryable, Selectable)]
 #[diesel(table_name = audit_events)]
+pub struct AuditEventRecord {
+    seq: i64,
+    at: NaiveDateTime,
+    actor_sub: String,
+    actor_role: String,
+    request_id: Option<String>,
+    aggregate_type: String,
+    aggregate_id: String,
+    action: String,
+    change_json: String,
+    actor_jti: Option<String>,
+}
+
+/// One event of the audit log, its change parsed.
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuditEventRow {
     pub seq: i64,
     pub at: NaiveDateTime,
@@ -438,10 +454,26 @@ pub struct AuditEventRow {
     pub aggregate_type: String,
     pub aggregate_id: String,
     pub action: String,
-    pub change_json: String,
+    /// `{"before": …, "after": …}`.
+    pub change: serde_json::Value,
     /// The `jti` of the token the write was made with.
     pub actor_jti: Option<String>,
 }
+
+parsed_row!(AuditEventRow from AuditEventRecord by seq, "audit event", |r| {
+    Ok(AuditEventRow {
+        change: crate::stored("change_json", &r.change_json)?,
+        seq: r.seq,
+        at: r.at,
+        actor_sub: r.actor_sub,
+        actor_role: r.actor_role,
+        request_id: r.request_id,
+        aggregate_type: r.aggregate_type,
+        aggregate_id: r.aggregate_id,
+        action: r.action,
+        actor_jti: r.actor_jti,
+    })
+});
 
 /// Filters of the audit log.
 #[derive(Debug, Clone, Default)]

@@ -194,7 +194,14 @@ impl Activity {
                 expected_end: a.expected_end,
             },
             participants,
-            contacts: serde_json::from_str(&a.contacts).unwrap_or_default(),
+            contacts: a
+                .contacts
+                .into_iter()
+                .map(|c| Contact {
+                    name: c.name,
+                    role: c.role,
+                })
+                .collect(),
             latest_status,
             phase_history,
             created_at: a.created_at.and_utc(),

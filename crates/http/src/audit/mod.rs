@@ -108,7 +108,7 @@ impl From<AuditEventRow> for AuditEvent {
             aggregate_type: r.aggregate_type,
             aggregate_id: r.aggregate_id,
             action: r.action,
-            change: serde_json::from_str(&r.change_json).unwrap_or_default(),
+            change: r.change,
         }
     }
 }

@@ -71,7 +71,7 @@ pub struct Decision {
 
 impl Decision {
     pub fn from_row(d: DecisionRow, appeal: Option<Appeal>) -> Self {
-        let b = d.body();
+        let b = d.body.clone();
         let web = d
             .is_published()
             .then(|| format!("/beslut/{}/{}", d.year, d.paragraph));

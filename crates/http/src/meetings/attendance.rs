@@ -37,7 +37,7 @@ pub async fn get_attendance_summary(
         Ok((m, members))
     })
     .await?;
-    let att = m.attendance();
+    let att = m.attendance.clone();
     let count = |k: AttendanceKind| att.iter().filter(|a| a.kind == k).count() as i64;
     let mut represented: Vec<String> = att
         .iter()
@@ -117,14 +117,14 @@ pub async fn get_attendance(
             if held.is_empty() && !ms.is_empty() {
                 return None;
             }
-            let represented = held
-                .iter()
-                .filter(|m| {
-                    m.attendance()
-                        .iter()
-                        .any(|a| a.kind.represents() && a.scb_code.as_deref() == Some(&mu.scb_code))
-                })
-                .count() as i64;
+            let represented =
+                held.iter()
+                    .filter(|m| {
+                        m.attendance.clone().iter().any(|a| {
+                            a.kind.represents() && a.scb_code.as_deref() == Some(&mu.scb_code)
+                        })
+                    })
+                    .count() as i64;
             let held = held.len() as i64;
             Some(MunicipalityAttendance {
                 scb_code: mu.scb_code,

@@ -86,9 +86,9 @@ impl Meeting {
         Meeting {
             web,
             id: m.id,
-            attendance: m.attendance(),
-            adjusters: m.adjusters(),
-            signatures: m.signatures(),
+            attendance: m.attendance,
+            adjusters: m.adjusters,
+            signatures: m.signatures,
             kind: m.kind,
             date: m.meeting_date,
             start_time: m.start_time,

@@ -155,8 +155,8 @@ pub async fn update_meeting(
             place: b.place.unwrap_or_else(|| old.place.clone()),
             chair: b.chair.or_else(|| old.chair.clone()),
             secretary: b.secretary.or_else(|| old.secretary.clone()),
-            adjusters: b.adjusters.unwrap_or_else(|| old.adjusters()),
-            attendance: b.attendance.unwrap_or_else(|| old.attendance()),
+            adjusters: b.adjusters.unwrap_or_else(|| old.adjusters.clone()),
+            attendance: b.attendance.unwrap_or_else(|| old.attendance.clone()),
         };
         meetings::update_meeting(conn, id, &input).map_err(write_err)?;
         record_meeting(conn, id, &before, "update")?;

@@ -111,9 +111,14 @@ where
                             .into(),
                     ));
                 }
-                Claim::Replay { status, body } => {
-                    (status, serde_json::from_str(&body).unwrap_or_default())
-                }
+                Claim::Replay { status, body } => (
+                    status,
+                    serde_json::from_str(&body).map_err(|e| {
+                        ApiError::internal(format!(
+                            "the stored answer of this Idempotency-Key is not valid JSON: {e}"
+                        ))
+                    })?,
+                ),
                 Claim::Claimed => {
                     let guard = ClaimGuard {
                         state: Some(state.clone()),

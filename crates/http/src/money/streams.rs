@@ -192,8 +192,5 @@ pub async fn get_cost_stream_allocation(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let row = load(&state, path.into_inner()).await?;
-    let alloc = row
-        .allocation()
-        .ok_or_else(|| ApiError::internal("stored split is unreadable"))?;
-    Ok(HttpResponse::Ok().json(AllocationJson::from(&alloc)))
+    Ok(HttpResponse::Ok().json(AllocationJson::from(&row.allocation)))
 }
