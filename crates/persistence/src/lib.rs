@@ -45,7 +45,7 @@ macro_rules! parsed_row {
             fn build(row: Self::Row) -> diesel::deserialize::Result<Self> {
                 let r = <$record as diesel::Queryable<ST, DB>>::build(row)?;
                 let id = r.$id;
-                let parse: fn($record) -> Result<$row, (&'static str, serde_json::Error)> = $parse;
+                let parse: fn($record) -> Result<$row, (&'static str, String)> = $parse;
                 parse(r).map_err(|(column, e)| {
                     format!(
                         concat!($what, " {}: its stored `{}` is not valid: {}"),
@@ -62,8 +62,17 @@ macro_rules! parsed_row {
 pub(crate) fn stored<T: serde::de::DeserializeOwned>(
     column: &'static str,
     text: &str,
-) -> Result<T, (&'static str, serde_json::Error)> {
-    serde_json::from_str(text).map_err(|e| (column, e))
+) -> Result<T, (&'static str, String)> {
+    serde_json::from_str(text).map_err(|e| (column, e.to_string()))
+}
+
+/// Parses one stored state column into its domain enum (`column` names it in the error).
+pub(crate) fn stored_state<T>(
+    column: &'static str,
+    text: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<T, (&'static str, String)> {
+    parse(text).ok_or_else(|| (column, format!("`{text}` is not one of its states")))
 }
 
 pub mod activities;

@@ -114,15 +114,47 @@ pub struct NewCostStream {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+/// An invoice or credit note as stored; read as [`InvoiceRow`].
+#[doc(hidden)]
+#[derive(Queryable, Selectable)]
 #[diesel(table_name = invoices)]
+pub struct InvoiceRecord {
+    id: i64,
+    doc_type: String,
+    scb_code: String,
+    year: i32,
+    period: String,
+    status: String,
+    series: Option<String>,
+    number: Option<String>,
+    issue_date: Option<NaiveDate>,
+    due_date: Option<NaiveDate>,
+    buyer_reference: Option<String>,
+    credits_invoice_id: Option<i64>,
+    total_ore: i64,
+    paid_ore: i64,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    vat_regime: String,
+    line_extension_ore: i64,
+    tax_ore: i64,
+    credited_ore: i64,
+    payment_account: Option<String>,
+    seller_vat_id: Option<String>,
+    issued_ubl: Option<String>,
+    issued_ubl_sha256: Option<String>,
+    buyer_name: Option<String>,
+}
+
+/// An invoice or credit note with its type, state and VAT regime as domain types.
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvoiceRow {
     pub id: i64,
-    pub doc_type: String,
+    pub doc_type: DocType,
     pub scb_code: String,
     pub year: i32,
     pub period: String,
-    pub status: String,
+    pub status: InvoiceStatus,
     pub series: Option<String>,
     pub number: Option<String>,
     pub issue_date: Option<NaiveDate>,
@@ -134,7 +166,7 @@ pub struct InvoiceRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     /// `outside_scope` (only category O) or `vat`.
-    pub vat_regime: String,
+    pub vat_regime: VatRegime,
     pub line_extension_ore: i64,
     pub tax_ore: i64,
     /// Σ payable of the issued credit notes of this invoice.
@@ -151,6 +183,36 @@ pub struct InvoiceRow {
     /// The buyer municipality's name as it was at issue (the CSV's `kommun`).
     pub buyer_name: Option<String>,
 }
+
+parsed_row!(InvoiceRow from InvoiceRecord by id, "invoice", |r| {
+    Ok(InvoiceRow {
+        id: r.id,
+        doc_type: crate::stored_state("doc_type", &r.doc_type, DocType::parse)?,
+        scb_code: r.scb_code,
+        year: r.year,
+        period: r.period,
+        status: crate::stored_state("status", &r.status, InvoiceStatus::parse)?,
+        series: r.series,
+        number: r.number,
+        issue_date: r.issue_date,
+        due_date: r.due_date,
+        buyer_reference: r.buyer_reference,
+        credits_invoice_id: r.credits_invoice_id,
+        total_ore: r.total_ore,
+        paid_ore: r.paid_ore,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+        vat_regime: crate::stored_state("vat_regime", &r.vat_regime, VatRegime::parse)?,
+        line_extension_ore: r.line_extension_ore,
+        tax_ore: r.tax_ore,
+        credited_ore: r.credited_ore,
+        payment_account: r.payment_account,
+        seller_vat_id: r.seller_vat_id,
+        issued_ubl: r.issued_ubl,
+        issued_ubl_sha256: r.issued_ubl_sha256,
+        buyer_name: r.buyer_name,
+    })
+});
 
 impl InvoiceRow {
     /// The stored totals (BG-22): `total_ore` is the payable amount.
@@ -436,7 +498,7 @@ pub(crate) fn create_invoice(
     let existing = |r: Option<VatRegime>| {
         in_force
             .iter()
-            .find(|i| r.is_none_or(|r| i.vat_regime == r.as_str()))
+            .find(|i| r.is_none_or(|r| i.vat_regime == r))
             .map(|i| CreateInvoice::Exists(i.id))
     };
     let shares: Vec<_> = shares_of(scb_code, streams)?
@@ -643,7 +705,7 @@ pub struct InvoiceFilter {
     pub scb_code: Option<String>,
     pub year: Option<i32>,
     pub period: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<InvoiceStatus>,
     /// Changed after this instant (exclusive), oldest change first (then `after_change`
     /// pages).
     pub modified_since: Option<NaiveDateTime>,
@@ -669,8 +731,8 @@ pub fn list_invoices(conn: &mut DbConnection, f: &InvoiceFilter) -> QueryResult<
     if let Some(p) = &f.period {
         q = q.filter(invoices::period.eq(p.clone()));
     }
-    if let Some(s) = &f.status {
-        q = q.filter(invoices::status.eq(s.clone()));
+    if let Some(s) = f.status {
+        q = q.filter(invoices::status.eq(s.as_str()));
     }
     match f.issued {
         Some(true) => q = q.filter(invoices::number.is_not_null()),
@@ -734,10 +796,8 @@ pub fn load_invoice_state(conn: &mut DbConnection, id: i64) -> QueryResult<Optio
         .collect::<QueryResult<Vec<_>>>()?;
     let state = InvoiceState {
         id: InvoiceId(row.id),
-        doc_type: DocType::parse(&row.doc_type)
-            .ok_or_else(|| corrupt(format!("invoice {id} has an unknown doc_type")))?,
-        status: InvoiceStatus::parse(&row.status)
-            .ok_or_else(|| corrupt(format!("invoice {id} has an unknown status")))?,
+        doc_type: row.doc_type,
+        status: row.status,
         lines: lines
             .iter()
             .filter(|l| l.invoice_id == id)

@@ -1,6 +1,5 @@
 use actix_web::{HttpResponse, get, web};
 use samverkan_domain::Ore;
-use samverkan_domain::invoice::{DocType, InvoiceStatus};
 use samverkan_domain::ubl::{self, CsvDocument};
 use samverkan_persistence::invoice::document::{Stored, breakdown, document, load, with_lines};
 use samverkan_persistence::money::{self, InvoiceFilter};
@@ -61,11 +60,9 @@ fn csv_document(
     municipality: &str,
     credits_number: Option<String>,
 ) -> Result<CsvDocument, ApiError> {
-    let corrupt =
-        |what: &str| ApiError::internal(format!("invoice {} has an unknown {what}", d.row.id));
     Ok(CsvDocument {
-        doc_type: DocType::parse(&d.row.doc_type).ok_or_else(|| corrupt("type"))?,
-        status: InvoiceStatus::parse(&d.row.status).ok_or_else(|| corrupt("status"))?,
+        doc_type: d.row.doc_type,
+        status: d.row.status,
         number: d.row.number,
         scb_code: d.row.scb_code,
         municipality: municipality.to_owned(),

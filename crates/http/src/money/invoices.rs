@@ -1,7 +1,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use samverkan_domain::Ore;
-use samverkan_domain::invoice::{DocType, InvoiceId, IssueDates, SummaryDoc, summarize};
+use samverkan_domain::invoice::{InvoiceId, IssueDates, SummaryDoc, summarize};
 use samverkan_persistence::invoice::{commands, view};
 use samverkan_persistence::money::{self, InvoiceFilter};
 use samverkan_persistence::{DbConnection, registry};
@@ -95,7 +95,7 @@ async fn list(
         scb_code: municipality,
         year: q.year,
         period: q.period.clone(),
-        status: q.status.map(|s| s.as_str().to_owned()),
+        status: q.status.map(|s| s.domain()),
         issued: q.issued,
         modified_since: since.map(|t| t.naive_utc()),
         after_change,
@@ -466,9 +466,7 @@ pub async fn get_invoice_summary(
     let mut docs = Vec::with_capacity(rows.len());
     for r in &rows {
         docs.push(SummaryDoc {
-            doc_type: DocType::parse(&r.doc_type).ok_or_else(|| {
-                ApiError::internal(format!("invoice {} has an unknown type", r.id))
-            })?,
+            doc_type: r.doc_type,
             issued: r.number.is_some(),
             total: Ore(r.total_ore),
             tax: Ore(r.tax_ore),

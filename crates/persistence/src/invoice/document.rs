@@ -178,7 +178,7 @@ pub fn document(
                     .into(),
             )
         })?;
-    let under_vat = inv.vat_regime == VatRegime::Vat.as_str();
+    let under_vat = inv.vat_regime == VatRegime::Vat;
     let mut seller = party(&host, invoicing.seller_endpoint.clone());
     seller.trading_name = Some(format!(
         "Norrbottens e-nämnd (värdkommun {} kommun)",
@@ -207,7 +207,7 @@ pub fn document(
         })
         .collect::<Result<Vec<_>, CommandError>>()?;
     Ok(Document {
-        credit_note: inv.doc_type == DocType::CreditNote.as_str(),
+        credit_note: inv.doc_type == DocType::CreditNote,
         payment_id: number.clone(),
         number,
         issue_date,

@@ -5,6 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use samverkan_domain::invoice::DocType;
+
 use crate::DbConnection;
 use crate::command::CommandError;
 use crate::money::{self, InvoiceRow, LineRow, PaymentRow, VatRow};
@@ -58,15 +60,20 @@ pub enum InvoiceStatusCode {
 }
 
 impl InvoiceStatusCode {
-    pub fn as_str(self) -> &'static str {
+    pub fn domain(self) -> samverkan_domain::invoice::InvoiceStatus {
+        use samverkan_domain::invoice::InvoiceStatus as S;
         match self {
-            InvoiceStatusCode::Draft => "draft",
-            InvoiceStatusCode::Approved => "approved",
-            InvoiceStatusCode::Issued => "issued",
-            InvoiceStatusCode::PartiallyPaid => "partially_paid",
-            InvoiceStatusCode::Paid => "paid",
-            InvoiceStatusCode::Credited => "credited",
+            InvoiceStatusCode::Draft => S::Draft,
+            InvoiceStatusCode::Approved => S::Approved,
+            InvoiceStatusCode::Issued => S::Issued,
+            InvoiceStatusCode::PartiallyPaid => S::PartiallyPaid,
+            InvoiceStatusCode::Paid => S::Paid,
+            InvoiceStatusCode::Credited => S::Credited,
         }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.domain().as_str()
     }
 }
 
@@ -235,7 +242,7 @@ impl Invoice {
         let base = format!("/api/v1/invoices/{}", r.id);
         // The aggregate's rule; stored amounts come from checked arithmetic, so it does
         // not overflow.
-        let outstanding = if r.doc_type == "invoice" && r.number.is_some() {
+        let outstanding = if r.doc_type == DocType::Invoice && r.number.is_some() {
             samverkan_domain::invoice::outstanding(
                 samverkan_domain::Ore(r.total_ore),
                 samverkan_domain::Ore(r.credited_ore),
@@ -253,13 +260,13 @@ impl Invoice {
             },
             totals: r.totals().into(),
             id: r.id,
-            doc_type: r.doc_type,
+            doc_type: r.doc_type.as_str().to_owned(),
             number: r.number,
-            status: r.status,
+            status: r.status.as_str().to_owned(),
             scb_code: r.scb_code,
             year: r.year,
             period: r.period,
-            vat_regime: r.vat_regime,
+            vat_regime: r.vat_regime.as_str().to_owned(),
             issue_date: r.issue_date,
             due_date: r.due_date,
             buyer_reference: r.buyer_reference,
