@@ -84,6 +84,7 @@ pub mod interrupt;
 pub mod invoice;
 pub mod meetings;
 pub mod money;
+pub mod municipality;
 pub mod registry;
 pub mod schema;
 pub mod seed;

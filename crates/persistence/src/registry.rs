@@ -207,6 +207,8 @@ pub fn population_on(
         .optional()
 }
 
+/// Outside the registry's commands only for bulk loads (the demo seed, the invoice-run
+/// benchmark): a new snapshot through the API is [`crate::municipality::commands::add_population`].
 pub fn insert_population(conn: &mut DbConnection, p: &NewPopulation) -> QueryResult<PopulationRow> {
     diesel::insert_into(population_snapshots::table)
         .values(p)
@@ -312,7 +314,7 @@ pub struct MunicipalityChanges {
     pub updated_at: NaiveDateTime,
 }
 
-pub fn update_municipality(
+pub(crate) fn update_municipality(
     conn: &mut DbConnection,
     code: &str,
     changes: &MunicipalityChanges,

@@ -1,7 +1,7 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
-use samverkan_persistence::registry::{self, NewPopulation};
-use samverkan_persistence::write::state as audit_state;
+use samverkan_persistence::municipality::commands;
+use samverkan_persistence::registry;
 
 use super::json::{NewPopulationBody, Population};
 use crate::auth::{AdminOnly, Authorized};
@@ -61,41 +61,19 @@ pub async fn create_population(
     body: ValidJson<NewPopulationBody>,
 ) -> Result<HttpResponse, ApiError> {
     let scb = super::path_code(&path)?;
-    let code = scb.to_string();
     let b = body.into_inner();
     let source = b.source.trim().to_owned();
     if source.is_empty() {
         return Err(ApiError::invalid("source", "must not be blank"));
     }
-    let row = db::write(&state, admin.context(), move |conn| {
-        let (code, source) = (code.clone(), source.clone());
-        conn.lock(&scb)?;
-        registry::find_municipality(conn, &code)?
-            .ok_or_else(|| ApiError::not_found(format!("no municipality with SCB code {code}")))?;
-        if registry::find_population(conn, &code, b.date)?.is_some() {
-            return Err(ApiError::Conflict(format!(
-                "municipality {code} already has a snapshot dated {}",
-                b.date
-            )));
-        }
-        let row = registry::insert_population(
-            conn,
-            &NewPopulation {
-                scb_code: code,
-                snapshot_date: b.date,
-                population: b.count,
-                source,
-                created_at: samverkan_persistence::now(),
-            },
-        )?;
-        conn.record(
-            "municipality",
-            &row.scb_code,
-            "create_population",
-            None,
-            audit_state(&Population::from(&row)),
-        );
-        Ok(row)
+    let cmd = commands::AddPopulation {
+        scb,
+        date: b.date,
+        count: b.count,
+        source,
+    };
+    let row = db::write(&state, admin.context(), move |tx| {
+        Ok(commands::add_population(tx, &cmd)?)
     })
     .await?;
     Ok(HttpResponse::Created()

@@ -1,8 +1,7 @@
 use actix_web::{HttpResponse, patch, web};
-use samverkan_persistence::registry::{self, MunicipalityChanges};
-use samverkan_persistence::write::state as audit_state;
+use samverkan_persistence::municipality::commands;
 
-use super::json::{Municipality, MunicipalityPatch, Population};
+use super::json::{Municipality, MunicipalityPatch};
 use crate::auth::{AdminOnly, Authorized};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::ValidJson;
@@ -33,7 +32,6 @@ pub async fn update_municipality(
     body: ValidJson<MunicipalityPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let scb = super::path_code(&path)?;
-    let code = scb.to_string();
     let b = body.into_inner();
     let mut errors = Vec::new();
     // The endpoint is set, or cleared, as a pair.
@@ -89,53 +87,21 @@ pub async fn update_municipality(
         }
     }
     ApiError::fail_on(errors)?;
-    let (m, pops) = db::write(&state, admin.context(), move |conn| {
-        conn.lock(&scb)?;
-        let current = registry::find_municipality(conn, &code)?
-            .ok_or_else(|| ApiError::not_found(format!("no municipality with SCB code {code}")))?;
-        let member_to = b.member_to.unwrap_or(current.member_to);
-        if !samverkan_domain::registry::valid_range(current.member_from, member_to) {
-            return Err(ApiError::invalid(
-                "member_to",
-                format!("must not be before member_from ({})", current.member_from),
-            ));
-        }
-        let address = b.address.as_ref();
-        let changes = MunicipalityChanges {
-            legal_name: b.legal_name.clone().unwrap_or(current.legal_name.clone()),
-            member_to,
-            peppol_endpoint_id: match &endpoint {
-                Some(e) => e.as_ref().map(|e| e.id.clone()),
-                None => current.peppol_endpoint_id.clone(),
-            },
-            peppol_endpoint_scheme: match &endpoint {
-                Some(e) => e.as_ref().map(|e| e.scheme.clone()),
-                None => current.peppol_endpoint_scheme.clone(),
-            },
-            buyer_reference: b
-                .buyer_reference
-                .clone()
-                .map(|r| r.map(|r| r.trim().to_owned()))
-                .unwrap_or(current.buyer_reference.clone()),
-            address_street: address.map_or(current.address_street.clone(), |a| a.street.clone()),
-            address_postcode: address
-                .map_or(current.address_postcode.clone(), |a| a.postcode.clone()),
-            address_city: address.map_or(current.address_city.clone(), |a| a.city.clone()),
-            updated_at: samverkan_persistence::now(),
-        };
-        let before = Municipality::from_row(current, None, None);
-        let m = registry::update_municipality(conn, &code, &changes)?;
-        let after = Municipality::from_row(m.clone(), None, None);
-        conn.record(
-            "municipality",
-            &code,
-            "update",
-            audit_state(&before),
-            audit_state(&after),
-        );
-        Ok((m, registry::list_populations(conn, &code)?))
+    let cmd = commands::Update {
+        scb,
+        legal_name: b.legal_name,
+        member_to: b.member_to,
+        endpoint,
+        buyer_reference: b.buyer_reference,
+        address: b.address.map(|a| commands::PostalAddress {
+            street: a.street,
+            postcode: a.postcode,
+            city: a.city,
+        }),
+    };
+    let m = db::write(&state, admin.context(), move |tx| {
+        Ok(commands::update(tx, &cmd)?)
     })
     .await?;
-    let latest = pops.first().map(Population::from);
-    Ok(HttpResponse::Ok().json(Municipality::from_row(m, latest, None)))
+    Ok(HttpResponse::Ok().json(m))
 }
