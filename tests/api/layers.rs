@@ -156,3 +156,89 @@ fn no_silent_default_on_parsed_data() {
         }
     }
 }
+
+/// The writes that deliberately run outside a command's write transaction, each with why.
+const WRITES_OUTSIDE_COMMANDS: &[(&str, &str)] = &[
+    // A usage stamp on a token, not a change of the record: no audit event.
+    ("tokens.rs", "touch"),
+    // Issue and revoke run the write path themselves (they are the CLI's commands).
+    ("tokens.rs", "revoke"),
+    ("tokens.rs", "record_issued"),
+    // At start, documents issued before documents were frozen get their stored copy.
+    ("money.rs", "freeze"),
+    ("document.rs", "freeze_issued"),
+    // Idempotency keys are claimed before the command's transaction and released after.
+    ("idempotency.rs", "claim"),
+    ("idempotency.rs", "complete"),
+    ("idempotency.rs", "release"),
+];
+
+/// Only the write path can write: a repository writer takes the open write transaction
+/// (`&mut Tx`), so a read (`db::run`, a plain connection) cannot call it.
+#[test]
+fn repository_writers_take_the_write_transaction() {
+    const WRITERS: &[&str] = &[
+        "insert",
+        "update",
+        "set_",
+        "put_",
+        "touch",
+        "approve",
+        "post_",
+        "correct",
+        "create",
+        "mark_",
+        "transition",
+        "freeze",
+        "next_number",
+        "claim",
+        "complete",
+        "release",
+        "revoke",
+        "record_",
+        "seed_",
+    ];
+    let mut checked = 0;
+    for file in crate::support::sources("persistence") {
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_owned();
+        let text = std::fs::read_to_string(&file).expect("source");
+        // Public writers: a private one is reachable only from its module's writers.
+        for (at, _) in text
+            .match_indices("pub fn ")
+            .chain(text.match_indices("pub(crate) fn "))
+        {
+            let at = at + text[at..].find("fn ").unwrap_or(0);
+            let rest = &text[at + 3..];
+            let Some(open) = rest.find('(') else { continue };
+            let f = &rest[..open];
+            if !f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                || !WRITERS.iter().any(|w| f.starts_with(w))
+            {
+                continue;
+            }
+            let sig = &rest[..rest.find('{').unwrap_or(rest.len())];
+            if !sig.contains("&mut DbConnection") && !sig.contains("Tx<'_>") {
+                continue;
+            }
+            checked += 1;
+            let outside = WRITES_OUTSIDE_COMMANDS.contains(&(name.as_str(), f));
+            assert!(
+                sig.contains("Tx<'_>") != outside,
+                "{name}: `{f}` {}",
+                if outside {
+                    "is listed as a write outside commands but takes the transaction: take it off"
+                } else {
+                    "writes on a plain connection: take `tx: &mut Tx<'_>` (or list it, with why)"
+                }
+            );
+        }
+    }
+    assert!(
+        checked > 30,
+        "only {checked} writers found: the check lost its way"
+    );
+}

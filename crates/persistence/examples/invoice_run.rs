@@ -7,10 +7,10 @@
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use diesel::Connection;
 use samverkan_domain::allocation::Model;
 use samverkan_persistence::money::{self, SplitRequest, StreamSpec};
 use samverkan_persistence::registry::{self, NewMunicipality, NewPopulation};
+use samverkan_persistence::write::{Actor, WriteContext, execute};
 use samverkan_persistence::{PoolConfig, connect_pool};
 
 const MUNICIPALITIES: usize = 290;
@@ -27,9 +27,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     conn.run_migrations()?;
     let date = NaiveDate::from_ymd_opt(YEAR - 1, 12, 31).ok_or("date")?;
     let from = NaiveDate::from_ymd_opt(2019, 1, 1).ok_or("date")?;
+    // Every write goes through the write path, as an operator's command.
+    let ctx = WriteContext::new(Actor::cli(), None);
 
     let t = Instant::now();
-    conn.transaction(|c| -> Result<(), diesel::result::Error> {
+    execute(&mut conn, &ctx, |c| -> Result<(), diesel::result::Error> {
         for i in 0..MUNICIPALITIES {
             let code = format!("{:04}", 1001 + i);
             let now = samverkan_persistence::now();
@@ -73,7 +75,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let t = Instant::now();
-    conn.transaction(|c| -> Result<(), money::SplitError> {
+    execute(&mut conn, &ctx, |c| -> Result<(), money::SplitError> {
         for s in 0..STREAMS {
             let model = match s % 3 {
                 0 => Model::Equal,
@@ -115,7 +117,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let t = Instant::now();
-    let n = conn.transaction(|c| money::invoice_run(c, YEAR, &YEAR.to_string()))?;
+    let n = execute(&mut conn, &ctx, |c| {
+        money::invoice_run(c, YEAR, &YEAR.to_string())
+    })?;
     let elapsed = t.elapsed();
     println!(
         "invoice run: {n} draft invoices × {STREAMS} lines ({} lines) in {elapsed:?} ({})",

@@ -5,11 +5,11 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::DbConnection;
 use crate::schema::{
     activities, activity_participants, contracts, phase_changes, procurements, rollouts,
     status_reports,
 };
+use crate::{DbConnection, Tx};
 
 /// An activity as stored; read as [`ActivityRow`].
 #[doc(hidden)]
@@ -185,18 +185,16 @@ pub fn count_activities(conn: &mut DbConnection) -> QueryResult<i64> {
     activities::table.count().get_result(conn)
 }
 
-pub fn insert_activity(conn: &mut DbConnection, a: &NewActivity) -> QueryResult<ActivityRow> {
+pub fn insert_activity(tx: &mut Tx<'_>, a: &NewActivity) -> QueryResult<ActivityRow> {
+    let conn: &mut DbConnection = tx;
     diesel::insert_into(activities::table)
         .values(a)
         .returning(activities::all_columns)
         .get_result(conn)
 }
 
-pub fn update_activity(
-    conn: &mut DbConnection,
-    id: i64,
-    c: &ActivityChanges,
-) -> QueryResult<ActivityRow> {
+pub fn update_activity(tx: &mut Tx<'_>, id: i64, c: &ActivityChanges) -> QueryResult<ActivityRow> {
+    let conn: &mut DbConnection = tx;
     diesel::update(activities::table.find(id))
         .set(c)
         .returning(activities::all_columns)
@@ -227,11 +225,8 @@ pub fn all_participants(conn: &mut DbConnection) -> QueryResult<Vec<(i64, String
 }
 
 /// Replaces the participant set.
-pub fn set_participants(
-    conn: &mut DbConnection,
-    activity_id: i64,
-    codes: &[String],
-) -> QueryResult<()> {
+pub fn set_participants(tx: &mut Tx<'_>, activity_id: i64, codes: &[String]) -> QueryResult<()> {
+    let conn: &mut DbConnection = tx;
     diesel::delete(
         activity_participants::table.filter(activity_participants::activity_id.eq(activity_id)),
     )
@@ -276,10 +271,8 @@ pub struct NewPhaseChange {
     pub created_at: NaiveDateTime,
 }
 
-pub fn insert_phase_change(
-    conn: &mut DbConnection,
-    p: &NewPhaseChange,
-) -> QueryResult<PhaseChangeRow> {
+pub fn insert_phase_change(tx: &mut Tx<'_>, p: &NewPhaseChange) -> QueryResult<PhaseChangeRow> {
+    let conn: &mut DbConnection = tx;
     diesel::insert_into(phase_changes::table)
         .values(p)
         .returning(phase_changes::all_columns)
@@ -357,17 +350,16 @@ pub fn find_status_reports(
 
 /// Marks an activity changed: what its JSON shows (the latest status report) changed, so
 /// a sync must see it again.
-pub fn touch_activity(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+pub fn touch_activity(tx: &mut Tx<'_>, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    let conn: &mut DbConnection = tx;
     diesel::update(activities::table.filter(activities::id.eq(id)))
         .set(activities::updated_at.eq(now))
         .execute(conn)
         .map(|_| ())
 }
 
-pub fn insert_status_report(
-    conn: &mut DbConnection,
-    r: &NewStatusReport,
-) -> QueryResult<StatusReportRow> {
+pub fn insert_status_report(tx: &mut Tx<'_>, r: &NewStatusReport) -> QueryResult<StatusReportRow> {
+    let conn: &mut DbConnection = tx;
     diesel::insert_into(status_reports::table)
         .values(r)
         .returning(status_reports::all_columns)
@@ -446,7 +438,8 @@ pub fn all_rollouts(conn: &mut DbConnection) -> QueryResult<Vec<RolloutRow>> {
 
 /// Inserts or replaces the rollout of (activity, municipality). The combined backend
 /// has no `on_conflict`, so this looks first (inside the caller's transaction).
-pub fn put_rollout(conn: &mut DbConnection, r: &NewRollout) -> QueryResult<(RolloutRow, bool)> {
+pub fn put_rollout(tx: &mut Tx<'_>, r: &NewRollout) -> QueryResult<(RolloutRow, bool)> {
+    let conn: &mut DbConnection = tx;
     let existing: Option<i64> = rollouts::table
         .filter(rollouts::activity_id.eq(r.activity_id))
         .filter(rollouts::scb_code.eq(&r.scb_code))
@@ -510,10 +503,8 @@ pub struct ProcurementFilter {
     pub limit: i64,
 }
 
-pub fn insert_procurement(
-    conn: &mut DbConnection,
-    p: &NewProcurement,
-) -> QueryResult<ProcurementRow> {
+pub fn insert_procurement(tx: &mut Tx<'_>, p: &NewProcurement) -> QueryResult<ProcurementRow> {
+    let conn: &mut DbConnection = tx;
     diesel::insert_into(procurements::table)
         .values(p)
         .returning(procurements::all_columns)
@@ -597,7 +588,8 @@ pub struct ContractFilter {
     pub limit: i64,
 }
 
-pub fn insert_contract(conn: &mut DbConnection, c: &NewContract) -> QueryResult<ContractRow> {
+pub fn insert_contract(tx: &mut Tx<'_>, c: &NewContract) -> QueryResult<ContractRow> {
+    let conn: &mut DbConnection = tx;
     diesel::insert_into(contracts::table)
         .values(c)
         .returning(contracts::all_columns)
@@ -740,8 +732,8 @@ pub mod seed {
     }
 
     /// Loads the activities unless some exist; returns how many were added.
-    pub fn seed_activities(conn: &mut DbConnection) -> Result<usize, SeedError> {
-        if count_activities(conn)? > 0 {
+    pub fn seed_activities(tx: &mut Tx<'_>) -> Result<usize, SeedError> {
+        if count_activities(tx)? > 0 {
             return Ok(0);
         }
         let file: SeedFile = serde_json::from_str(JSON).map_err(|e| SeedError::Data {
@@ -749,7 +741,7 @@ pub mod seed {
             line: e.line(),
             message: e.to_string(),
         })?;
-        let members: Vec<String> = crate::registry::all_municipalities(conn)?
+        let members: Vec<String> = crate::registry::all_municipalities(tx)?
             .into_iter()
             .map(|m| m.scb_code)
             .collect();
@@ -764,7 +756,7 @@ pub mod seed {
                 }
             }
             let row = insert_activity(
-                conn,
+                tx,
                 &NewActivity {
                     category: category.as_str().into(),
                     name: a.name.clone(),
@@ -779,10 +771,10 @@ pub mod seed {
                     updated_at: now,
                 },
             )?;
-            set_participants(conn, row.id, &a.participants)?;
+            set_participants(tx, row.id, &a.participants)?;
             for p in &a.phase_history {
                 insert_phase_change(
-                    conn,
+                    tx,
                     &NewPhaseChange {
                         activity_id: row.id,
                         changed_on: p.date,
@@ -798,7 +790,7 @@ pub mod seed {
             }
             for r in &a.status_reports {
                 insert_status_report(
-                    conn,
+                    tx,
                     &NewStatusReport {
                         activity_id: row.id,
                         reported_on: r.meeting_date,
@@ -820,7 +812,7 @@ pub mod seed {
                     ));
                 }
                 put_rollout(
-                    conn,
+                    tx,
                     &NewRollout {
                         activity_id: row.id,
                         scb_code: r.scb_code.clone(),
@@ -844,7 +836,7 @@ pub mod seed {
                     })
                     .transpose()?;
                 let pr = insert_procurement(
-                    conn,
+                    tx,
                     &NewProcurement {
                         activity_id: row.id,
                         name: p.name.clone(),
@@ -866,7 +858,7 @@ pub mod seed {
                         return Err(bad(k, "contract ends before it starts"));
                     }
                     insert_contract(
-                        conn,
+                        tx,
                         &NewContract {
                             activity_id: row.id,
                             procurement_id: Some(pr.id),

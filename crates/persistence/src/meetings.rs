@@ -12,9 +12,9 @@ use samverkan_domain::search::SearchTerms;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::DbConnection;
 use crate::registry::{self, escape_like, fold};
 use crate::schema::{decision_versions, decisions, meeting_notices, meetings};
+use crate::{DbConnection, Tx};
 
 // ---------------------------------------------------------------- JSON parts
 
@@ -509,7 +509,8 @@ fn json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
-pub fn insert_meeting(conn: &mut DbConnection, m: &MeetingInput) -> Result<MeetingRow, WriteError> {
+pub fn insert_meeting(tx: &mut Tx<'_>, m: &MeetingInput) -> Result<MeetingRow, WriteError> {
+    let conn: &mut DbConnection = tx;
     validate_meeting(conn, m, "")?;
     let now = crate::now();
     let row = NewMeeting {
@@ -548,10 +549,11 @@ fn meeting_or_404(conn: &mut DbConnection, id: i64) -> Result<MeetingRow, WriteE
 
 /// Replaces a draft meeting's fields (a PATCH merged by the caller). Approved → Conflict.
 pub fn update_meeting(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     id: i64,
     m: &MeetingInput,
 ) -> Result<MeetingRow, WriteError> {
+    let conn: &mut DbConnection = tx;
     let old = meeting_or_404(conn, id)?;
     old.check(meeting::ProtocolCommand::Edit)?;
     validate_meeting(conn, m, "")?;
@@ -707,10 +709,11 @@ fn paragraph_taken(
 
 /// Adds a paragraph to a draft protocol (version 1).
 pub fn insert_decision(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     meeting_id: i64,
     d: &DecisionInput,
 ) -> Result<DecisionRow, WriteError> {
+    let conn: &mut DbConnection = tx;
     let m = meeting_or_404(conn, meeting_id)?;
     m.check(meeting::ProtocolCommand::AddParagraph)?;
     let c = DecisionContent {
@@ -776,12 +779,13 @@ pub fn insert_decision(
 /// Approves (*justerar*) a draft protocol: its decisions become visible (public ones)
 /// and frozen.
 pub fn approve_meeting(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     id: i64,
     approved_on: NaiveDate,
     signatures: &[Signature],
     require_proof: bool,
 ) -> Result<MeetingRow, WriteError> {
+    let conn: &mut DbConnection = tx;
     let m = meeting_or_404(conn, id)?;
     m.check(meeting::ProtocolCommand::Approve)?;
     if !meeting::approval_date_ok(m.meeting_date, approved_on) {
@@ -848,10 +852,11 @@ pub fn approve_meeting(
 
 /// Records one member municipality's posting of the notice (*anslag*).
 pub fn post_notice(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     meeting_id: i64,
     n: &NoticeInput,
 ) -> Result<NoticeRow, WriteError> {
+    let conn: &mut DbConnection = tx;
     let m = meeting_or_404(conn, meeting_id)?;
     let Some(approved_on) = m.approved_on else {
         return Err(invalid(
@@ -921,11 +926,12 @@ pub fn notices_of(conn: &mut DbConnection, meeting_ids: &[i64]) -> QueryResult<V
 
 /// A correction of an approved decision: a new version with a reason.
 pub fn correct_decision(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     id: i64,
     new: DecisionContent,
     reason: &str,
 ) -> Result<DecisionRow, WriteError> {
+    let conn: &mut DbConnection = tx;
     let old = find_decision(conn, id)?
         .ok_or_else(|| WriteError::NotFound(format!("no decision {id}")))?;
     ProtocolStatus::from_approved(old.approved)
@@ -1281,28 +1287,28 @@ struct SeedMeeting {
 /// (approved, with the notices the protocols give). Does nothing when meetings exist.
 /// Signatures without a SHA-256 or BankID reference are accepted here only: the
 /// January 2021 extract does not contain its signature page.
-pub fn seed_meetings(conn: &mut DbConnection) -> Result<(usize, usize), WriteError> {
-    if meetings::table.count().get_result::<i64>(conn)? > 0 {
+pub fn seed_meetings(tx: &mut Tx<'_>) -> Result<(usize, usize), WriteError> {
+    if meetings::table.count().get_result::<i64>(&mut **tx)? > 0 {
         return Ok((0, 0));
     }
     let file: SeedFile =
         serde_json::from_str(MEETINGS_JSON).map_err(|e| invalid("meetings.json", e.to_string()))?;
     let mut counts = (0, 0);
     for m in file.meetings {
-        let row = insert_meeting(conn, &m.meeting)?;
+        let row = insert_meeting(tx, &m.meeting)?;
         for d in &m.decisions {
-            insert_decision(conn, row.id, d)?;
+            insert_decision(tx, row.id, d)?;
             counts.1 += 1;
         }
         approve_meeting(
-            conn,
+            tx,
             row.id,
             m.approval.approved_on,
             &m.approval.signatures,
             false,
         )?;
         for n in &m.notices {
-            post_notice(conn, row.id, n)?;
+            post_notice(tx, row.id, n)?;
         }
         counts.0 += 1;
     }

@@ -14,11 +14,11 @@ use samverkan_domain::invoice::{
 };
 use samverkan_domain::vat::{Totals, VatCategory, VatRegime, VatSubtotal, VatTreatment};
 
-use crate::DbConnection;
 use crate::schema::{
     cost_streams, invoice_lines, invoice_vat, invoices, number_series, payments,
     population_snapshots,
 };
+use crate::{DbConnection, Tx};
 
 /// A cost stream as stored; read as [`CostStreamRow`].
 #[doc(hidden)]
@@ -345,10 +345,8 @@ pub struct NewPayment {
 
 // ---- cost streams ----
 
-pub fn insert_cost_stream(
-    conn: &mut DbConnection,
-    s: &NewCostStream,
-) -> QueryResult<CostStreamRow> {
+pub fn insert_cost_stream(tx: &mut Tx<'_>, s: &NewCostStream) -> QueryResult<CostStreamRow> {
+    let conn: &mut DbConnection = tx;
     diesel::insert_into(cost_streams::table)
         .values(s)
         .returning(cost_streams::all_columns)
@@ -482,16 +480,16 @@ fn shares_of(
 /// municipality buying in mid-year) gets an invoice of its own; an invoice credited in
 /// full releases its streams. Run it under the lock [`crate::write::InvoicePeriod`] names.
 pub(crate) fn create_invoice(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     scb_code: &str,
     year: i32,
     period: &str,
     regime: Option<VatRegime>,
     streams: &[(CostStreamRow, Allocation)],
 ) -> QueryResult<CreateInvoice> {
-    let in_force = invoices_in_force(conn, scb_code, period)?;
+    let in_force = invoices_in_force(tx, scb_code, period)?;
     let ids: Vec<i64> = in_force.iter().map(|i| i.id).collect();
-    let billed: std::collections::BTreeSet<i64> = lines_of_many(conn, &ids)?
+    let billed: std::collections::BTreeSet<i64> = lines_of_many(tx, &ids)?
         .into_iter()
         .map(|l| l.cost_stream_id)
         .collect();
@@ -541,7 +539,7 @@ pub(crate) fn create_invoice(
         credits_invoice_id: None,
     };
     Ok(CreateInvoice::Created(insert_document(
-        conn, &head, &computed, &described,
+        tx, &head, &computed, &described,
     )?))
 }
 
@@ -559,7 +557,7 @@ pub struct DocumentHead {
 /// lines (each with its cost stream and description, in the order of `c.lines`) and its
 /// VAT breakdown.
 pub(crate) fn insert_document(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     head: &DocumentHead,
     c: &Computed,
     described: &[(i64, String)],
@@ -585,7 +583,7 @@ pub(crate) fn insert_document(
             seller_vat_id: None,
         })
         .returning(invoices::all_columns)
-        .get_result(conn)?;
+        .get_result(&mut **tx)?;
     let rows: Vec<NewLine> = c
         .lines
         .iter()
@@ -601,7 +599,7 @@ pub(crate) fn insert_document(
             vat_exemption_reason: l.vat.exemption_reason.clone(),
         })
         .collect();
-    insert_lines(conn, &rows)?;
+    insert_lines(tx, &rows)?;
     for t in &c.breakdown {
         diesel::insert_into(invoice_vat::table)
             .values(&VatRow {
@@ -612,14 +610,15 @@ pub(crate) fn insert_document(
                 tax_ore: t.tax.0,
                 vat_exemption_reason: t.exemption_reason.clone(),
             })
-            .execute(conn)?;
+            .execute(&mut **tx)?;
     }
     Ok(inv)
 }
 
 /// Inserts many lines with multi-row INSERTs (per backend: the combined connection has
 /// no multi-row `values`).
-pub(crate) fn insert_lines(conn: &mut DbConnection, lines: &[NewLine]) -> QueryResult<()> {
+pub(crate) fn insert_lines(tx: &mut Tx<'_>, lines: &[NewLine]) -> QueryResult<()> {
+    let conn: &mut DbConnection = tx;
     for chunk in lines.chunks(500) {
         match conn {
             DbConnection::Pg(c) => diesel::insert_into(invoice_lines::table)
@@ -820,11 +819,12 @@ pub fn load_invoice_state(conn: &mut DbConnection, id: i64) -> QueryResult<Optio
 
 /// Saves a settled credit: the credited amount and the status it leads to.
 pub(crate) fn set_credited(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     id: i64,
     credited_ore: i64,
     status: InvoiceStatus,
 ) -> QueryResult<()> {
+    let conn: &mut DbConnection = tx;
     diesel::update(invoices::table.find(id))
         .set((
             invoices::credited_ore.eq(credited_ore),
@@ -837,11 +837,12 @@ pub(crate) fn set_credited(
 
 /// Moves an invoice from `from` to `to`; returns false if it was not in `from`.
 pub(crate) fn transition(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     id: i64,
     from: InvoiceStatus,
     to: InvoiceStatus,
 ) -> QueryResult<bool> {
+    let conn: &mut DbConnection = tx;
     let n = diesel::update(
         invoices::table
             .filter(invoices::id.eq(id))
@@ -857,7 +858,8 @@ pub(crate) fn transition(
 
 /// Takes the next number of a gap-free series, inside the issuing write (which holds the
 /// series' lock): a rollback gives the number back, and a failed issue leaves no row.
-pub(crate) fn next_number(conn: &mut DbConnection, series: &str) -> QueryResult<i64> {
+pub(crate) fn next_number(tx: &mut Tx<'_>, series: &str) -> QueryResult<i64> {
+    let conn: &mut DbConnection = tx;
     let bumped: Option<i64> = diesel::update(number_series::table.find(series))
         .set(number_series::last_number.eq(number_series::last_number + 1))
         .returning(number_series::last_number)
@@ -890,11 +892,12 @@ pub struct Issue<'a> {
 
 /// Stamps an approved invoice (or credit note) as issued.
 pub(crate) fn mark_issued(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     id: i64,
     from: InvoiceStatus,
     i: &Issue<'_>,
 ) -> QueryResult<bool> {
+    let conn: &mut DbConnection = tx;
     let n = diesel::update(
         invoices::table
             .filter(invoices::id.eq(id))
@@ -951,7 +954,8 @@ pub fn unfrozen_issued(conn: &mut DbConnection) -> QueryResult<Vec<i64>> {
         .load(conn)
 }
 
-pub(crate) fn insert_payment(conn: &mut DbConnection, p: &NewPayment) -> QueryResult<PaymentRow> {
+pub(crate) fn insert_payment(tx: &mut Tx<'_>, p: &NewPayment) -> QueryResult<PaymentRow> {
+    let conn: &mut DbConnection = tx;
     diesel::insert_into(payments::table)
         .values(p)
         .returning(payments::all_columns)
@@ -959,11 +963,12 @@ pub(crate) fn insert_payment(conn: &mut DbConnection, p: &NewPayment) -> QueryRe
 }
 
 pub(crate) fn set_paid(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     id: i64,
     paid_ore: i64,
     status: InvoiceStatus,
 ) -> QueryResult<()> {
+    let conn: &mut DbConnection = tx;
     diesel::update(invoices::table.find(id))
         .set((
             invoices::paid_ore.eq(paid_ore),
@@ -992,6 +997,12 @@ pub enum SplitError {
     Invalid { field: String, message: String },
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
+}
+
+impl crate::write::WriteError for SplitError {
+    fn is_retryable(&self) -> bool {
+        matches!(self, SplitError::Db(e) if crate::write::WriteError::is_retryable(e))
+    }
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> SplitError {
@@ -1115,16 +1126,13 @@ pub struct StreamSpec {
 }
 
 /// Validates, splits once and stores a cost stream with its split.
-pub fn create_cost_stream(
-    conn: &mut DbConnection,
-    spec: &StreamSpec,
-) -> Result<CostStreamRow, SplitError> {
+pub fn create_cost_stream(tx: &mut Tx<'_>, spec: &StreamSpec) -> Result<CostStreamRow, SplitError> {
     samverkan_domain::cost_stream::check_stream(&spec.kind, &spec.name)
         .map_err(|e| invalid(e.field, e.message))?;
-    let (alloc, participants) = compute_split(conn, &spec.split)?;
+    let (alloc, participants) = compute_split(tx, &spec.split)?;
     let now = crate::now();
     Ok(insert_cost_stream(
-        conn,
+        tx,
         &NewCostStream {
             year: spec.year,
             name: spec.name.trim().to_owned(),
@@ -1185,7 +1193,7 @@ struct SeedStream {
 
 /// Loads the 2021 cost streams of `data/seed/cost-streams-2021.json` and a draft invoice
 /// per billed municipality, unless streams of that year exist. Returns (streams, invoices).
-pub fn seed_money(conn: &mut DbConnection) -> Result<(usize, usize), SplitError> {
+pub fn seed_money(tx: &mut Tx<'_>) -> Result<(usize, usize), SplitError> {
     let data: SeedStreams = serde_json::from_str(STREAMS_JSON)
         .map_err(|e| invalid("cost-streams-2021.json", e.to_string()))?;
     let year: i32 = data
@@ -1197,13 +1205,13 @@ pub fn seed_money(conn: &mut DbConnection) -> Result<(usize, usize), SplitError>
         limit: 1,
         ..Default::default()
     };
-    if !list_cost_streams(conn, &any)?.is_empty() {
+    if !list_cost_streams(tx, &any)?.is_empty() {
         return Ok((0, 0));
     }
     let mut n = 0;
     for s in data.streams {
         create_cost_stream(
-            conn,
+            tx,
             &StreamSpec {
                 year: s.year,
                 name: s.name,
@@ -1225,7 +1233,7 @@ pub fn seed_money(conn: &mut DbConnection) -> Result<(usize, usize), SplitError>
         )?;
         n += 1;
     }
-    let invoices = invoice_run(conn, year, &data.period)?;
+    let invoices = invoice_run(tx, year, &data.period)?;
     Ok((n, invoices))
 }
 
@@ -1233,8 +1241,8 @@ pub fn seed_money(conn: &mut DbConnection) -> Result<(usize, usize), SplitError>
 /// `year` that has none for `period` yet, one per VAT regime (a period with streams outside
 /// the scope of VAT and streams under VAT gives a municipality two invoices). Returns how
 /// many were created.
-pub fn invoice_run(conn: &mut DbConnection, year: i32, period: &str) -> QueryResult<usize> {
-    let streams = streams_with_allocations(conn, year)?;
+pub fn invoice_run(tx: &mut Tx<'_>, year: i32, period: &str) -> QueryResult<usize> {
+    let streams = streams_with_allocations(tx, year)?;
     let mut codes: Vec<String> = streams
         .iter()
         .flat_map(|(_, a)| a.shares.iter().map(|s| s.scb_code.to_string()))
@@ -1245,7 +1253,7 @@ pub fn invoice_run(conn: &mut DbConnection, year: i32, period: &str) -> QueryRes
     for c in codes {
         for regime in VatRegime::ALL {
             if let CreateInvoice::Created(..) =
-                create_invoice(conn, &c, year, period, Some(*regime), &streams)?
+                create_invoice(tx, &c, year, period, Some(*regime), &streams)?
             {
                 n += 1;
             }

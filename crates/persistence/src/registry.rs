@@ -4,8 +4,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::DbConnection;
 use crate::schema::{committee_members, municipalities, population_snapshots};
+use crate::{DbConnection, Tx};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
 #[diesel(table_name = municipalities)]
@@ -162,7 +162,8 @@ pub fn find_municipality(
         .optional()
 }
 
-pub fn insert_municipality(conn: &mut DbConnection, m: &NewMunicipality) -> QueryResult<usize> {
+pub fn insert_municipality(tx: &mut Tx<'_>, m: &NewMunicipality) -> QueryResult<usize> {
+    let conn: &mut DbConnection = tx;
     diesel::insert_into(municipalities::table)
         .values(m)
         .execute(conn)
@@ -209,7 +210,8 @@ pub fn population_on(
 
 /// Outside the registry's commands only for bulk loads (the demo seed, the invoice-run
 /// benchmark): a new snapshot through the API is [`crate::municipality::commands::add_population`].
-pub fn insert_population(conn: &mut DbConnection, p: &NewPopulation) -> QueryResult<PopulationRow> {
+pub fn insert_population(tx: &mut Tx<'_>, p: &NewPopulation) -> QueryResult<PopulationRow> {
+    let conn: &mut DbConnection = tx;
     diesel::insert_into(population_snapshots::table)
         .values(p)
         .returning(population_snapshots::all_columns)
@@ -273,7 +275,8 @@ pub fn list_members(conn: &mut DbConnection, f: &MemberFilter) -> QueryResult<Ve
     q.load(conn)
 }
 
-pub fn insert_member(conn: &mut DbConnection, m: &NewMember) -> QueryResult<MemberRow> {
+pub fn insert_member(tx: &mut Tx<'_>, m: &NewMember) -> QueryResult<MemberRow> {
+    let conn: &mut DbConnection = tx;
     diesel::insert_into(committee_members::table)
         .values(m)
         .returning(committee_members::all_columns)
@@ -315,10 +318,11 @@ pub struct MunicipalityChanges {
 }
 
 pub(crate) fn update_municipality(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     code: &str,
     changes: &MunicipalityChanges,
 ) -> QueryResult<MunicipalityRow> {
+    let conn: &mut DbConnection = tx;
     diesel::update(municipalities::table.find(code))
         .set(changes)
         .returning(municipalities::all_columns)
