@@ -7,6 +7,7 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
+use samverkan_domain::activity::{Category, Phase};
 use samverkan_persistence::meetings::{self, DecisionFilter};
 
 use crate::decisions::json::Decision;
@@ -68,26 +69,24 @@ fn names(
         .collect())
 }
 
-fn phase_sv(code: &str) -> &str {
-    match code {
-        "idea" => "Idé",
-        "pre_study" => "Förstudie",
-        "development" => "Utveckling",
-        "procurement" => "Upphandling",
-        "implementation" => "Införande",
-        "management" => "Förvaltning",
-        "paused" => "Pausad",
-        "closed" => "Avslutad",
-        other => other,
+fn phase_sv(p: Phase) -> &'static str {
+    match p {
+        Phase::Idea => "Idé",
+        Phase::PreStudy => "Förstudie",
+        Phase::Development => "Utveckling",
+        Phase::Procurement => "Upphandling",
+        Phase::Implementation => "Införande",
+        Phase::Management => "Förvaltning",
+        Phase::Paused => "Pausad",
+        Phase::Closed => "Avslutad",
     }
 }
 
-fn category_sv(code: &str) -> &str {
-    match code {
-        "project" => "Projekt",
-        "management" => "Förvaltning",
-        "operations" => "Löpande verksamhet",
-        other => other,
+fn category_sv(c: Category) -> &'static str {
+    match c {
+        Category::Project => "Projekt",
+        Category::Management => "Förvaltning",
+        Category::Operations => "Löpande verksamhet",
     }
 }
 
@@ -141,12 +140,12 @@ pub async fn index_page(state: web::Data<AppState>) -> Result<HttpResponse, ApiE
         ));
     }
     h.push_str("</ul><h2>Projekt och tjänster</h2><ul>");
-    for a in acts.iter().filter(|a| a.phase != "closed") {
+    for a in acts.iter().filter(|a| a.phase != Phase::Closed) {
         h.push_str(&format!(
             "<li><a href=\"/aktiviteter/{}\">{}</a> <span class=\"meta\">({})</span></li>",
             a.id,
             esc(&a.name),
-            esc(phase_sv(&a.phase))
+            esc(phase_sv(a.phase))
         ));
     }
     h.push_str(
@@ -299,8 +298,8 @@ pub async fn activity_page(
     let mut h = format!(
         "<h1>{}</h1><p class=\"meta\">{} · Fas: {}</p>",
         esc(&a.name),
-        esc(category_sv(&a.category)),
-        esc(phase_sv(&a.phase))
+        esc(category_sv(a.category)),
+        esc(phase_sv(a.phase))
     );
     if let Some(g) = &a.goal {
         h.push_str(&format!("<h2>Mål</h2><p>{}</p>", esc(g)));
@@ -333,7 +332,7 @@ pub async fn activity_page(
             h.push_str(&format!(
                 "<li>{}: {}</li>",
                 datum(p.changed_on),
-                esc(phase_sv(&p.to_phase))
+                esc(phase_sv(p.to_phase))
             ));
         }
         h.push_str("</ul>");

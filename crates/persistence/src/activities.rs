@@ -4,6 +4,7 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use samverkan_domain::activity::{Category, Phase, ProcurementStatus, RolloutState};
 
 use crate::schema::{
     activities, activity_participants, contracts, phase_changes, procurements, rollouts,
@@ -41,10 +42,10 @@ pub struct StoredContact {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActivityRow {
     pub id: i64,
-    pub category: String,
+    pub category: Category,
     pub name: String,
     pub goal: Option<String>,
-    pub phase: String,
+    pub phase: Phase,
     pub start_year: Option<i32>,
     pub start_date: Option<NaiveDate>,
     pub expected_end: Option<NaiveDate>,
@@ -57,10 +58,10 @@ parsed_row!(ActivityRow from ActivityRecord by id, "activity", |r| {
     Ok(ActivityRow {
         contacts: crate::stored("contacts", &r.contacts)?,
         id: r.id,
-        category: r.category,
+        category: crate::stored_state("category", &r.category, Category::parse)?,
         name: r.name,
         goal: r.goal,
-        phase: r.phase,
+        phase: crate::stored_state("phase", &r.phase, Phase::parse)?,
         start_year: r.start_year,
         start_date: r.start_date,
         expected_end: r.expected_end,
@@ -242,20 +243,51 @@ pub fn set_participants(tx: &mut Tx<'_>, activity_id: i64, codes: &[String]) -> 
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+/// PhaseChange as stored; read as [`PhaseChangeRow`].
+#[doc(hidden)]
+#[derive(Queryable, Selectable)]
 #[diesel(table_name = phase_changes)]
+pub struct PhaseChangeRecord {
+    id: i64,
+    activity_id: i64,
+    changed_on: NaiveDate,
+    from_phase: Option<String>,
+    to_phase: String,
+    reason: Option<String>,
+    decision_year: Option<i32>,
+    decision_paragraph: Option<i32>,
+    case_number: Option<String>,
+    created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct PhaseChangeRow {
     pub id: i64,
     pub activity_id: i64,
     pub changed_on: NaiveDate,
-    pub from_phase: Option<String>,
-    pub to_phase: String,
+    pub from_phase: Option<Phase>,
+    pub to_phase: Phase,
     pub reason: Option<String>,
     pub decision_year: Option<i32>,
     pub decision_paragraph: Option<i32>,
     pub case_number: Option<String>,
     pub created_at: NaiveDateTime,
 }
+
+parsed_row!(PhaseChangeRow from PhaseChangeRecord by id, "phase change", |r| {
+    Ok(PhaseChangeRow {
+        id: r.id,
+        activity_id: r.activity_id,
+        changed_on: r.changed_on,
+        from_phase: r.from_phase.as_deref().map(|p| crate::stored_state("from_phase", p, Phase::parse)).transpose()?,
+        to_phase: crate::stored_state("to_phase", &r.to_phase, Phase::parse)?,
+        reason: r.reason,
+        decision_year: r.decision_year,
+        decision_paragraph: r.decision_paragraph,
+        case_number: r.case_number,
+        created_at: r.created_at,
+    })
+});
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = phase_changes)]
@@ -393,19 +425,48 @@ pub fn all_status_reports(conn: &mut DbConnection) -> QueryResult<Vec<StatusRepo
         .load(conn)
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+/// Rollout as stored; read as [`RolloutRow`].
+#[doc(hidden)]
+#[derive(Queryable, Selectable)]
 #[diesel(table_name = rollouts)]
+pub struct RolloutRecord {
+    id: i64,
+    activity_id: i64,
+    scb_code: String,
+    state: String,
+    started_on: Option<NaiveDate>,
+    completed_on: Option<NaiveDate>,
+    as_of: Option<NaiveDate>,
+    note: Option<String>,
+    updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct RolloutRow {
     pub id: i64,
     pub activity_id: i64,
     pub scb_code: String,
-    pub state: String,
+    pub state: RolloutState,
     pub started_on: Option<NaiveDate>,
     pub completed_on: Option<NaiveDate>,
     pub as_of: Option<NaiveDate>,
     pub note: Option<String>,
     pub updated_at: NaiveDateTime,
 }
+
+parsed_row!(RolloutRow from RolloutRecord by id, "rollout", |r| {
+    Ok(RolloutRow {
+        id: r.id,
+        activity_id: r.activity_id,
+        scb_code: r.scb_code,
+        state: crate::stored_state("state", &r.state, RolloutState::parse)?,
+        started_on: r.started_on,
+        completed_on: r.completed_on,
+        as_of: r.as_of,
+        note: r.note,
+        updated_at: r.updated_at,
+    })
+});
 
 #[derive(Debug, Clone, Insertable, AsChangeset)]
 #[diesel(table_name = rollouts, treat_none_as_null = true)]
@@ -464,13 +525,30 @@ pub fn put_rollout(tx: &mut Tx<'_>, r: &NewRollout) -> QueryResult<(RolloutRow, 
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+/// Procurement as stored; read as [`ProcurementRow`].
+#[doc(hidden)]
+#[derive(Queryable, Selectable)]
 #[diesel(table_name = procurements)]
+pub struct ProcurementRecord {
+    id: i64,
+    activity_id: i64,
+    name: String,
+    status: String,
+    award_decision_year: Option<i32>,
+    award_decision_paragraph: Option<i32>,
+    award_case_number: Option<String>,
+    award_note: Option<String>,
+    supplier_name: Option<String>,
+    supplier_org_number: Option<String>,
+    created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProcurementRow {
     pub id: i64,
     pub activity_id: i64,
     pub name: String,
-    pub status: String,
+    pub status: ProcurementStatus,
     pub award_decision_year: Option<i32>,
     pub award_decision_paragraph: Option<i32>,
     pub award_case_number: Option<String>,
@@ -479,6 +557,22 @@ pub struct ProcurementRow {
     pub supplier_org_number: Option<String>,
     pub created_at: NaiveDateTime,
 }
+
+parsed_row!(ProcurementRow from ProcurementRecord by id, "procurement", |r| {
+    Ok(ProcurementRow {
+        id: r.id,
+        activity_id: r.activity_id,
+        name: r.name,
+        status: crate::stored_state("status", &r.status, ProcurementStatus::parse)?,
+        award_decision_year: r.award_decision_year,
+        award_decision_paragraph: r.award_decision_paragraph,
+        award_case_number: r.award_case_number,
+        award_note: r.award_note,
+        supplier_name: r.supplier_name,
+        supplier_org_number: r.supplier_org_number,
+        created_at: r.created_at,
+    })
+});
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = procurements)]

@@ -147,7 +147,7 @@ pub struct MeetingRecord {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeetingRow {
     pub id: i64,
-    pub kind: String,
+    pub kind: MeetingKind,
     pub meeting_date: NaiveDate,
     pub start_time: Option<NaiveTime>,
     pub end_time: Option<NaiveTime>,
@@ -156,7 +156,7 @@ pub struct MeetingRow {
     pub secretary: Option<String>,
     pub adjusters: Vec<String>,
     pub attendance: Vec<AttendanceEntry>,
-    pub status: String,
+    pub status: ProtocolStatus,
     pub approved_on: Option<NaiveDate>,
     pub signatures: Vec<Signature>,
     pub created_at: NaiveDateTime,
@@ -169,14 +169,14 @@ parsed_row!(MeetingRow from MeetingRecord by id, "meeting", |r| {
         attendance: crate::stored("attendance", &r.attendance)?,
         signatures: crate::stored("signatures", &r.signatures)?,
         id: r.id,
-        kind: r.kind,
+        kind: crate::stored_state("kind", &r.kind, MeetingKind::parse)?,
         meeting_date: r.meeting_date,
         start_time: r.start_time,
         end_time: r.end_time,
         place: r.place,
         chair: r.chair,
         secretary: r.secretary,
-        status: r.status,
+        status: crate::stored_state("status", &r.status, ProtocolStatus::parse)?,
         approved_on: r.approved_on,
         created_at: r.created_at,
         updated_at: r.updated_at,
@@ -185,7 +185,7 @@ parsed_row!(MeetingRow from MeetingRecord by id, "meeting", |r| {
 
 impl MeetingRow {
     pub fn is_approved(&self) -> bool {
-        self.status == ProtocolStatus::Approved.as_str()
+        self.status == ProtocolStatus::Approved
     }
 
     /// The protocol's rules decide whether `cmd` may run (409 if not).
@@ -274,7 +274,7 @@ pub struct DecisionRow {
     pub year: i32,
     pub paragraph: i32,
     pub case_number: Option<String>,
-    pub kind: String,
+    pub kind: DecisionKind,
     pub public: bool,
     pub approved: bool,
     pub title: String,
@@ -297,7 +297,7 @@ parsed_row!(DecisionRow from DecisionRecord by id, "decision", |r| {
         year: r.year,
         paragraph: r.paragraph,
         case_number: r.case_number,
-        kind: r.kind,
+        kind: crate::stored_state("kind", &r.kind, DecisionKind::parse)?,
         public: r.public,
         approved: r.approved,
         title: r.title,
@@ -322,7 +322,7 @@ impl DecisionRow {
             paragraph: self.paragraph,
             case_number: self.case_number.clone(),
             title: self.title.clone(),
-            kind: DecisionKind::parse(&self.kind).unwrap_or(DecisionKind::Decision),
+            kind: self.kind,
             public: self.public,
             points: b.points,
             summary: b.summary,

@@ -56,7 +56,7 @@ pub struct CostStreamRow {
     pub amount_ore: i64,
     pub rounding_unit_ore: i64,
     pub participants: Vec<String>,
-    pub vat_category: String,
+    pub vat_category: VatCategory,
     pub vat_percent: i32,
     pub vat_exemption_reason: Option<String>,
     pub activity_id: Option<i64>,
@@ -79,7 +79,7 @@ parsed_row!(CostStreamRow from CostStreamRecord by id, "cost stream", |r| {
         amount_ore: r.amount_ore,
         rounding_unit_ore: r.rounding_unit_ore,
         participants: crate::stored("participants_json", &r.participants_json)?,
-        vat_category: r.vat_category,
+        vat_category: crate::stored_state("vat_category", &r.vat_category, VatCategory::parse)?,
         vat_percent: r.vat_percent,
         vat_exemption_reason: r.vat_exemption_reason,
         activity_id: r.activity_id,
@@ -280,8 +280,23 @@ fn category(s: &str) -> QueryResult<VatCategory> {
     VatCategory::parse(s).ok_or_else(|| corrupt(format!("unknown VAT category `{s}`")))
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+/// Line as stored; read as [`LineRow`].
+#[doc(hidden)]
+#[derive(Queryable, Selectable)]
 #[diesel(table_name = invoice_lines)]
+pub struct LineRecord {
+    id: i64,
+    invoice_id: i64,
+    line_no: i32,
+    cost_stream_id: i64,
+    description: String,
+    amount_ore: i64,
+    vat_category: String,
+    vat_percent: i32,
+    vat_exemption_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct LineRow {
     pub id: i64,
     pub invoice_id: i64,
@@ -289,10 +304,24 @@ pub struct LineRow {
     pub cost_stream_id: i64,
     pub description: String,
     pub amount_ore: i64,
-    pub vat_category: String,
+    pub vat_category: VatCategory,
     pub vat_percent: i32,
     pub vat_exemption_reason: Option<String>,
 }
+
+parsed_row!(LineRow from LineRecord by id, "invoice line", |r| {
+    Ok(LineRow {
+        id: r.id,
+        invoice_id: r.invoice_id,
+        line_no: r.line_no,
+        cost_stream_id: r.cost_stream_id,
+        description: r.description,
+        amount_ore: r.amount_ore,
+        vat_category: crate::stored_state("vat_category", &r.vat_category, VatCategory::parse)?,
+        vat_percent: r.vat_percent,
+        vat_exemption_reason: r.vat_exemption_reason,
+    })
+});
 
 impl LineRow {
     /// The line as the invoice aggregate sees it.
@@ -301,7 +330,7 @@ impl LineRow {
             line_no: self.line_no,
             net: Ore(self.amount_ore),
             vat: VatTreatment {
-                category: category(&self.vat_category)?,
+                category: self.vat_category,
                 percent: self.vat_percent,
                 exemption_reason: self.vat_exemption_reason.clone(),
             },
@@ -462,7 +491,7 @@ fn shares_of(
                     line_no: 0,
                     net: Ore(share.amount_ore),
                     vat: VatTreatment {
-                        category: category(&s.vat_category)?,
+                        category: s.vat_category,
                         percent: s.vat_percent,
                         exemption_reason: s.vat_exemption_reason.clone(),
                     },

@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, get, web};
-use samverkan_domain::activity::{Phase, RolloutState};
+use samverkan_domain::activity::RolloutState;
 use samverkan_persistence::activities as repo;
 
 use super::json::{BoardItem, MunicipalityRollout, RolloutCounts, StatusBoard, StatusBoardQuery};
@@ -37,7 +37,7 @@ pub async fn get_status_board(
         let rollouts = repo::all_rollouts(conn)?;
         let items = acts
             .into_iter()
-            .filter(|a| Phase::parse(&a.phase).is_some_and(Phase::is_active))
+            .filter(|a| a.phase.is_active())
             .filter(|a| {
                 only.as_ref()
                     .is_none_or(|c| parts.iter().any(|(id, p)| *id == a.id && p == c))
@@ -51,12 +51,11 @@ pub async fn get_status_board(
                 let mut counts = RolloutCounts::default();
                 let mine: Vec<_> = rollouts.iter().filter(|r| r.activity_id == a.id).collect();
                 for r in &mine {
-                    match RolloutState::parse(&r.state) {
-                        Some(RolloutState::NotParticipating) => counts.not_participating += 1,
-                        Some(RolloutState::Planned) => counts.planned += 1,
-                        Some(RolloutState::InProgress) => counts.in_progress += 1,
-                        Some(RolloutState::Done) => counts.done += 1,
-                        None => {}
+                    match r.state {
+                        RolloutState::NotParticipating => counts.not_participating += 1,
+                        RolloutState::Planned => counts.planned += 1,
+                        RolloutState::InProgress => counts.in_progress += 1,
+                        RolloutState::Done => counts.done += 1,
                     }
                 }
                 counts.unreported = members
@@ -69,7 +68,10 @@ pub async fn get_status_board(
                     let r = mine.iter().find(|r| &r.scb_code == code);
                     MunicipalityRollout {
                         scb_code: code.clone(),
-                        state: r.map_or_else(|| "unreported".to_owned(), |r| r.state.clone()),
+                        state: r.map_or_else(
+                            || "unreported".to_owned(),
+                            |r| r.state.as_str().to_owned(),
+                        ),
                         started_on: r.and_then(|r| r.started_on),
                         completed_on: r.and_then(|r| r.completed_on),
                         as_of: r.and_then(|r| r.as_of),
@@ -79,8 +81,8 @@ pub async fn get_status_board(
                     href: format!("/api/v1/activities/{}", a.id),
                     id: a.id,
                     name: a.name,
-                    category: a.category,
-                    phase: a.phase,
+                    category: a.category.as_str().to_owned(),
+                    phase: a.phase.as_str().to_owned(),
                     latest_status_date: latest.map(|r| r.reported_on),
                     latest_status: latest.map(|r| r.text.clone()),
                     participant_count: members.len() as i64,

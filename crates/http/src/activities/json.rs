@@ -55,8 +55,8 @@ impl From<PhaseChangeRow> for PhaseChange {
     fn from(r: PhaseChangeRow) -> Self {
         PhaseChange {
             date: r.changed_on,
-            from: r.from_phase,
-            to: r.to_phase,
+            from: r.from_phase.map(|p| p.as_str().to_owned()),
+            to: r.to_phase.as_str().to_owned(),
             reason: r.reason,
             decided_by: DecisionRef::new(r.decision_year, r.decision_paragraph, r.case_number),
         }
@@ -184,10 +184,10 @@ impl Activity {
                 self_: base,
             },
             id: a.id,
-            category: a.category,
+            category: a.category.as_str().to_owned(),
             name: a.name,
             goal: a.goal,
-            phase: a.phase,
+            phase: a.phase.as_str().to_owned(),
             timeline: Timeline {
                 start_year: a.start_year,
                 start_date: a.start_date,
@@ -358,7 +358,7 @@ impl Rollout {
                 scb_code,
                 name,
                 participating,
-                state: Some(r.state),
+                state: Some(r.state.as_str().to_owned()),
                 started_on: r.started_on,
                 completed_on: r.completed_on,
                 as_of: r.as_of,
@@ -534,7 +534,7 @@ impl From<ProcurementRow> for Procurement {
             id: p.id,
             activity_id: p.activity_id,
             name: p.name,
-            status: p.status,
+            status: p.status.as_str().to_owned(),
             award,
         }
     }

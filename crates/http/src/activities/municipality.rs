@@ -51,8 +51,8 @@ pub async fn list_municipality_activities(
                 href: format!("/api/v1/activities/{}", a.id),
                 id: a.id,
                 name: a.name,
-                category: a.category,
-                phase: a.phase,
+                category: a.category.as_str().to_owned(),
+                phase: a.phase.as_str().to_owned(),
                 rollout: Rollout::new(m.scb_code.clone(), m.name.clone(), true, row),
                 latest_status: latest,
             });

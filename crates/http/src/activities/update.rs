@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, patch, web};
-use samverkan_domain::activity::{Phase, check_phase_change};
+use samverkan_domain::activity::{RolloutState, check_phase_change};
 use samverkan_persistence::activities::{self as repo, ActivityChanges, NewPhaseChange};
 use samverkan_persistence::write::state as audit_state;
 
@@ -74,7 +74,7 @@ pub async fn update_activity(
                 let p = super::check_participants(conn, p, &mut errors)?;
                 // A municipality with a rollout under way cannot silently drop out.
                 for r in repo::list_rollouts(conn, id)? {
-                    if !p.contains(&r.scb_code) && r.state != "not_participating" {
+                    if !p.contains(&r.scb_code) && r.state != RolloutState::NotParticipating {
                         errors.push(FieldError::new(
                             "participants",
                             format!(
@@ -94,7 +94,7 @@ pub async fn update_activity(
             b.expected_end.or(row.expected_end),
             &mut errors,
         );
-        let current = Phase::parse(&row.phase).ok_or_else(|| ApiError::internal("stored phase"))?;
+        let current = row.phase;
         if let Some(to) = phase
             && let Err(e) = check_phase_change(current, to, b.phase_reason.as_deref())
         {

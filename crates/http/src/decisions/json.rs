@@ -83,7 +83,7 @@ impl Decision {
             paragraph: d.paragraph,
             case_number: d.case_number,
             title: d.title,
-            kind: d.kind,
+            kind: d.kind.as_str().to_owned(),
             public: d.public,
             status: if d.approved { "approved" } else { "draft" }.into(),
             points: b.points,

@@ -89,14 +89,14 @@ impl Meeting {
             attendance: m.attendance,
             adjusters: m.adjusters,
             signatures: m.signatures,
-            kind: m.kind,
+            kind: m.kind.as_str().to_owned(),
             date: m.meeting_date,
             start_time: m.start_time,
             end_time: m.end_time,
             place: m.place,
             chair: m.chair,
             secretary: m.secretary,
-            status: m.status,
+            status: m.status.as_str().to_owned(),
             approved_on: m.approved_on,
             members_without_notice: members
                 .iter()

@@ -146,8 +146,7 @@ pub async fn update_meeting(
         let input = MeetingInput {
             kind: match b.kind {
                 Some(k) => k.domain(),
-                None => samverkan_domain::meeting::MeetingKind::parse(&old.kind)
-                    .ok_or_else(|| ApiError::internal("stored meeting kind is unknown"))?,
+                None => old.kind,
             },
             date: b.date.unwrap_or(old.meeting_date),
             start_time: b.start_time.or(old.start_time),

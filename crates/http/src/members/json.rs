@@ -32,27 +32,21 @@ pub struct Member {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-impl TryFrom<MemberRow> for Member {
-    type Error = crate::error::ApiError;
-    fn try_from(m: MemberRow) -> Result<Self, Self::Error> {
-        let corrupt = |what: &str, v: &str| {
-            crate::error::ApiError::internal(format!("member {}: stored {what} `{v}`", m.id))
-        };
-        let role = SeatRole::parse(&m.seat_role).ok_or_else(|| corrupt("role", &m.seat_role))?;
-        let office = Office::parse(&m.office).ok_or_else(|| corrupt("office", &m.office))?;
-        Ok(Member {
+impl From<MemberRow> for Member {
+    fn from(m: MemberRow) -> Self {
+        Member {
             id: m.id,
             name: m.name,
             party: m.party,
             scb_code: m.scb_code,
-            role,
-            office,
+            role: m.seat_role,
+            office: m.office,
             term_from: m.term_from,
             term_to: m.term_to,
             source: m.source,
             created_at: m.created_at.and_utc(),
             updated_at: m.updated_at.and_utc(),
-        })
+        }
     }
 }
 

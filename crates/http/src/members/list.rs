@@ -41,10 +41,10 @@ pub async fn list_members(
         limit: limit + 1,
     };
     let items = db::run(&state, move |conn| {
-        registry::list_members(conn, &filter)?
+        Ok(registry::list_members(conn, &filter)?
             .into_iter()
-            .map(Member::try_from)
-            .collect::<Result<Vec<_>, _>>()
+            .map(Member::from)
+            .collect::<Vec<_>>())
     })
     .await?;
     let page = pagination::page(

@@ -168,7 +168,7 @@ impl From<CostStreamRow> for CostStream {
             model: r.model,
             participants: r.participants,
             population_source: r.population_source,
-            vat_category: r.vat_category,
+            vat_category: r.vat_category.as_str().to_owned(),
             vat_percent: r.vat_percent,
             vat_exemption_reason: r.vat_exemption_reason,
             activity_id: r.activity_id,

@@ -99,7 +99,7 @@ impl From<LineRow> for InvoiceLine {
             cost_stream_id: l.cost_stream_id,
             description: l.description,
             amount_ore: l.amount_ore,
-            vat_category: l.vat_category,
+            vat_category: l.vat_category.as_str().to_owned(),
             vat_percent: l.vat_percent,
             vat_exemption_reason: l.vat_exemption_reason,
         }
