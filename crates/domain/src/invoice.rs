@@ -1,6 +1,7 @@
 //! The invoice aggregate (*faktura* and *kreditfaktura*): a typed state machine over
-//! checked money. Commands in, events out; no IO. The write path in `persistence` loads
-//! the aggregate under a lock, applies a command here and saves what the event says.
+//! checked money. Commands in, events out; no IO. The invoice commands of the write path
+//! (`samverkan_persistence::invoice::commands`) load the aggregate under its lock, decide
+//! the command here and save what the event says.
 //!
 //! ```text
 //! invoice:     draft ─approve→ approved ─issue→ issued ─pay→ partially_paid ─pay→ paid

@@ -313,9 +313,6 @@ impl From<diesel::result::Error> for ApiError {
             E::DatabaseError(K::CheckViolation, info) => {
                 ApiError::invalid("body", format!("violates a rule: {}", info.message()))
             }
-            E::DatabaseError(K::SerializationFailure, _) => {
-                ApiError::Conflict("a concurrent change won; retry the request".into())
-            }
             // PostgreSQL's `statement_timeout` (SQLSTATE 57014, which diesel does not name),
             // SQLite's interrupt at the same limit (or for a client that is gone).
             E::DatabaseError(_, info)

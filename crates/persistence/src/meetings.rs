@@ -190,7 +190,7 @@ impl MeetingRow {
 
     /// The protocol's rules decide whether `cmd` may run (409 if not).
     pub fn check(&self, cmd: meeting::ProtocolCommand) -> Result<(), WriteError> {
-        ProtocolStatus::from_approved(self.is_approved())
+        self.status
             .decide(cmd)
             .map(|_| ())
             .map_err(|e| WriteError::Conflict(e.to_string()))
@@ -858,12 +858,16 @@ pub fn post_notice(
 ) -> Result<NoticeRow, WriteError> {
     let conn: &mut DbConnection = tx;
     let m = meeting_or_404(conn, meeting_id)?;
-    let Some(approved_on) = m.approved_on else {
-        return Err(invalid(
+    // The protocol's state machine: a notice comes after approval.
+    m.status
+        .decide(meeting::ProtocolCommand::PostNotice)
+        .map_err(|e| invalid("posted_on", e.to_string()))?;
+    let approved_on = m.approved_on.ok_or_else(|| {
+        invalid(
             "posted_on",
-            "the protocol is not approved yet; a notice comes after approval",
-        ));
-    };
+            format!("meeting {meeting_id} is approved without an approval date"),
+        )
+    })?;
     if !member_codes_on(conn, m.meeting_date)?.contains(&n.scb_code) {
         return Err(invalid(
             "scb_code",

@@ -79,7 +79,7 @@ pub async fn create_activity(
             conn,
             &NewPhaseChange {
                 activity_id: row.id,
-                changed_on: b.phase_date.unwrap_or_else(|| now.date()),
+                changed_on: b.phase_date.unwrap_or_else(crate::today),
                 from_phase: None,
                 to_phase: phase.as_str().into(),
                 reason: None,

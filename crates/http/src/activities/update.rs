@@ -133,7 +133,7 @@ pub async fn update_activity(
                 conn,
                 &NewPhaseChange {
                     activity_id: id,
-                    changed_on: b.phase_date.unwrap_or_else(|| now.date()),
+                    changed_on: b.phase_date.unwrap_or_else(crate::today),
                     from_phase: Some(current.as_str().into()),
                     to_phase: to.as_str().into(),
                     reason: b.phase_reason.filter(|r| !r.trim().is_empty()),
