@@ -345,7 +345,12 @@ impl From<samverkan_persistence::CommandError> for ApiError {
         use samverkan_persistence::CommandError as C;
         match e {
             C::NotFound(what) => ApiError::NotFound(what),
-            C::Invalid { field, message } => ApiError::invalid(&field, message),
+            C::Invalid(fields) => ApiError::invalid_fields(
+                fields
+                    .into_iter()
+                    .map(|(f, m)| FieldError::new(f, m))
+                    .collect(),
+            ),
             C::Conflict(why) => ApiError::Conflict(why),
             C::Corrupt(what) => ApiError::internal(what),
             C::Db(e) => e.into(),

@@ -12,9 +12,9 @@ pub enum CommandError {
     /// The aggregate does not exist (404).
     #[error("{0}")]
     NotFound(String),
-    /// A field of the command breaks a rule (422, naming the field).
-    #[error("`{field}` {message}")]
-    Invalid { field: String, message: String },
+    /// Fields of the command break rules (422, naming each field): `(field, message)`.
+    #[error("{}", describe(.0))]
+    Invalid(Vec<(String, String)>),
     /// The aggregate's state refuses the command (409).
     #[error("{0}")]
     Conflict(String),
@@ -28,15 +28,20 @@ pub enum CommandError {
 
 impl CommandError {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        CommandError::Invalid {
-            field: field.into(),
-            message: message.into(),
-        }
+        CommandError::Invalid(vec![(field.into(), message.into())])
     }
 
     pub fn not_found(what: impl Into<String>) -> Self {
         CommandError::NotFound(what.into())
     }
+}
+
+fn describe(fields: &[(String, String)]) -> String {
+    fields
+        .iter()
+        .map(|(f, m)| format!("`{f}` {m}"))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// A refused invoice command: the command's input (a field) → invalid, the document's

@@ -85,6 +85,7 @@ pub mod invoice;
 pub mod meetings;
 pub mod money;
 pub mod municipality;
+pub mod protocol;
 pub mod registry;
 pub mod schema;
 pub mod seed;

@@ -12,6 +12,7 @@ use samverkan_domain::search::SearchTerms;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::command::CommandError;
 use crate::registry::{self, escape_like, fold};
 use crate::schema::{decision_versions, decisions, meeting_notices, meetings};
 use crate::{DbConnection, Tx};
@@ -189,11 +190,11 @@ impl MeetingRow {
     }
 
     /// The protocol's rules decide whether `cmd` may run (409 if not).
-    pub fn check(&self, cmd: meeting::ProtocolCommand) -> Result<(), WriteError> {
+    pub fn check(&self, cmd: meeting::ProtocolCommand) -> Result<(), CommandError> {
         self.status
             .decide(cmd)
             .map(|_| ())
-            .map_err(|e| WriteError::Conflict(e.to_string()))
+            .map_err(|e| CommandError::Conflict(e.to_string()))
     }
 }
 
@@ -381,22 +382,8 @@ struct NewVersion {
 
 // ---------------------------------------------------------------- write inputs and errors
 
-/// Why a write was refused. HTTP maps `Invalid` to 422, `Conflict` to 409,
-/// `NotFound` to 404.
-#[derive(Debug, thiserror::Error)]
-pub enum WriteError {
-    #[error("invalid: {0:?}")]
-    Invalid(Vec<(String, String)>),
-    #[error("{0}")]
-    Conflict(String),
-    #[error("{0}")]
-    NotFound(String),
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
-}
-
-fn invalid(field: impl Into<String>, msg: impl Into<String>) -> WriteError {
-    WriteError::Invalid(vec![(field.into(), msg.into())])
+fn invalid(field: impl Into<String>, msg: impl Into<String>) -> CommandError {
+    CommandError::invalid(field, msg)
 }
 
 /// A meeting as written by the secretary (or the seed).
@@ -454,7 +441,7 @@ fn validate_meeting(
     conn: &mut DbConnection,
     m: &MeetingInput,
     prefix: &str,
-) -> Result<(), WriteError> {
+) -> Result<(), CommandError> {
     let mut errs = Vec::new();
     if m.place.trim().is_empty() {
         errs.push((format!("{prefix}place"), "must not be empty".into()));
@@ -501,7 +488,7 @@ fn validate_meeting(
     if errs.is_empty() {
         Ok(())
     } else {
-        Err(WriteError::Invalid(errs))
+        Err(CommandError::Invalid(errs))
     }
 }
 
@@ -509,7 +496,7 @@ fn json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
-pub fn insert_meeting(tx: &mut Tx<'_>, m: &MeetingInput) -> Result<MeetingRow, WriteError> {
+pub fn insert_meeting(tx: &mut Tx<'_>, m: &MeetingInput) -> Result<MeetingRow, CommandError> {
     let conn: &mut DbConnection = tx;
     validate_meeting(conn, m, "")?;
     let now = crate::now();
@@ -543,8 +530,8 @@ pub fn find_meeting(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Meet
         .optional()
 }
 
-fn meeting_or_404(conn: &mut DbConnection, id: i64) -> Result<MeetingRow, WriteError> {
-    find_meeting(conn, id)?.ok_or_else(|| WriteError::NotFound(format!("no meeting {id}")))
+fn meeting_or_404(conn: &mut DbConnection, id: i64) -> Result<MeetingRow, CommandError> {
+    find_meeting(conn, id)?.ok_or_else(|| CommandError::NotFound(format!("no meeting {id}")))
 }
 
 /// Replaces a draft meeting's fields (a PATCH merged by the caller). Approved → Conflict.
@@ -552,7 +539,7 @@ pub fn update_meeting(
     tx: &mut Tx<'_>,
     id: i64,
     m: &MeetingInput,
-) -> Result<MeetingRow, WriteError> {
+) -> Result<MeetingRow, CommandError> {
     let conn: &mut DbConnection = tx;
     let old = meeting_or_404(conn, id)?;
     old.check(meeting::ProtocolCommand::Edit)?;
@@ -607,7 +594,7 @@ fn touch_meeting(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryR
         .execute(conn)
 }
 
-fn validate_content(c: &DecisionContent) -> Result<(), WriteError> {
+fn validate_content(c: &DecisionContent) -> Result<(), CommandError> {
     let mut errs = Vec::new();
     if c.paragraph < 1 {
         errs.push(("paragraph".to_owned(), "must be at least 1".to_owned()));
@@ -645,7 +632,7 @@ fn validate_content(c: &DecisionContent) -> Result<(), WriteError> {
     if errs.is_empty() {
         Ok(())
     } else {
-        Err(WriteError::Invalid(errs))
+        Err(CommandError::Invalid(errs))
     }
 }
 
@@ -712,7 +699,7 @@ pub fn insert_decision(
     tx: &mut Tx<'_>,
     meeting_id: i64,
     d: &DecisionInput,
-) -> Result<DecisionRow, WriteError> {
+) -> Result<DecisionRow, CommandError> {
     let conn: &mut DbConnection = tx;
     let m = meeting_or_404(conn, meeting_id)?;
     m.check(meeting::ProtocolCommand::AddParagraph)?;
@@ -784,7 +771,7 @@ pub fn approve_meeting(
     approved_on: NaiveDate,
     signatures: &[Signature],
     require_proof: bool,
-) -> Result<MeetingRow, WriteError> {
+) -> Result<MeetingRow, CommandError> {
     let conn: &mut DbConnection = tx;
     let m = meeting_or_404(conn, id)?;
     m.check(meeting::ProtocolCommand::Approve)?;
@@ -855,7 +842,7 @@ pub fn post_notice(
     tx: &mut Tx<'_>,
     meeting_id: i64,
     n: &NoticeInput,
-) -> Result<NoticeRow, WriteError> {
+) -> Result<NoticeRow, CommandError> {
     let conn: &mut DbConnection = tx;
     let m = meeting_or_404(conn, meeting_id)?;
     // The protocol's state machine: a notice comes after approval.
@@ -895,7 +882,7 @@ pub fn post_notice(
         .count()
         .get_result(conn)?;
     if exists > 0 {
-        return Err(WriteError::Conflict(format!(
+        return Err(CommandError::Conflict(format!(
             "{} has already posted this notice",
             n.scb_code
         )));
@@ -934,13 +921,13 @@ pub fn correct_decision(
     id: i64,
     new: DecisionContent,
     reason: &str,
-) -> Result<DecisionRow, WriteError> {
+) -> Result<DecisionRow, CommandError> {
     let conn: &mut DbConnection = tx;
     let old = find_decision(conn, id)?
-        .ok_or_else(|| WriteError::NotFound(format!("no decision {id}")))?;
+        .ok_or_else(|| CommandError::NotFound(format!("no decision {id}")))?;
     ProtocolStatus::from_approved(old.approved)
         .decide(meeting::ProtocolCommand::Correct)
-        .map_err(|e| WriteError::Conflict(e.to_string()))?;
+        .map_err(|e| CommandError::Conflict(e.to_string()))?;
     if reason.trim().is_empty() {
         return Err(invalid("reason", "must not be empty"));
     }
@@ -1291,7 +1278,7 @@ struct SeedMeeting {
 /// (approved, with the notices the protocols give). Does nothing when meetings exist.
 /// Signatures without a SHA-256 or BankID reference are accepted here only: the
 /// January 2021 extract does not contain its signature page.
-pub fn seed_meetings(tx: &mut Tx<'_>) -> Result<(usize, usize), WriteError> {
+pub fn seed_meetings(tx: &mut Tx<'_>) -> Result<(usize, usize), CommandError> {
     if meetings::table.count().get_result::<i64>(&mut **tx)? > 0 {
         return Ok((0, 0));
     }

@@ -1,12 +1,12 @@
 use actix_web::{HttpResponse, post, web};
-use samverkan_persistence::meetings;
-use samverkan_persistence::write::state as audit_state;
+use samverkan_domain::ids::DecisionId;
+use samverkan_persistence::protocol::commands;
 
 use super::json::{CorrectionRequest, Decision};
 use crate::auth::{Authorized, SecretaryOnly};
 use crate::error::{ApiError, Problem};
 use crate::extract::ValidJson;
-use crate::meetings::write_err;
+use crate::meetings::write::Shown;
 use crate::{AppState, db};
 
 /// Correct an approved decision
@@ -34,64 +34,25 @@ pub async fn create_correction(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let b = body.into_inner();
-    let (row, appeal) = db::write(&state, who.context(), move |conn| {
-        let b = b.clone();
-        conn.lock(&samverkan_domain::ids::DecisionId(id))?;
-        let old = meetings::find_decision(conn, id)?
-            .ok_or_else(|| ApiError::not_found(format!("no decision {id}")))?;
-        conn.lock(&samverkan_domain::ids::MeetingId(old.meeting_id))?;
-        let meeting_before = crate::meetings::write::meeting_view(conn, old.meeting_id)?;
-        let before = Decision::from_row(old.clone(), None);
-        let mut c = old.content();
-        if let Some(v) = b.paragraph {
-            c.paragraph = v;
-        }
-        if b.case_number.is_some() {
-            c.case_number = b.case_number;
-        }
-        if let Some(v) = b.title {
-            c.title = v;
-        }
-        if let Some(v) = b.kind {
-            c.kind = v.domain();
-        }
-        if let Some(v) = b.public {
-            c.public = v;
-        }
-        if let Some(v) = b.points {
-            c.points = v;
-        }
-        if b.summary.is_some() {
-            c.summary = b.summary;
-        }
-        if b.how_decided.is_some() {
-            c.how_decided = b.how_decided;
-        }
-        if let Some(v) = b.basis_documents {
-            c.basis_documents = v;
-        }
-        if let Some(v) = b.recipients {
-            c.recipients = v;
-        }
-        let row = meetings::correct_decision(conn, id, c, &b.reason).map_err(write_err)?;
-        let a = super::list::appeals(conn, std::slice::from_ref(&row))?
+    let correction = commands::Correction {
+        paragraph: b.paragraph,
+        case_number: b.case_number,
+        title: b.title,
+        kind: b.kind.map(|k| k.domain()),
+        public: b.public,
+        points: b.points,
+        summary: b.summary,
+        how_decided: b.how_decided,
+        basis_documents: b.basis_documents,
+        recipients: b.recipients,
+        reason: b.reason,
+    };
+    let (row, appeal) = db::write(&state, who.context(), move |tx| {
+        let row = commands::correct(tx, &Shown, DecisionId(id), &correction)?;
+        let appeal = super::list::appeals(tx, std::slice::from_ref(&row))?
             .remove(&row.meeting_id)
             .flatten();
-        let after = Decision::from_row(row.clone(), a.clone());
-        conn.record(
-            "decision",
-            id,
-            "correct",
-            audit_state(&before),
-            audit_state(&after),
-        );
-        crate::meetings::write::record_meeting(
-            conn,
-            row.meeting_id,
-            &meeting_before,
-            "correct_decision",
-        )?;
-        Ok((row, a))
+        Ok((row, appeal))
     })
     .await?;
     Ok(HttpResponse::Created().json(Decision::from_row(row, appeal)))

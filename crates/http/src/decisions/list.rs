@@ -19,7 +19,7 @@ use samverkan_domain::search::SearchTerms;
 pub(crate) fn appeals(
     conn: &mut DbConnection,
     rows: &[DecisionRow],
-) -> Result<HashMap<i64, Option<Appeal>>, ApiError> {
+) -> diesel::QueryResult<HashMap<i64, Option<Appeal>>> {
     let mut ids: Vec<i64> = rows.iter().map(|d| d.meeting_id).collect();
     ids.sort_unstable();
     ids.dedup();

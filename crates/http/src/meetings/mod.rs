@@ -11,12 +11,11 @@ use actix_web::http::header;
 use chrono::NaiveDateTime;
 use samverkan_domain::Role;
 use samverkan_domain::calendar::{explain_appeal_deadline, joint_committee_appeal_deadline};
-use samverkan_persistence::meetings::{NoticeRow, WriteError};
+use samverkan_persistence::meetings::NoticeRow;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::decisions::json::Appeal;
-use crate::error::{ApiError, FieldError};
 
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.service(list::list_meetings)
@@ -56,19 +55,6 @@ pub fn appeal(members: &[String], notices: &[NoticeRow]) -> Option<Appeal> {
 }
 
 /// Maps a repository write refusal to the API's problem.
-pub fn write_err(e: WriteError) -> ApiError {
-    match e {
-        WriteError::Invalid(errs) => ApiError::invalid_fields(
-            errs.into_iter()
-                .map(|(f, m)| FieldError::new(f, m))
-                .collect(),
-        ),
-        WriteError::Conflict(m) => ApiError::Conflict(m),
-        WriteError::NotFound(m) => ApiError::NotFound(m),
-        WriteError::Db(e) => e.into(),
-    }
-}
-
 /// Sets `Last-Modified` (an HTTP date) so If-Modified-Since works on the resource.
 pub fn last_modified(b: &mut HttpResponseBuilder, t: NaiveDateTime) {
     b.insert_header((

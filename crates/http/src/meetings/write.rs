@@ -1,13 +1,15 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, patch, post, web};
-use samverkan_persistence::meetings::{self, DecisionInput, MeetingInput, NoticeInput};
-use samverkan_persistence::write::state as audit_state;
-use samverkan_persistence::{DbConnection, Tx};
+use samverkan_domain::ids::MeetingId;
+use samverkan_persistence::meetings::{
+    self, DecisionInput, DecisionRow, MeetingInput, NoticeInput,
+};
+use samverkan_persistence::protocol::{Views, commands};
+use samverkan_persistence::{CommandError, DbConnection};
 
 use super::json::{
     Approval, CreateDecision, CreateMeeting, Meeting, Notice, PostNotice, UpdateMeeting,
 };
-use super::write_err;
 use crate::auth::{Authorized, SecretaryOnly};
 use crate::decisions::json::Decision;
 use crate::error::{ApiError, Problem};
@@ -15,62 +17,46 @@ use crate::extract::ValidJson;
 use crate::{AppState, db};
 
 /// The meeting as the API shows it (also its state in the audit log).
-pub(crate) fn meeting_view(conn: &mut DbConnection, id: i64) -> Result<Meeting, ApiError> {
+pub(crate) fn meeting_view(conn: &mut DbConnection, id: i64) -> Result<Meeting, CommandError> {
     let m = meetings::find_meeting(conn, id)?
-        .ok_or_else(|| ApiError::not_found(format!("no meeting {id}")))?;
+        .ok_or_else(|| CommandError::not_found(format!("no meeting {id}")))?;
     let notices = meetings::notices_of(conn, &[id])?;
     let members = meetings::member_codes_on(conn, m.meeting_date)?;
     let count = meetings::decisions_of(conn, &[id])?.len() as i64;
     Ok(Meeting::from_row(m, notices, &members, count, None))
 }
 
-/// The decisions of a meeting as the API shows them.
-fn decisions_view(conn: &mut DbConnection, meeting_id: i64) -> Result<Vec<Decision>, ApiError> {
-    Ok(meetings::decisions_of(conn, &[meeting_id])?
-        .into_iter()
-        .map(|d| Decision::from_row(d, None))
-        .collect())
+/// What the protocol's commands record: the meeting and decisions as the API shows them.
+pub(crate) struct Shown;
+
+fn json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, CommandError> {
+    serde_json::to_value(v).map_err(|e| CommandError::Corrupt(e.to_string()))
 }
 
-/// A write to a meeting also changes its decisions (publication on approval, dates,
-/// appeal deadlines): one event for each decision whose state changed.
-fn record_decisions(
-    tx: &mut Tx<'_>,
-    meeting_id: i64,
-    before: &[Decision],
-    action: &'static str,
-) -> Result<(), ApiError> {
-    for d in decisions_view(tx, meeting_id)? {
-        let old = audit_state(&before.iter().find(|b| b.id == d.id));
-        let new = audit_state(&d);
-        if old != new {
-            tx.record("decision", d.id, action, old, new);
-        }
+impl Views for Shown {
+    fn meeting(&self, conn: &mut DbConnection, id: i64) -> Result<serde_json::Value, CommandError> {
+        json(&meeting_view(conn, id)?)
     }
-    Ok(())
-}
 
-/// The meeting's event of a write: its state before (given) and now. Writes to a
-/// paragraph change their meeting too (its `updated_at`, its paragraph count).
-pub(crate) fn record_meeting(
-    tx: &mut Tx<'_>,
-    meeting_id: i64,
-    before: &Meeting,
-    action: &'static str,
-) -> Result<(), ApiError> {
-    let after = meeting_view(tx, meeting_id)?;
-    tx.record(
-        "meeting",
-        meeting_id,
-        action,
-        audit_state(before),
-        audit_state(&after),
-    );
-    Ok(())
+    fn decision(
+        &self,
+        conn: &mut DbConnection,
+        row: &DecisionRow,
+        with_appeal: bool,
+    ) -> Result<serde_json::Value, CommandError> {
+        let appeal = if with_appeal {
+            crate::decisions::list::appeals(conn, std::slice::from_ref(row))?
+                .remove(&row.meeting_id)
+                .flatten()
+        } else {
+            None
+        };
+        json(&Decision::from_row(row.clone(), appeal))
+    }
 }
 
 async fn load_meeting(state: &AppState, id: i64) -> Result<Meeting, ApiError> {
-    db::run(state, move |conn| meeting_view(conn, id)).await
+    db::run(state, move |conn| Ok(meeting_view(conn, id)?)).await
 }
 
 /// Create a meeting
@@ -101,11 +87,8 @@ pub async fn create_meeting(
         adjusters: b.adjusters,
         attendance: b.attendance,
     };
-    let row = db::write(&state, who.context(), move |conn| {
-        let row = meetings::insert_meeting(conn, &input).map_err(write_err)?;
-        let after = meeting_view(conn, row.id)?;
-        conn.record("meeting", row.id, "create", None, audit_state(&after));
-        Ok(row)
+    let row = db::write(&state, who.context(), move |tx| {
+        Ok(commands::create(tx, &Shown, &input)?)
     })
     .await?;
     let m = load_meeting(&state, row.id).await?;
@@ -136,31 +119,19 @@ pub async fn update_meeting(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let b = body.into_inner();
-    db::write(&state, who.context(), move |conn| {
-        let b = b.clone();
-        conn.lock(&samverkan_domain::ids::MeetingId(id))?;
-        let old = meetings::find_meeting(conn, id)?
-            .ok_or_else(|| ApiError::not_found(format!("no meeting {id}")))?;
-        let before = meeting_view(conn, id)?;
-        let decisions = decisions_view(conn, id)?;
-        let input = MeetingInput {
-            kind: match b.kind {
-                Some(k) => k.domain(),
-                None => old.kind,
-            },
-            date: b.date.unwrap_or(old.meeting_date),
-            start_time: b.start_time.or(old.start_time),
-            end_time: b.end_time.or(old.end_time),
-            place: b.place.unwrap_or_else(|| old.place.clone()),
-            chair: b.chair.or_else(|| old.chair.clone()),
-            secretary: b.secretary.or_else(|| old.secretary.clone()),
-            adjusters: b.adjusters.unwrap_or_else(|| old.adjusters.clone()),
-            attendance: b.attendance.unwrap_or_else(|| old.attendance.clone()),
-        };
-        meetings::update_meeting(conn, id, &input).map_err(write_err)?;
-        record_meeting(conn, id, &before, "update")?;
-        record_decisions(conn, id, &decisions, "update")?;
-        Ok(())
+    let edit = commands::Edit {
+        kind: b.kind.map(|k| k.domain()),
+        date: b.date,
+        start_time: b.start_time,
+        end_time: b.end_time,
+        place: b.place,
+        chair: b.chair,
+        secretary: b.secretary,
+        adjusters: b.adjusters,
+        attendance: b.attendance,
+    };
+    db::write(&state, who.context(), move |tx| {
+        Ok(commands::edit(tx, &Shown, MeetingId(id), &edit)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(load_meeting(&state, id).await?))
@@ -202,14 +173,8 @@ pub async fn create_decision(
         basis_documents: b.basis_documents,
         recipients: b.recipients,
     };
-    let row = db::write(&state, who.context(), move |conn| {
-        conn.lock(&samverkan_domain::ids::MeetingId(id))?;
-        let before = meeting_view(conn, id)?;
-        let row = meetings::insert_decision(conn, id, &input).map_err(write_err)?;
-        let after = Decision::from_row(row.clone(), None);
-        conn.record("decision", row.id, "create", None, audit_state(&after));
-        record_meeting(conn, id, &before, "add_paragraph")?;
-        Ok(row)
+    let row = db::write(&state, who.context(), move |tx| {
+        Ok(commands::add_paragraph(tx, &Shown, MeetingId(id), &input)?)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -241,15 +206,14 @@ pub async fn approve_meeting(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let b = body.into_inner();
-    db::write(&state, who.context(), move |conn| {
-        conn.lock(&samverkan_domain::ids::MeetingId(id))?;
-        let before = meeting_view(conn, id)?;
-        let decisions = decisions_view(conn, id)?;
-        meetings::approve_meeting(conn, id, b.approved_on, &b.signatures, true)
-            .map_err(write_err)?;
-        record_meeting(conn, id, &before, "approve")?;
-        record_decisions(conn, id, &decisions, "approve")?;
-        Ok(())
+    db::write(&state, who.context(), move |tx| {
+        Ok(commands::approve(
+            tx,
+            &Shown,
+            MeetingId(id),
+            b.approved_on,
+            &b.signatures,
+        )?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(load_meeting(&state, id).await?))
@@ -286,14 +250,8 @@ pub async fn post_notice(
         taken_down_on: b.taken_down_on,
         kept_at: b.kept_at,
     };
-    let row = db::write(&state, who.context(), move |conn| {
-        conn.lock(&samverkan_domain::ids::MeetingId(id))?;
-        let before = meeting_view(conn, id)?;
-        let decisions = decisions_view(conn, id)?;
-        let row = meetings::post_notice(conn, id, &input).map_err(write_err)?;
-        record_meeting(conn, id, &before, "post_notice")?;
-        record_decisions(conn, id, &decisions, "post_notice")?;
-        Ok(row)
+    let row = db::write(&state, who.context(), move |tx| {
+        Ok(commands::post_notice(tx, &Shown, MeetingId(id), &input)?)
     })
     .await?;
     Ok(HttpResponse::Created().json(Notice::from(row)))

@@ -1,0 +1,238 @@
+//! The protocol's commands: create and change a draft meeting, add a paragraph, approve
+//! (*justera*), record a notice posting (*anslag*) and correct an approved decision.
+
+use chrono::{NaiveDate, NaiveTime};
+use samverkan_domain::ids::{DecisionId, MeetingId};
+use samverkan_domain::meeting::{DecisionKind, MeetingKind};
+
+use super::Views;
+use crate::Tx;
+use crate::command::CommandError;
+use crate::meetings::{
+    self, AttendanceEntry, BasisDocument, DecisionInput, DecisionRow, MeetingInput, MeetingRow,
+    NoticeInput, NoticeRow, Signature,
+};
+
+/// The meeting's audit event of a command: its state before (given) and now.
+fn record_meeting(
+    tx: &mut Tx<'_>,
+    views: &dyn Views,
+    id: MeetingId,
+    before: Option<serde_json::Value>,
+    action: &'static str,
+) -> Result<(), CommandError> {
+    let after = views.meeting(tx, id.0)?;
+    tx.changed(&id, action, before, Some(after));
+    Ok(())
+}
+
+/// The decisions of a meeting as shown, by id.
+fn decisions(
+    tx: &mut Tx<'_>,
+    views: &dyn Views,
+    id: MeetingId,
+) -> Result<Vec<(i64, serde_json::Value)>, CommandError> {
+    let rows = meetings::decisions_of(tx, &[id.0])?;
+    rows.iter()
+        .map(|d| Ok((d.id, views.decision(tx, d, false)?)))
+        .collect()
+}
+
+/// A command on a meeting also changes its decisions (publication on approval, dates,
+/// appeal deadlines): one event for each decision whose state changed.
+fn record_decisions(
+    tx: &mut Tx<'_>,
+    views: &dyn Views,
+    id: MeetingId,
+    before: &[(i64, serde_json::Value)],
+    action: &'static str,
+) -> Result<(), CommandError> {
+    for (d, new) in decisions(tx, views, id)? {
+        let old = before.iter().find(|(b, _)| *b == d).map(|(_, v)| v.clone());
+        if old.as_ref() != Some(&new) {
+            tx.changed(&DecisionId(d), action, old, Some(new));
+        }
+    }
+    Ok(())
+}
+
+/// Locks the meeting and returns its state as shown and its decisions' (not found if
+/// absent).
+fn lock(
+    tx: &mut Tx<'_>,
+    views: &dyn Views,
+    id: MeetingId,
+) -> Result<(serde_json::Value, Vec<(i64, serde_json::Value)>), CommandError> {
+    tx.lock(&id)?;
+    let before = views.meeting(tx, id.0)?;
+    Ok((before, decisions(tx, views, id)?))
+}
+
+/// A new draft protocol.
+pub fn create(
+    tx: &mut Tx<'_>,
+    views: &dyn Views,
+    m: &MeetingInput,
+) -> Result<MeetingRow, CommandError> {
+    let row = meetings::insert_meeting(tx, m)?;
+    record_meeting(tx, views, MeetingId(row.id), None, "create")?;
+    Ok(row)
+}
+
+/// Changes to a draft meeting: absent fields are kept.
+#[derive(Debug, Clone, Default)]
+pub struct Edit {
+    pub kind: Option<MeetingKind>,
+    pub date: Option<NaiveDate>,
+    pub start_time: Option<NaiveTime>,
+    pub end_time: Option<NaiveTime>,
+    pub place: Option<String>,
+    pub chair: Option<String>,
+    pub secretary: Option<String>,
+    pub adjusters: Option<Vec<String>>,
+    pub attendance: Option<Vec<AttendanceEntry>>,
+}
+
+/// Changes a draft meeting (an approved protocol is frozen: conflict).
+pub fn edit(
+    tx: &mut Tx<'_>,
+    views: &dyn Views,
+    id: MeetingId,
+    e: &Edit,
+) -> Result<(), CommandError> {
+    let (before, decisions) = lock(tx, views, id)?;
+    let old = meetings::find_meeting(tx, id.0)?
+        .ok_or_else(|| CommandError::not_found(format!("no meeting {id}")))?;
+    let e = e.clone();
+    let input = MeetingInput {
+        kind: e.kind.unwrap_or(old.kind),
+        date: e.date.unwrap_or(old.meeting_date),
+        start_time: e.start_time.or(old.start_time),
+        end_time: e.end_time.or(old.end_time),
+        place: e.place.unwrap_or(old.place),
+        chair: e.chair.or(old.chair),
+        secretary: e.secretary.or(old.secretary),
+        adjusters: e.adjusters.unwrap_or(old.adjusters),
+        attendance: e.attendance.unwrap_or(old.attendance),
+    };
+    meetings::update_meeting(tx, id.0, &input)?;
+    record_meeting(tx, views, id, Some(before), "update")?;
+    record_decisions(tx, views, id, &decisions, "update")?;
+    Ok(())
+}
+
+/// Adds a paragraph to a draft protocol.
+pub fn add_paragraph(
+    tx: &mut Tx<'_>,
+    views: &dyn Views,
+    id: MeetingId,
+    d: &DecisionInput,
+) -> Result<DecisionRow, CommandError> {
+    tx.lock(&id)?;
+    let before = views.meeting(tx, id.0)?;
+    let row = meetings::insert_decision(tx, id.0, d)?;
+    let after = views.decision(tx, &row, false)?;
+    tx.changed(&DecisionId(row.id), "create", None, Some(after));
+    record_meeting(tx, views, id, Some(before), "add_paragraph")?;
+    Ok(row)
+}
+
+/// *Justering*: approves the protocol with its signatures; its content is frozen from now.
+pub fn approve(
+    tx: &mut Tx<'_>,
+    views: &dyn Views,
+    id: MeetingId,
+    approved_on: NaiveDate,
+    signatures: &[Signature],
+) -> Result<(), CommandError> {
+    let (before, decisions) = lock(tx, views, id)?;
+    meetings::approve_meeting(tx, id.0, approved_on, signatures, true)?;
+    record_meeting(tx, views, id, Some(before), "approve")?;
+    record_decisions(tx, views, id, &decisions, "approve")?;
+    Ok(())
+}
+
+/// Records one member municipality's posting of the approved protocol's notice.
+pub fn post_notice(
+    tx: &mut Tx<'_>,
+    views: &dyn Views,
+    id: MeetingId,
+    n: &NoticeInput,
+) -> Result<NoticeRow, CommandError> {
+    let (before, decisions) = lock(tx, views, id)?;
+    let row = meetings::post_notice(tx, id.0, n)?;
+    record_meeting(tx, views, id, Some(before), "post_notice")?;
+    record_decisions(tx, views, id, &decisions, "post_notice")?;
+    Ok(row)
+}
+
+/// A correction of an approved decision: the changed fields (absent ones are kept) and
+/// the reason.
+#[derive(Debug, Clone, Default)]
+pub struct Correction {
+    pub paragraph: Option<i32>,
+    pub case_number: Option<String>,
+    pub title: Option<String>,
+    pub kind: Option<DecisionKind>,
+    pub public: Option<bool>,
+    pub points: Option<Vec<String>>,
+    pub summary: Option<String>,
+    pub how_decided: Option<String>,
+    pub basis_documents: Option<Vec<BasisDocument>>,
+    pub recipients: Option<Vec<String>>,
+    pub reason: String,
+}
+
+/// Corrects an approved decision: a new version with the reason (a draft protocol is
+/// edited instead: conflict).
+pub fn correct(
+    tx: &mut Tx<'_>,
+    views: &dyn Views,
+    id: DecisionId,
+    c: &Correction,
+) -> Result<DecisionRow, CommandError> {
+    tx.lock(&id)?;
+    let old = meetings::find_decision(tx, id.0)?
+        .ok_or_else(|| CommandError::not_found(format!("no decision {id}")))?;
+    let meeting = MeetingId(old.meeting_id);
+    tx.lock(&meeting)?;
+    let meeting_before = views.meeting(tx, meeting.0)?;
+    let before = views.decision(tx, &old, false)?;
+    let c = c.clone();
+    let mut new = old.content();
+    if let Some(v) = c.paragraph {
+        new.paragraph = v;
+    }
+    if c.case_number.is_some() {
+        new.case_number = c.case_number;
+    }
+    if let Some(v) = c.title {
+        new.title = v;
+    }
+    if let Some(v) = c.kind {
+        new.kind = v;
+    }
+    if let Some(v) = c.public {
+        new.public = v;
+    }
+    if let Some(v) = c.points {
+        new.points = v;
+    }
+    if c.summary.is_some() {
+        new.summary = c.summary;
+    }
+    if c.how_decided.is_some() {
+        new.how_decided = c.how_decided;
+    }
+    if let Some(v) = c.basis_documents {
+        new.basis_documents = v;
+    }
+    if let Some(v) = c.recipients {
+        new.recipients = v;
+    }
+    let row = meetings::correct_decision(tx, id.0, new, &c.reason)?;
+    let after = views.decision(tx, &row, true)?;
+    tx.changed(&id, "correct", Some(before), Some(after));
+    record_meeting(tx, views, meeting, Some(meeting_before), "correct_decision")?;
+    Ok(row)
+}

@@ -1,0 +1,25 @@
+//! The protocol aggregate's application layer: a meeting with its paragraphs (decisions)
+//! and notices. Its commands lock the meeting (and a corrected decision) by their id
+//! types, run the repository's rules, and record the audit change of every aggregate they
+//! changed, as the API shows it ([`Views`], given by the HTTP layer).
+
+pub mod commands;
+
+use crate::DbConnection;
+use crate::command::CommandError;
+use crate::meetings::DecisionRow;
+
+/// How a meeting and a decision are shown: the API's JSON, which the audit log records as
+/// their states before and after a command. The HTTP layer implements it with its JSON
+/// types (links, appeal deadlines), so the commands record exactly what readers see.
+pub trait Views {
+    /// The meeting `id` as shown (with its notices, members and paragraph count).
+    fn meeting(&self, conn: &mut DbConnection, id: i64) -> Result<serde_json::Value, CommandError>;
+    /// A decision as shown; `with_appeal`: with its appeal deadline when one runs.
+    fn decision(
+        &self,
+        conn: &mut DbConnection,
+        row: &DecisionRow,
+        with_appeal: bool,
+    ) -> Result<serde_json::Value, CommandError>;
+}
