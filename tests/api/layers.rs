@@ -3,48 +3,24 @@
 
 use crate::both;
 
-/// The handler files that still take an aggregate lock themselves, because their
-/// aggregate has not moved to commands yet (issue "The application layer": invoices, the
-/// registry and the protocol have). The list only shrinks: a new handler that locks fails this test, and so does
-/// a file on the list that no longer locks (take it off).
-const NOT_YET_COMMANDS: &[&str] = &[
-    "activities/contracts.rs",
-    "activities/procurements.rs",
-    "activities/rollout.rs",
-    "activities/status_reports.rs",
-    "activities/update.rs",
-];
-
+/// Every write of the HTTP layer is a command: no handler takes an aggregate's lock or
+/// records an audit change itself (invoices, the registry, the protocol, activities and
+/// cost streams all run as commands in `samverkan-persistence`).
 #[test]
-fn handlers_take_no_aggregate_lock() {
-    let mut locking = Vec::new();
+fn handlers_take_no_lock_and_record_no_change() {
     for file in crate::support::sources("http") {
         let text = std::fs::read_to_string(&file).expect("source");
-        // `Tx::lock(&key)`; a mutex's `.lock()` takes no argument.
-        if text.contains(".lock(&") {
-            let path = file.to_string_lossy().replace('\\', "/");
-            let rel = path.rsplit_once("/src/").map_or(path.as_str(), |(_, r)| r);
-            locking.push(rel.to_owned());
+        // `Tx::lock(&key)`, `Tx::record(…)`, `Tx::changed(…)`; a mutex's `.lock()` takes
+        // no argument.
+        for call in [".lock(&", ".record(", ".changed("] {
+            assert!(
+                !text.contains(call),
+                "{} calls `{call}…)`: a write is a command in samverkan-persistence that \
+                 locks and records (see invoice/commands.rs)",
+                file.display()
+            );
         }
     }
-    let new: Vec<_> = locking
-        .iter()
-        .filter(|f| !NOT_YET_COMMANDS.contains(&f.as_str()))
-        .collect();
-    assert!(
-        new.is_empty(),
-        "handlers that lock an aggregate themselves: {new:?}; a write is a command in \
-         samverkan-persistence that takes the lock (see invoice/commands.rs)"
-    );
-    let done: Vec<_> = NOT_YET_COMMANDS
-        .iter()
-        .filter(|f| !locking.iter().any(|l| l == *f))
-        .collect();
-    assert!(
-        done.is_empty(),
-        "{done:?} no longer lock: take them off NOT_YET_COMMANDS"
-    );
-    assert!(!locking.iter().any(|f| !f.starts_with("activities/")));
 }
 
 /// Lock keys come from the aggregates' id types, never from a string a caller spells.

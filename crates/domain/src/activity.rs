@@ -131,6 +131,33 @@ str_enum!(ProcurementStatus {
     Planned => "planned", Ongoing => "ongoing", Awarded => "awarded", Cancelled => "cancelled",
 });
 
+/// What is wrong with a timeline (start year, start date, expected end) given together:
+/// `(field, message)` for each rule it breaks. Either part may be unknown.
+pub fn check_timeline(
+    start_year: Option<i32>,
+    start_date: Option<NaiveDate>,
+    expected_end: Option<NaiveDate>,
+) -> Vec<(&'static str, &'static str)> {
+    use chrono::Datelike;
+    let mut out = Vec::new();
+    if let (Some(y), Some(d)) = (start_year, start_date)
+        && d.year() != y
+    {
+        out.push(("start_year", "must be the year of start_date"));
+    }
+    if let (Some(s), Some(e)) = (start_date, expected_end)
+        && e < s
+    {
+        out.push(("expected_end", "must not be before start_date"));
+    }
+    if let (Some(y), Some(e)) = (start_year, expected_end)
+        && e.year() < y
+    {
+        out.push(("expected_end", "must not be before start_year"));
+    }
+    out
+}
+
 /// Only participating municipalities can have a rollout beyond `not_participating`.
 pub fn rollout_allowed(state: RolloutState, participates: bool) -> bool {
     participates || state == RolloutState::NotParticipating

@@ -76,8 +76,10 @@ pub(crate) fn stored_state<T>(
 }
 
 pub mod activities;
+pub mod activity;
 pub mod archive;
 pub mod command;
+pub mod cost_stream;
 pub mod db;
 pub mod idempotency;
 pub mod interrupt;

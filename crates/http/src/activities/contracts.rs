@@ -3,7 +3,7 @@ use actix_web::{HttpResponse, get, post, web};
 use samverkan_domain::OrgNumber;
 use samverkan_domain::activity::valid_contract_period;
 use samverkan_persistence::activities::{self as repo, ContractFilter, NewContract};
-use samverkan_persistence::write::state as audit_state;
+use samverkan_persistence::activity::commands;
 
 use super::json::{Contract, ListContractsQuery, NewContractBody};
 use crate::auth::{Authorized, SecretaryOnly};
@@ -97,56 +97,30 @@ pub async fn create_contract(
         },
         None => None,
     };
-    let row = db::write(&state, who.context(), move |conn| {
-        let (b, mut errors, org) = (b.clone(), errors.clone(), org.clone());
-        conn.lock(&samverkan_domain::ids::ActivityId(b.activity_id))?;
-        if repo::find_activity(conn, b.activity_id)?.is_none() {
-            errors.push(FieldError::new(
-                "activity_id",
-                format!("no activity {}", b.activity_id),
-            ));
-        }
-        if let Some(p) = b.procurement_id {
-            match repo::find_procurement(conn, p)? {
-                None => errors.push(FieldError::new(
-                    "procurement_id",
-                    format!("no procurement {p}"),
-                )),
-                Some(pr) if pr.activity_id != b.activity_id => errors.push(FieldError::new(
-                    "procurement_id",
-                    format!("procurement {p} belongs to activity {}", pr.activity_id),
-                )),
-                Some(_) => {}
-            }
-        }
-        ApiError::fail_on(errors)?;
-        let row = repo::insert_contract(
-            conn,
-            &NewContract {
-                activity_id: b.activity_id,
-                procurement_id: b.procurement_id,
-                name: b.name.trim().to_owned(),
-                supplier_name: b.supplier_name,
-                supplier_org_number: org,
-                start_date: b.start_date,
-                end_date: b.end_date,
-                extendable: b.extendable,
-                extension_options: b.extension_options,
-                call_off_members: b.call_off.members,
-                call_off_companies: b.call_off.municipal_companies,
-                call_off_foundations: b.call_off.foundations,
-                note: b.note,
-                created_at: samverkan_persistence::now(),
-            },
-        )?;
-        conn.record(
-            "contract",
-            row.id,
-            "create",
-            None,
-            audit_state(&Contract::from(row.clone())),
-        );
-        Ok(row)
+    let contract = NewContract {
+        activity_id: b.activity_id,
+        procurement_id: b.procurement_id,
+        name: b.name.trim().to_owned(),
+        supplier_name: b.supplier_name,
+        supplier_org_number: org,
+        start_date: b.start_date,
+        end_date: b.end_date,
+        extendable: b.extendable,
+        extension_options: b.extension_options,
+        call_off_members: b.call_off.members,
+        call_off_companies: b.call_off.municipal_companies,
+        call_off_foundations: b.call_off.foundations,
+        note: b.note,
+        created_at: samverkan_persistence::now(),
+    };
+    let errors = super::pairs(errors);
+    let row = db::write(&state, who.context(), move |tx| {
+        Ok(commands::create_contract(
+            tx,
+            &super::Shown,
+            &contract,
+            errors.clone(),
+        )?)
     })
     .await?;
     Ok(HttpResponse::Created()

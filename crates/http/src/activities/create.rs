@@ -1,8 +1,7 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use samverkan_domain::activity::Phase;
-use samverkan_persistence::activities::{self as repo, NewActivity, NewPhaseChange};
-use samverkan_persistence::write::state as audit_state;
+use samverkan_persistence::activity::commands;
 
 use super::json::{Activity, NewActivityBody, parse_category, parse_phase};
 use crate::auth::{Authorized, SecretaryOnly};
@@ -49,49 +48,27 @@ pub async fn create_activity(
     if let Some(d) = &b.decided_by {
         d.check("decided_by", &mut errors);
     }
-    let a = db::write(&state, who.context(), move |conn| {
-        let (b, mut errors) = (b.clone(), errors.clone());
-        let participants = super::check_participants(conn, &b.participants, &mut errors)?;
-        ApiError::fail_on(errors)?;
-        let (Some(category), Some(phase)) = (category, phase) else {
-            return Err(ApiError::internal("validated fields missing"));
-        };
-        let now = samverkan_persistence::now();
-        let row = repo::insert_activity(
-            conn,
-            &NewActivity {
-                category: category.as_str().into(),
-                name: b.name.trim().to_owned(),
-                goal: b.goal,
-                phase: phase.as_str().into(),
-                start_year: b
-                    .start_year
-                    .or(b.start_date.map(|d| chrono::Datelike::year(&d))),
-                start_date: b.start_date,
-                expected_end: b.expected_end,
-                contacts: serde_json::to_string(&b.contacts).map_err(ApiError::internal)?,
-                created_at: now,
-                updated_at: now,
-            },
-        )?;
-        repo::set_participants(conn, row.id, &participants)?;
-        repo::insert_phase_change(
-            conn,
-            &NewPhaseChange {
-                activity_id: row.id,
-                changed_on: b.phase_date.unwrap_or_else(crate::today),
-                from_phase: None,
-                to_phase: phase.as_str().into(),
-                reason: None,
-                decision_year: b.decided_by.as_ref().map(|d| d.year),
-                decision_paragraph: b.decided_by.as_ref().map(|d| d.paragraph),
-                case_number: b.decided_by.and_then(|d| d.case_number),
-                created_at: now,
-            },
-        )?;
-        let a = super::load(conn, row)?;
-        conn.record("activity", a.id, "create", None, audit_state(&a));
-        Ok(a)
+    let cmd = commands::Create {
+        category,
+        phase,
+        name: b.name,
+        goal: b.goal,
+        start_year: b.start_year,
+        start_date: b.start_date,
+        expected_end: b.expected_end,
+        contacts: b.contacts.iter().map(super::stored).collect(),
+        participants: b.participants,
+        phase_date: b.phase_date,
+        decided_by: b.decided_by.map(|d| commands::DecidedBy {
+            year: d.year,
+            paragraph: d.paragraph,
+            case_number: d.case_number,
+        }),
+        today: crate::today(),
+        request_errors: super::pairs(errors),
+    };
+    let a = db::write(&state, who.context(), move |tx| {
+        Ok(commands::create(tx, &super::Shown, &cmd)?)
     })
     .await?;
     Ok(HttpResponse::Created()

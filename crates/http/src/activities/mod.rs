@@ -15,13 +15,17 @@ mod rollout;
 mod status_reports;
 mod update;
 
-use samverkan_domain::ScbCode;
 use samverkan_domain::activity::looks_like_personal_number;
-use samverkan_persistence::DbConnection;
-use samverkan_persistence::activities::{self as repo, ActivityRow};
+use samverkan_persistence::activities::{
+    self as repo, ActivityRow, ContractRow, ProcurementRow, RolloutRow, StatusReportRow,
+    StoredContact,
+};
+use samverkan_persistence::activity::Views;
+use samverkan_persistence::registry::MunicipalityRow;
+use samverkan_persistence::{CommandError, DbConnection};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use self::json::{Activity, Contact, PhaseChange, StatusReport};
+use self::json::{Activity, Contact, Contract, PhaseChange, Procurement, Rollout, StatusReport};
 use crate::error::{ApiError, FieldError};
 
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
@@ -44,51 +48,11 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
 
 /// The activity with its participants, latest status and phase history.
 pub(crate) fn load(conn: &mut DbConnection, row: ActivityRow) -> Result<Activity, ApiError> {
-    let participants = repo::participants(conn, row.id)?;
-    let latest = repo::list_status_reports(conn, row.id)?
-        .into_iter()
-        .next()
-        .map(StatusReport::from);
-    let history = repo::list_phase_changes(conn, row.id)?
-        .into_iter()
-        .map(PhaseChange::from)
-        .collect();
-    Ok(Activity::from_row(row, participants, latest, history))
+    Ok(Shown.activity(conn, row)?)
 }
 
 pub(crate) fn find(conn: &mut DbConnection, id: i64) -> Result<ActivityRow, ApiError> {
     repo::find_activity(conn, id)?.ok_or_else(|| ApiError::not_found(format!("no activity {id}")))
-}
-
-/// Checks that every code is a current member municipality; duplicates are dropped.
-pub(crate) fn check_participants(
-    conn: &mut DbConnection,
-    codes: &[String],
-    errors: &mut Vec<FieldError>,
-) -> Result<Vec<String>, ApiError> {
-    let today = crate::today();
-    let members: Vec<String> = samverkan_persistence::registry::all_municipalities(conn)?
-        .into_iter()
-        .filter(|m| samverkan_domain::registry::in_force(m.member_from, m.member_to, today))
-        .map(|m| m.scb_code)
-        .collect();
-    let mut out: Vec<String> = Vec::new();
-    for (i, c) in codes.iter().enumerate() {
-        let field = format!("participants.{i}");
-        match ScbCode::parse(c) {
-            Err(e) => errors.push(FieldError::new(field, format!("an SCB code {e}"))),
-            Ok(code) if !members.iter().any(|m| m == code.as_str()) => errors.push(
-                FieldError::new(field, format!("{code} is not a member municipality")),
-            ),
-            Ok(code) => {
-                if !out.iter().any(|o| o == code.as_str()) {
-                    out.push(code.to_string());
-                }
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
 }
 
 /// Contacts are kept by name and role only: text that looks like a personal identity
@@ -112,36 +76,70 @@ pub(crate) fn check_contacts(contacts: &[Contact], errors: &mut Vec<FieldError>)
     }
 }
 
-/// Checks a start year/date and expected end given together.
+/// Checks a start year/date and expected end given together (the domain's rule).
 pub(crate) fn check_timeline(
     start_year: Option<i32>,
     start_date: Option<chrono::NaiveDate>,
     expected_end: Option<chrono::NaiveDate>,
     errors: &mut Vec<FieldError>,
 ) {
-    use chrono::Datelike;
-    if let (Some(y), Some(d)) = (start_year, start_date)
-        && d.year() != y
+    for (field, message) in
+        samverkan_domain::activity::check_timeline(start_year, start_date, expected_end)
     {
-        errors.push(FieldError::new(
-            "start_year",
-            "must be the year of start_date",
-        ));
+        errors.push(FieldError::new(field, message));
     }
-    if let (Some(s), Some(e)) = (start_date, expected_end)
-        && e < s
-    {
-        errors.push(FieldError::new(
-            "expected_end",
-            "must not be before start_date",
-        ));
+}
+
+/// Field errors as a command takes them.
+pub(crate) fn pairs(errors: Vec<FieldError>) -> Vec<(String, String)> {
+    errors.into_iter().map(|e| (e.field, e.message)).collect()
+}
+
+/// A contact as stored.
+pub(crate) fn stored(c: &Contact) -> StoredContact {
+    StoredContact {
+        name: c.name.clone(),
+        role: c.role.clone(),
     }
-    if let (Some(y), Some(e)) = (start_year, expected_end)
-        && e.year() < y
-    {
-        errors.push(FieldError::new(
-            "expected_end",
-            "must not be before start_year",
-        ));
+}
+
+/// What the activity's commands record: its parts as the API shows them.
+pub(crate) struct Shown;
+
+impl Views for Shown {
+    type Activity = Activity;
+    type Rollout = Rollout;
+
+    fn activity(
+        &self,
+        conn: &mut DbConnection,
+        row: ActivityRow,
+    ) -> Result<Activity, CommandError> {
+        let participants = repo::participants(conn, row.id)?;
+        let latest = repo::list_status_reports(conn, row.id)?
+            .into_iter()
+            .next()
+            .map(StatusReport::from);
+        let history = repo::list_phase_changes(conn, row.id)?
+            .into_iter()
+            .map(PhaseChange::from)
+            .collect();
+        Ok(Activity::from_row(row, participants, latest, history))
+    }
+
+    fn rollout(&self, m: &MunicipalityRow, participates: bool, row: Option<RolloutRow>) -> Rollout {
+        Rollout::new(m.scb_code.clone(), m.name.clone(), participates, row)
+    }
+
+    fn status_report(&self, row: &StatusReportRow) -> serde_json::Value {
+        serde_json::to_value(StatusReport::from(row.clone())).unwrap_or_default()
+    }
+
+    fn procurement(&self, row: &ProcurementRow) -> serde_json::Value {
+        serde_json::to_value(Procurement::from(row.clone())).unwrap_or_default()
+    }
+
+    fn contract(&self, row: &ContractRow) -> serde_json::Value {
+        serde_json::to_value(Contract::from(row.clone())).unwrap_or_default()
     }
 }

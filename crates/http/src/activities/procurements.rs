@@ -3,7 +3,7 @@ use actix_web::{HttpResponse, get, post, web};
 use samverkan_domain::OrgNumber;
 use samverkan_domain::activity::ProcurementStatus;
 use samverkan_persistence::activities::{self as repo, NewProcurement, ProcurementFilter};
-use samverkan_persistence::write::state as audit_state;
+use samverkan_persistence::activity::commands;
 
 use super::json::{ListProcurementsQuery, NewProcurementBody, Procurement};
 use crate::auth::{Authorized, SecretaryOnly};
@@ -117,42 +117,29 @@ pub async fn create_procurement(
             }
         }
     }
-    let row = db::write(&state, who.context(), move |conn| {
-        let (b, mut errors, org) = (b.clone(), errors.clone(), org.clone());
-        conn.lock(&samverkan_domain::ids::ActivityId(b.activity_id))?;
-        if repo::find_activity(conn, b.activity_id)?.is_none() {
-            errors.push(FieldError::new(
-                "activity_id",
-                format!("no activity {}", b.activity_id),
-            ));
-        }
-        ApiError::fail_on(errors)?;
-        let status = status.ok_or_else(|| ApiError::internal("validated status missing"))?;
-        let award = b.award;
-        let d = award.as_ref().and_then(|a| a.decided_by.clone());
-        let row = repo::insert_procurement(
-            conn,
-            &NewProcurement {
-                activity_id: b.activity_id,
-                name: b.name.trim().to_owned(),
-                status: status.as_str().into(),
-                award_decision_year: d.as_ref().map(|d| d.year),
-                award_decision_paragraph: d.as_ref().map(|d| d.paragraph),
-                award_case_number: d.and_then(|d| d.case_number),
-                award_note: award.as_ref().and_then(|a| a.note.clone()),
-                supplier_name: award.as_ref().and_then(|a| a.supplier_name.clone()),
-                supplier_org_number: org,
-                created_at: samverkan_persistence::now(),
-            },
-        )?;
-        conn.record(
-            "procurement",
-            row.id,
-            "create",
-            None,
-            audit_state(&Procurement::from(row.clone())),
-        );
-        Ok(row)
+    let award = b.award;
+    let d = award.as_ref().and_then(|a| a.decided_by.clone());
+    let procurement = NewProcurement {
+        activity_id: b.activity_id,
+        name: b.name.trim().to_owned(),
+        // Empty only when refused: its error is among the request's, so nothing is written.
+        status: status.map(|s| s.as_str()).unwrap_or_default().into(),
+        award_decision_year: d.as_ref().map(|d| d.year),
+        award_decision_paragraph: d.as_ref().map(|d| d.paragraph),
+        award_case_number: d.and_then(|d| d.case_number),
+        award_note: award.as_ref().and_then(|a| a.note.clone()),
+        supplier_name: award.as_ref().and_then(|a| a.supplier_name.clone()),
+        supplier_org_number: org,
+        created_at: samverkan_persistence::now(),
+    };
+    let errors = super::pairs(errors);
+    let row = db::write(&state, who.context(), move |tx| {
+        Ok(commands::create_procurement(
+            tx,
+            &super::Shown,
+            &procurement,
+            errors.clone(),
+        )?)
     })
     .await?;
     Ok(HttpResponse::Created()

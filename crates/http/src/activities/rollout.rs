@@ -1,8 +1,8 @@
 use actix_web::{HttpResponse, get, put, web};
-use samverkan_domain::activity::rollout_allowed;
-use samverkan_persistence::activities::{self as repo, NewRollout};
+use samverkan_domain::ids::ActivityId;
+use samverkan_persistence::activities as repo;
+use samverkan_persistence::activity::commands;
 use samverkan_persistence::registry;
-use samverkan_persistence::write::state as audit_state;
 
 use super::json::{PutRolloutBody, Rollout, parse_state};
 use crate::auth::{Authorized, SecretaryOnly};
@@ -89,55 +89,22 @@ pub async fn put_rollout(
             "must not be before started_on",
         ));
     }
-    let item = db::write(&state, who.context(), move |conn| {
-        let (b, mut errors) = (b.clone(), errors.clone());
-        conn.lock(&samverkan_domain::ids::ActivityId(id))?;
-        super::find(conn, id)?;
-        let before = repo::list_rollouts(conn, id)?
-            .into_iter()
-            .find(|r| r.scb_code == code);
-        let m = registry::find_municipality(conn, &code)?
-            .ok_or_else(|| ApiError::not_found(format!("no municipality with SCB code {code}")))?;
-        let participates = repo::participants(conn, id)?.contains(&code);
-        if let Some(s) = st
-            && !rollout_allowed(s, participates)
-        {
-            errors.push(FieldError::new(
-                "state",
-                format!(
-                    "{} does not participate in this activity; only `not_participating` is allowed",
-                    m.name
-                ),
-            ));
-        }
-        ApiError::fail_on(errors)?;
-        let Some(st) = st else {
-            return Err(ApiError::internal("validated state missing"));
-        };
-        let (row, _) = repo::put_rollout(
-            conn,
-            &NewRollout {
-                activity_id: id,
-                scb_code: code.clone(),
-                state: st.as_str().into(),
-                started_on: b.started_on,
-                completed_on: b.completed_on,
-                as_of: b.as_of,
-                note: b.note.filter(|n| !n.trim().is_empty()),
-                updated_at: samverkan_persistence::now(),
-            },
-        )?;
-        let before =
-            before.map(|r| Rollout::new(m.scb_code.clone(), m.name.clone(), participates, Some(r)));
-        let after = Rollout::new(m.scb_code, m.name, participates, Some(row));
-        conn.record(
-            "activity",
-            id,
-            "put_rollout",
-            audit_state(&before),
-            audit_state(&after),
-        );
-        Ok(after)
+    let cmd = commands::PutRollout {
+        scb_code: code,
+        state: st,
+        started_on: b.started_on,
+        completed_on: b.completed_on,
+        as_of: b.as_of,
+        note: b.note,
+        request_errors: super::pairs(errors),
+    };
+    let item = db::write(&state, who.context(), move |tx| {
+        Ok(commands::put_rollout(
+            tx,
+            &super::Shown,
+            ActivityId(id),
+            &cmd,
+        )?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(item))

@@ -1,7 +1,7 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use samverkan_persistence::activities::{self as repo, NewStatusReport, StatusReportFilter};
-use samverkan_persistence::write::state as audit_state;
+use samverkan_persistence::activity::commands;
 
 use super::json::{ListStatusReportsQuery, NewStatusReportBody, StatusReport};
 use crate::auth::{Authorized, SecretaryOnly};
@@ -130,33 +130,24 @@ pub async fn create_status_report(
             "must be between 1 and 10000",
         ));
     }
-    let row = db::write(&state, who.context(), move |conn| {
-        let (b, errors, text) = (b.clone(), errors.clone(), text.clone());
-        conn.lock(&samverkan_domain::ids::ActivityId(id))?;
-        super::find(conn, id)?;
-        ApiError::fail_on(errors)?;
-        let now = samverkan_persistence::now();
-        let row = repo::insert_status_report(
-            conn,
-            &NewStatusReport {
-                activity_id: id,
-                reported_on: b.date,
-                text,
-                meeting_date: b.meeting.as_ref().map(|m| m.date),
-                meeting_paragraph: b.meeting.as_ref().map(|m| m.paragraph),
-                created_at: now,
-                updated_at: now,
-            },
-        )?;
-        repo::touch_activity(conn, id, row.created_at)?;
-        conn.record(
-            "activity",
-            id,
-            "create_status_report",
-            None,
-            audit_state(&StatusReport::from(row.clone())),
-        );
-        Ok(row)
+    let now = samverkan_persistence::now();
+    let report = NewStatusReport {
+        activity_id: id,
+        reported_on: b.date,
+        text,
+        meeting_date: b.meeting.as_ref().map(|m| m.date),
+        meeting_paragraph: b.meeting.as_ref().map(|m| m.paragraph),
+        created_at: now,
+        updated_at: now,
+    };
+    let errors = super::pairs(errors);
+    let row = db::write(&state, who.context(), move |tx| {
+        Ok(commands::add_status_report(
+            tx,
+            &super::Shown,
+            &report,
+            errors.clone(),
+        )?)
     })
     .await?;
     Ok(HttpResponse::Created()

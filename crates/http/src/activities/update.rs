@@ -1,7 +1,6 @@
 use actix_web::{HttpResponse, patch, web};
-use samverkan_domain::activity::{RolloutState, check_phase_change};
-use samverkan_persistence::activities::{self as repo, ActivityChanges, NewPhaseChange};
-use samverkan_persistence::write::state as audit_state;
+use samverkan_domain::ids::ActivityId;
+use samverkan_persistence::activity::commands;
 
 use super::json::{Activity, UpdateActivityBody, parse_category, parse_phase};
 use crate::auth::{Authorized, SecretaryOnly};
@@ -64,95 +63,31 @@ pub async fn update_activity(
             "is required with phase_reason, phase_date or decided_by",
         ));
     }
-    let a = db::write(&state, who.context(), move |conn| {
-        let (b, mut errors) = (b.clone(), errors.clone());
-        conn.lock(&samverkan_domain::ids::ActivityId(id))?;
-        let row = super::find(conn, id)?;
-        let before = super::load(conn, row.clone())?;
-        let participants = match &b.participants {
-            Some(p) => {
-                let p = super::check_participants(conn, p, &mut errors)?;
-                // A municipality with a rollout under way cannot silently drop out.
-                for r in repo::list_rollouts(conn, id)? {
-                    if !p.contains(&r.scb_code) && r.state != RolloutState::NotParticipating {
-                        errors.push(FieldError::new(
-                            "participants",
-                            format!(
-                                "{} has rollout state `{}`; set it to `not_participating` first",
-                                r.scb_code, r.state
-                            ),
-                        ));
-                    }
-                }
-                Some(p)
-            }
-            None => None,
-        };
-        super::check_timeline(
-            b.start_year.or(row.start_year),
-            b.start_date.or(row.start_date),
-            b.expected_end.or(row.expected_end),
-            &mut errors,
-        );
-        let current = row.phase;
-        if let Some(to) = phase
-            && let Err(e) = check_phase_change(current, to, b.phase_reason.as_deref())
-        {
-            errors.push(FieldError::new("phase_reason", e.to_string()));
-        }
-        ApiError::fail_on(errors)?;
-        let now = samverkan_persistence::now();
-        let contacts = b
+    let cmd = commands::Update {
+        category,
+        name: b.name,
+        goal: b.goal,
+        phase,
+        phase_reason: b.phase_reason,
+        phase_date: b.phase_date,
+        decided_by: b.decided_by.map(|d| commands::DecidedBy {
+            year: d.year,
+            paragraph: d.paragraph,
+            case_number: d.case_number,
+        }),
+        start_year: b.start_year,
+        start_date: b.start_date,
+        expected_end: b.expected_end,
+        contacts: b
             .contacts
             .as_ref()
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(ApiError::internal)?;
-        let changes = ActivityChanges {
-            category: category.map(|c| c.as_str().to_owned()),
-            name: b.name.map(|n| n.trim().to_owned()),
-            goal: b.goal.map(Some),
-            phase: phase.map(|p| p.as_str().to_owned()),
-            start_year: b
-                .start_year
-                .or(b.start_date.map(|d| chrono::Datelike::year(&d)))
-                .map(Some),
-            start_date: b.start_date.map(Some),
-            expected_end: b.expected_end.map(Some),
-            contacts,
-            updated_at: Some(now),
-        };
-        let row = repo::update_activity(conn, id, &changes)?;
-        if let Some(p) = participants {
-            repo::set_participants(conn, id, &p)?;
-        }
-        if let Some(to) = phase
-            && to != current
-        {
-            repo::insert_phase_change(
-                conn,
-                &NewPhaseChange {
-                    activity_id: id,
-                    changed_on: b.phase_date.unwrap_or_else(crate::today),
-                    from_phase: Some(current.as_str().into()),
-                    to_phase: to.as_str().into(),
-                    reason: b.phase_reason.filter(|r| !r.trim().is_empty()),
-                    decision_year: b.decided_by.as_ref().map(|d| d.year),
-                    decision_paragraph: b.decided_by.as_ref().map(|d| d.paragraph),
-                    case_number: b.decided_by.and_then(|d| d.case_number),
-                    created_at: now,
-                },
-            )?;
-        }
-        let after = super::load(conn, row)?;
-        conn.record(
-            "activity",
-            id,
-            "update",
-            audit_state(&before),
-            audit_state(&after),
-        );
-        Ok(after)
+            .map(|c| c.iter().map(super::stored).collect()),
+        participants: b.participants,
+        today: crate::today(),
+        request_errors: super::pairs(errors),
+    };
+    let a = db::write(&state, who.context(), move |tx| {
+        Ok(commands::update(tx, &super::Shown, ActivityId(id), &cmd)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(a))

@@ -1,7 +1,7 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
+use samverkan_persistence::cost_stream;
 use samverkan_persistence::money::{self, SplitRequest, StreamSpec};
-use samverkan_persistence::write::state as audit_state;
 
 use super::json::{AllocationJson, CostStream, ListStreamsQuery, NewCostStreamBody, parse_model};
 use crate::auth::{Authorized, TreasurerOnly};
@@ -127,21 +127,22 @@ pub async fn create_cost_stream(
         decision_year: b.decision.as_ref().map(|d| d.year),
         decision_paragraph: b.decision.as_ref().map(|d| d.paragraph),
     };
-    let row = db::write(&state, who.context(), move |conn| {
-        let row = money::create_cost_stream(conn, &spec)?;
-        conn.record(
-            "cost_stream",
-            row.id,
-            "create",
-            None,
-            audit_state(&CostStream::from(row.clone())),
-        );
-        Ok(row)
+    let row = db::write(&state, who.context(), move |tx| {
+        Ok(cost_stream::create(tx, &Shown, &spec)?)
     })
     .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/cost-streams/{}", row.id)))
         .json(CostStream::from(row)))
+}
+
+/// What the cost stream's command records: the stream as the API shows it.
+struct Shown;
+
+impl cost_stream::Views for Shown {
+    fn cost_stream(&self, row: &money::CostStreamRow) -> serde_json::Value {
+        serde_json::to_value(CostStream::from(row.clone())).unwrap_or_default()
+    }
 }
 
 async fn load(state: &AppState, id: i64) -> Result<money::CostStreamRow, ApiError> {
