@@ -12,24 +12,6 @@ use crate::schema::{
 };
 use crate::{DbConnection, Tx};
 
-/// An activity as stored; read as [`ActivityRow`].
-#[doc(hidden)]
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = activities)]
-pub struct ActivityRecord {
-    id: i64,
-    category: String,
-    name: String,
-    goal: Option<String>,
-    phase: String,
-    start_year: Option<i32>,
-    start_date: Option<NaiveDate>,
-    expected_end: Option<NaiveDate>,
-    contacts: String,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
-}
-
 /// A contact person as stored with an activity: name and role.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,37 +20,23 @@ pub struct StoredContact {
     pub role: String,
 }
 
-/// An activity with its contacts parsed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ActivityRow {
-    pub id: i64,
-    pub category: Category,
-    pub name: String,
-    pub goal: Option<String>,
-    pub phase: Phase,
-    pub start_year: Option<i32>,
-    pub start_date: Option<NaiveDate>,
-    pub expected_end: Option<NaiveDate>,
-    pub contacts: Vec<StoredContact>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+stored_row! {
+    /// An activity with its contacts parsed.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ActivityRow as ActivityRecord in activities, "activity" by id {
+        pub id: i64,
+        pub category: Category [state],
+        pub name: String,
+        pub goal: Option<String>,
+        pub phase: Phase [state],
+        pub start_year: Option<i32>,
+        pub start_date: Option<NaiveDate>,
+        pub expected_end: Option<NaiveDate>,
+        pub contacts: Vec<StoredContact> [json],
+        pub created_at: NaiveDateTime,
+        pub updated_at: NaiveDateTime,
+    }
 }
-
-parsed_row!(ActivityRow from ActivityRecord by id, "activity", |r| {
-    Ok(ActivityRow {
-        contacts: crate::stored("contacts", &r.contacts)?,
-        id: r.id,
-        category: crate::stored_state("category", &r.category, Category::parse)?,
-        name: r.name,
-        goal: r.goal,
-        phase: crate::stored_state("phase", &r.phase, Phase::parse)?,
-        start_year: r.start_year,
-        start_date: r.start_date,
-        expected_end: r.expected_end,
-        created_at: r.created_at,
-        updated_at: r.updated_at,
-    })
-});
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = activities)]
@@ -425,48 +393,20 @@ pub fn all_status_reports(conn: &mut DbConnection) -> QueryResult<Vec<StatusRepo
         .load(conn)
 }
 
-/// Rollout as stored; read as [`RolloutRow`].
-#[doc(hidden)]
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = rollouts)]
-pub struct RolloutRecord {
-    id: i64,
-    activity_id: i64,
-    scb_code: String,
-    state: String,
-    started_on: Option<NaiveDate>,
-    completed_on: Option<NaiveDate>,
-    as_of: Option<NaiveDate>,
-    note: Option<String>,
-    updated_at: NaiveDateTime,
+stored_row! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct RolloutRow as RolloutRecord in rollouts, "rollout" by id {
+        pub id: i64,
+        pub activity_id: i64,
+        pub scb_code: String,
+        pub state: RolloutState [state],
+        pub started_on: Option<NaiveDate>,
+        pub completed_on: Option<NaiveDate>,
+        pub as_of: Option<NaiveDate>,
+        pub note: Option<String>,
+        pub updated_at: NaiveDateTime,
+    }
 }
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct RolloutRow {
-    pub id: i64,
-    pub activity_id: i64,
-    pub scb_code: String,
-    pub state: RolloutState,
-    pub started_on: Option<NaiveDate>,
-    pub completed_on: Option<NaiveDate>,
-    pub as_of: Option<NaiveDate>,
-    pub note: Option<String>,
-    pub updated_at: NaiveDateTime,
-}
-
-parsed_row!(RolloutRow from RolloutRecord by id, "rollout", |r| {
-    Ok(RolloutRow {
-        id: r.id,
-        activity_id: r.activity_id,
-        scb_code: r.scb_code,
-        state: crate::stored_state("state", &r.state, RolloutState::parse)?,
-        started_on: r.started_on,
-        completed_on: r.completed_on,
-        as_of: r.as_of,
-        note: r.note,
-        updated_at: r.updated_at,
-    })
-});
 
 #[derive(Debug, Clone, Insertable, AsChangeset)]
 #[diesel(table_name = rollouts, treat_none_as_null = true)]
@@ -525,54 +465,22 @@ pub fn put_rollout(tx: &mut Tx<'_>, r: &NewRollout) -> QueryResult<(RolloutRow, 
     }
 }
 
-/// Procurement as stored; read as [`ProcurementRow`].
-#[doc(hidden)]
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = procurements)]
-pub struct ProcurementRecord {
-    id: i64,
-    activity_id: i64,
-    name: String,
-    status: String,
-    award_decision_year: Option<i32>,
-    award_decision_paragraph: Option<i32>,
-    award_case_number: Option<String>,
-    award_note: Option<String>,
-    supplier_name: Option<String>,
-    supplier_org_number: Option<String>,
-    created_at: NaiveDateTime,
+stored_row! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ProcurementRow as ProcurementRecord in procurements, "procurement" by id {
+        pub id: i64,
+        pub activity_id: i64,
+        pub name: String,
+        pub status: ProcurementStatus [state],
+        pub award_decision_year: Option<i32>,
+        pub award_decision_paragraph: Option<i32>,
+        pub award_case_number: Option<String>,
+        pub award_note: Option<String>,
+        pub supplier_name: Option<String>,
+        pub supplier_org_number: Option<String>,
+        pub created_at: NaiveDateTime,
+    }
 }
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProcurementRow {
-    pub id: i64,
-    pub activity_id: i64,
-    pub name: String,
-    pub status: ProcurementStatus,
-    pub award_decision_year: Option<i32>,
-    pub award_decision_paragraph: Option<i32>,
-    pub award_case_number: Option<String>,
-    pub award_note: Option<String>,
-    pub supplier_name: Option<String>,
-    pub supplier_org_number: Option<String>,
-    pub created_at: NaiveDateTime,
-}
-
-parsed_row!(ProcurementRow from ProcurementRecord by id, "procurement", |r| {
-    Ok(ProcurementRow {
-        id: r.id,
-        activity_id: r.activity_id,
-        name: r.name,
-        status: crate::stored_state("status", &r.status, ProcurementStatus::parse)?,
-        award_decision_year: r.award_decision_year,
-        award_decision_paragraph: r.award_decision_paragraph,
-        award_case_number: r.award_case_number,
-        award_note: r.award_note,
-        supplier_name: r.supplier_name,
-        supplier_org_number: r.supplier_org_number,
-        created_at: r.created_at,
-    })
-});
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = procurements)]

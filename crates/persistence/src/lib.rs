@@ -58,6 +58,45 @@ macro_rules! parsed_row {
     };
 }
 
+/// A row as the repositories return it, declared once: the stored record (derived
+/// `Queryable`, every column as stored) and the row with its JSON columns (`[json]`) and
+/// states (`[state]`, a domain enum's `parse`) parsed by [`parsed_row!`].
+macro_rules! stored_row {
+    (
+        $(#[$m:meta])*
+        pub struct $row:ident as $record:ident in $table:ident, $what:literal by $id:ident {
+            $( $(#[$fm:meta])* pub $f:ident : $ty:ty $([$kind:ident])? ),* $(,)?
+        }
+    ) => {
+        #[doc = concat!("`", stringify!($row), "` as stored.")]
+        #[doc(hidden)]
+        #[derive(diesel::Queryable, diesel::Selectable)]
+        #[diesel(table_name = crate::schema::$table)]
+        pub struct $record {
+            $( $f: stored_row!(@raw $ty $(, $kind)?), )*
+        }
+
+        $(#[$m])*
+        pub struct $row {
+            $( $(#[$fm])* pub $f: $ty, )*
+        }
+
+        parsed_row!($row from $record by $id, $what, |r| {
+            Ok($row {
+                $( $f: stored_row!(@conv r, $f, $ty $(, $kind)?), )*
+            })
+        });
+    };
+    (@raw $ty:ty) => { $ty };
+    (@raw $ty:ty, json) => { String };
+    (@raw $ty:ty, state) => { String };
+    (@conv $r:ident, $f:ident, $ty:ty) => { $r.$f };
+    (@conv $r:ident, $f:ident, $ty:ty, json) => { crate::stored(stringify!($f), &$r.$f)? };
+    (@conv $r:ident, $f:ident, $ty:ty, state) => {
+        crate::stored_state(stringify!($f), &$r.$f, <$ty>::parse)?
+    };
+}
+
 /// Parses one stored JSON column (`column` names it in the error).
 pub(crate) fn stored<T: serde::de::DeserializeOwned>(
     column: &'static str,

@@ -122,67 +122,27 @@ pub struct DecisionBody {
 
 // ---------------------------------------------------------------- rows
 
-/// A meeting as stored; read as [`MeetingRow`].
-#[doc(hidden)]
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = meetings)]
-pub struct MeetingRecord {
-    id: i64,
-    kind: String,
-    meeting_date: NaiveDate,
-    start_time: Option<NaiveTime>,
-    end_time: Option<NaiveTime>,
-    place: String,
-    chair: Option<String>,
-    secretary: Option<String>,
-    adjusters: String,
-    attendance: String,
-    status: String,
-    approved_on: Option<NaiveDate>,
-    signatures: String,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
+stored_row! {
+    /// A meeting with its attendance, adjusters and signatures parsed.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct MeetingRow as MeetingRecord in meetings, "meeting" by id {
+        pub id: i64,
+        pub kind: MeetingKind [state],
+        pub meeting_date: NaiveDate,
+        pub start_time: Option<NaiveTime>,
+        pub end_time: Option<NaiveTime>,
+        pub place: String,
+        pub chair: Option<String>,
+        pub secretary: Option<String>,
+        pub adjusters: Vec<String> [json],
+        pub attendance: Vec<AttendanceEntry> [json],
+        pub status: ProtocolStatus [state],
+        pub approved_on: Option<NaiveDate>,
+        pub signatures: Vec<Signature> [json],
+        pub created_at: NaiveDateTime,
+        pub updated_at: NaiveDateTime,
+    }
 }
-
-/// A meeting with its attendance, adjusters and signatures parsed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeetingRow {
-    pub id: i64,
-    pub kind: MeetingKind,
-    pub meeting_date: NaiveDate,
-    pub start_time: Option<NaiveTime>,
-    pub end_time: Option<NaiveTime>,
-    pub place: String,
-    pub chair: Option<String>,
-    pub secretary: Option<String>,
-    pub adjusters: Vec<String>,
-    pub attendance: Vec<AttendanceEntry>,
-    pub status: ProtocolStatus,
-    pub approved_on: Option<NaiveDate>,
-    pub signatures: Vec<Signature>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-parsed_row!(MeetingRow from MeetingRecord by id, "meeting", |r| {
-    Ok(MeetingRow {
-        adjusters: crate::stored("adjusters", &r.adjusters)?,
-        attendance: crate::stored("attendance", &r.attendance)?,
-        signatures: crate::stored("signatures", &r.signatures)?,
-        id: r.id,
-        kind: crate::stored_state("kind", &r.kind, MeetingKind::parse)?,
-        meeting_date: r.meeting_date,
-        start_time: r.start_time,
-        end_time: r.end_time,
-        place: r.place,
-        chair: r.chair,
-        secretary: r.secretary,
-        status: crate::stored_state("status", &r.status, ProtocolStatus::parse)?,
-        approved_on: r.approved_on,
-        created_at: r.created_at,
-        updated_at: r.updated_at,
-    })
-});
 
 impl MeetingRow {
     pub fn is_approved(&self) -> bool {
@@ -241,76 +201,30 @@ struct NewNotice {
     created_at: NaiveDateTime,
 }
 
-/// A decision as stored; read as [`DecisionRow`].
-#[doc(hidden)]
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = decisions)]
-pub struct DecisionRecord {
-    id: i64,
-    meeting_id: i64,
-    meeting_date: NaiveDate,
-    year: i32,
-    paragraph: i32,
-    case_number: Option<String>,
-    kind: String,
-    public: bool,
-    approved: bool,
-    title: String,
-    body: String,
-    recipients_folded: String,
-    search_raw: String,
-    search_stemmed: String,
-    version: i32,
-    published_at: Option<NaiveDateTime>,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
+stored_row! {
+    /// A decision with its body parsed.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DecisionRow as DecisionRecord in decisions, "decision" by id {
+        pub id: i64,
+        pub meeting_id: i64,
+        pub meeting_date: NaiveDate,
+        pub year: i32,
+        pub paragraph: i32,
+        pub case_number: Option<String>,
+        pub kind: DecisionKind [state],
+        pub public: bool,
+        pub approved: bool,
+        pub title: String,
+        pub body: DecisionBody [json],
+        pub recipients_folded: String,
+        pub search_raw: String,
+        pub search_stemmed: String,
+        pub version: i32,
+        pub published_at: Option<NaiveDateTime>,
+        pub created_at: NaiveDateTime,
+        pub updated_at: NaiveDateTime,
+    }
 }
-
-/// A decision with its body parsed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DecisionRow {
-    pub id: i64,
-    pub meeting_id: i64,
-    pub meeting_date: NaiveDate,
-    pub year: i32,
-    pub paragraph: i32,
-    pub case_number: Option<String>,
-    pub kind: DecisionKind,
-    pub public: bool,
-    pub approved: bool,
-    pub title: String,
-    pub body: DecisionBody,
-    pub recipients_folded: String,
-    pub search_raw: String,
-    pub search_stemmed: String,
-    pub version: i32,
-    pub published_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-parsed_row!(DecisionRow from DecisionRecord by id, "decision", |r| {
-    Ok(DecisionRow {
-        body: crate::stored("body", &r.body)?,
-        id: r.id,
-        meeting_id: r.meeting_id,
-        meeting_date: r.meeting_date,
-        year: r.year,
-        paragraph: r.paragraph,
-        case_number: r.case_number,
-        kind: crate::stored_state("kind", &r.kind, DecisionKind::parse)?,
-        public: r.public,
-        approved: r.approved,
-        title: r.title,
-        recipients_folded: r.recipients_folded,
-        search_raw: r.search_raw,
-        search_stemmed: r.search_stemmed,
-        version: r.version,
-        published_at: r.published_at,
-        created_at: r.created_at,
-        updated_at: r.updated_at,
-    })
-});
 
 impl DecisionRow {
     /// Visible to anonymous and municipality callers.

@@ -114,105 +114,45 @@ pub struct NewCostStream {
     pub updated_at: NaiveDateTime,
 }
 
-/// An invoice or credit note as stored; read as [`InvoiceRow`].
-#[doc(hidden)]
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = invoices)]
-pub struct InvoiceRecord {
-    id: i64,
-    doc_type: String,
-    scb_code: String,
-    year: i32,
-    period: String,
-    status: String,
-    series: Option<String>,
-    number: Option<String>,
-    issue_date: Option<NaiveDate>,
-    due_date: Option<NaiveDate>,
-    buyer_reference: Option<String>,
-    credits_invoice_id: Option<i64>,
-    total_ore: i64,
-    paid_ore: i64,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
-    vat_regime: String,
-    line_extension_ore: i64,
-    tax_ore: i64,
-    credited_ore: i64,
-    payment_account: Option<String>,
-    seller_vat_id: Option<String>,
-    issued_ubl: Option<String>,
-    issued_ubl_sha256: Option<String>,
-    buyer_name: Option<String>,
+stored_row! {
+    /// An invoice or credit note with its type, state and VAT regime as domain types.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct InvoiceRow as InvoiceRecord in invoices, "invoice" by id {
+        pub id: i64,
+        pub doc_type: DocType [state],
+        pub scb_code: String,
+        pub year: i32,
+        pub period: String,
+        pub status: InvoiceStatus [state],
+        pub series: Option<String>,
+        pub number: Option<String>,
+        pub issue_date: Option<NaiveDate>,
+        pub due_date: Option<NaiveDate>,
+        pub buyer_reference: Option<String>,
+        pub credits_invoice_id: Option<i64>,
+        pub total_ore: i64,
+        pub paid_ore: i64,
+        pub created_at: NaiveDateTime,
+        pub updated_at: NaiveDateTime,
+        /// `outside_scope` (only category O) or `vat`.
+        pub vat_regime: VatRegime [state],
+        pub line_extension_ore: i64,
+        pub tax_ore: i64,
+        /// Σ payable of the issued credit notes of this invoice.
+        pub credited_ore: i64,
+        /// `bankgiro:NNNNNNN` or `plusgiro:NNNN`, fixed when issued.
+        pub payment_account: Option<String>,
+        /// The seller's VAT number written on the document, fixed when issued.
+        pub seller_vat_id: Option<String>,
+        /// The PEPPOL UBL document as issued, byte for byte: an issued document is served
+        /// from here and never rendered again.
+        pub issued_ubl: Option<String>,
+        /// SHA-256 of `issued_ubl`, lower-case hex.
+        pub issued_ubl_sha256: Option<String>,
+        /// The buyer municipality's name as it was at issue (the CSV's `kommun`).
+        pub buyer_name: Option<String>,
+    }
 }
-
-/// An invoice or credit note with its type, state and VAT regime as domain types.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InvoiceRow {
-    pub id: i64,
-    pub doc_type: DocType,
-    pub scb_code: String,
-    pub year: i32,
-    pub period: String,
-    pub status: InvoiceStatus,
-    pub series: Option<String>,
-    pub number: Option<String>,
-    pub issue_date: Option<NaiveDate>,
-    pub due_date: Option<NaiveDate>,
-    pub buyer_reference: Option<String>,
-    pub credits_invoice_id: Option<i64>,
-    pub total_ore: i64,
-    pub paid_ore: i64,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    /// `outside_scope` (only category O) or `vat`.
-    pub vat_regime: VatRegime,
-    pub line_extension_ore: i64,
-    pub tax_ore: i64,
-    /// Σ payable of the issued credit notes of this invoice.
-    pub credited_ore: i64,
-    /// `bankgiro:NNNNNNN` or `plusgiro:NNNN`, fixed when issued.
-    pub payment_account: Option<String>,
-    /// The seller's VAT number written on the document, fixed when issued.
-    pub seller_vat_id: Option<String>,
-    /// The PEPPOL UBL document as issued, byte for byte: an issued document is served
-    /// from here and never rendered again.
-    pub issued_ubl: Option<String>,
-    /// SHA-256 of `issued_ubl`, lower-case hex.
-    pub issued_ubl_sha256: Option<String>,
-    /// The buyer municipality's name as it was at issue (the CSV's `kommun`).
-    pub buyer_name: Option<String>,
-}
-
-parsed_row!(InvoiceRow from InvoiceRecord by id, "invoice", |r| {
-    Ok(InvoiceRow {
-        id: r.id,
-        doc_type: crate::stored_state("doc_type", &r.doc_type, DocType::parse)?,
-        scb_code: r.scb_code,
-        year: r.year,
-        period: r.period,
-        status: crate::stored_state("status", &r.status, InvoiceStatus::parse)?,
-        series: r.series,
-        number: r.number,
-        issue_date: r.issue_date,
-        due_date: r.due_date,
-        buyer_reference: r.buyer_reference,
-        credits_invoice_id: r.credits_invoice_id,
-        total_ore: r.total_ore,
-        paid_ore: r.paid_ore,
-        created_at: r.created_at,
-        updated_at: r.updated_at,
-        vat_regime: crate::stored_state("vat_regime", &r.vat_regime, VatRegime::parse)?,
-        line_extension_ore: r.line_extension_ore,
-        tax_ore: r.tax_ore,
-        credited_ore: r.credited_ore,
-        payment_account: r.payment_account,
-        seller_vat_id: r.seller_vat_id,
-        issued_ubl: r.issued_ubl,
-        issued_ubl_sha256: r.issued_ubl_sha256,
-        buyer_name: r.buyer_name,
-    })
-});
 
 impl InvoiceRow {
     /// The stored totals (BG-22): `total_ore` is the payable amount.
@@ -280,48 +220,20 @@ fn category(s: &str) -> QueryResult<VatCategory> {
     VatCategory::parse(s).ok_or_else(|| corrupt(format!("unknown VAT category `{s}`")))
 }
 
-/// Line as stored; read as [`LineRow`].
-#[doc(hidden)]
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = invoice_lines)]
-pub struct LineRecord {
-    id: i64,
-    invoice_id: i64,
-    line_no: i32,
-    cost_stream_id: i64,
-    description: String,
-    amount_ore: i64,
-    vat_category: String,
-    vat_percent: i32,
-    vat_exemption_reason: Option<String>,
+stored_row! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct LineRow as LineRecord in invoice_lines, "invoice line" by id {
+        pub id: i64,
+        pub invoice_id: i64,
+        pub line_no: i32,
+        pub cost_stream_id: i64,
+        pub description: String,
+        pub amount_ore: i64,
+        pub vat_category: VatCategory [state],
+        pub vat_percent: i32,
+        pub vat_exemption_reason: Option<String>,
+    }
 }
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct LineRow {
-    pub id: i64,
-    pub invoice_id: i64,
-    pub line_no: i32,
-    pub cost_stream_id: i64,
-    pub description: String,
-    pub amount_ore: i64,
-    pub vat_category: VatCategory,
-    pub vat_percent: i32,
-    pub vat_exemption_reason: Option<String>,
-}
-
-parsed_row!(LineRow from LineRecord by id, "invoice line", |r| {
-    Ok(LineRow {
-        id: r.id,
-        invoice_id: r.invoice_id,
-        line_no: r.line_no,
-        cost_stream_id: r.cost_stream_id,
-        description: r.description,
-        amount_ore: r.amount_ore,
-        vat_category: crate::stored_state("vat_category", &r.vat_category, VatCategory::parse)?,
-        vat_percent: r.vat_percent,
-        vat_exemption_reason: r.vat_exemption_reason,
-    })
-});
 
 impl LineRow {
     /// The line as the invoice aggregate sees it.

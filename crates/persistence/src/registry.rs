@@ -73,54 +73,22 @@ pub struct NewPopulation {
     pub created_at: NaiveDateTime,
 }
 
-/// Member as stored; read as [`MemberRow`].
-#[doc(hidden)]
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = committee_members)]
-pub struct MemberRecord {
-    id: i64,
-    name: String,
-    party: String,
-    scb_code: String,
-    seat_role: String,
-    office: String,
-    term_from: NaiveDate,
-    term_to: Option<NaiveDate>,
-    source: Option<String>,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
+stored_row! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct MemberRow as MemberRecord in committee_members, "member" by id {
+        pub id: i64,
+        pub name: String,
+        pub party: String,
+        pub scb_code: String,
+        pub seat_role: SeatRole [state],
+        pub office: Office [state],
+        pub term_from: NaiveDate,
+        pub term_to: Option<NaiveDate>,
+        pub source: Option<String>,
+        pub created_at: NaiveDateTime,
+        pub updated_at: NaiveDateTime,
+    }
 }
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct MemberRow {
-    pub id: i64,
-    pub name: String,
-    pub party: String,
-    pub scb_code: String,
-    pub seat_role: SeatRole,
-    pub office: Office,
-    pub term_from: NaiveDate,
-    pub term_to: Option<NaiveDate>,
-    pub source: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-parsed_row!(MemberRow from MemberRecord by id, "member", |r| {
-    Ok(MemberRow {
-        id: r.id,
-        name: r.name,
-        party: r.party,
-        scb_code: r.scb_code,
-        seat_role: crate::stored_state("seat_role", &r.seat_role, SeatRole::parse)?,
-        office: crate::stored_state("office", &r.office, Office::parse)?,
-        term_from: r.term_from,
-        term_to: r.term_to,
-        source: r.source,
-        created_at: r.created_at,
-        updated_at: r.updated_at,
-    })
-});
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = committee_members)]
