@@ -220,6 +220,120 @@ impl fmt::Display for CaseNumber {
     }
 }
 
+/// One line of an attendance list as the rules see it.
+#[derive(Debug, Clone, Copy)]
+pub struct AttendanceLine<'a> {
+    pub name: &'a str,
+    pub scb_code: Option<&'a str>,
+    pub kind: AttendanceKind,
+    pub from_paragraph: Option<i32>,
+    pub to_paragraph: Option<i32>,
+}
+
+/// What is wrong with a meeting's cover data and attendance: `(field, message)` for each
+/// rule broken, fields relative to the meeting (`attendance[2].scb_code`). `members`: the
+/// member municipalities on the meeting's date.
+pub fn check_meeting(
+    place: &str,
+    start: Option<chrono::NaiveTime>,
+    end: Option<chrono::NaiveTime>,
+    date: NaiveDate,
+    members: &[String],
+    attendance: &[AttendanceLine<'_>],
+) -> Vec<(String, String)> {
+    let mut errs = Vec::new();
+    if place.trim().is_empty() {
+        errs.push(("place".into(), "must not be empty".into()));
+    }
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        errs.push(("end_time".into(), "is before start_time".into()));
+    }
+    for (i, a) in attendance.iter().enumerate() {
+        if a.name.trim().is_empty() {
+            errs.push((format!("attendance[{i}].name"), "must not be empty".into()));
+        }
+        if let Some(c) = a.scb_code
+            && !members.iter().any(|m| m == c)
+        {
+            errs.push((
+                format!("attendance[{i}].scb_code"),
+                format!("{c} is not a member municipality on {date}"),
+            ));
+        }
+        if a.kind != AttendanceKind::OtherPresent && a.scb_code.is_none() {
+            errs.push((
+                format!("attendance[{i}].scb_code"),
+                "is required for members and substitutes".into(),
+            ));
+        }
+        if let (Some(f), Some(t)) = (a.from_paragraph, a.to_paragraph)
+            && t < f
+        {
+            errs.push((
+                format!("attendance[{i}].to_paragraph"),
+                "is before from_paragraph".into(),
+            ));
+        }
+    }
+    errs
+}
+
+/// One signature of an approval as the rules see it.
+#[derive(Debug, Clone, Copy)]
+pub struct SignatureLine<'a> {
+    pub name: &'a str,
+    pub sha256: Option<&'a str>,
+    pub bankid_reference: Option<&'a str>,
+    pub signed_at: Option<chrono::NaiveDateTime>,
+}
+
+/// The first rule an approval's signatures break, as `(field, message)`: at least one
+/// signature, each named, with a proof (the SHA-256 of the signed document, 64 hex
+/// digits, or a BankID reference) when `require_proof`, and none before the meeting.
+pub fn check_signatures(
+    meeting_date: NaiveDate,
+    signatures: &[SignatureLine<'_>],
+    require_proof: bool,
+) -> Result<(), (String, String)> {
+    if signatures.is_empty() {
+        return Err((
+            "signatures".into(),
+            "at least one signature is required".into(),
+        ));
+    }
+    for (i, s) in signatures.iter().enumerate() {
+        if s.name.trim().is_empty() {
+            return Err((format!("signatures[{i}].name"), "must not be empty".into()));
+        }
+        match (s.sha256, s.bankid_reference) {
+            (None, None) if require_proof => {
+                return Err((
+                    format!("signatures[{i}]"),
+                    "needs sha256 or bankid_reference".into(),
+                ));
+            }
+            (Some(h), _) if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                return Err((
+                    format!("signatures[{i}].sha256"),
+                    "must be 64 hexadecimal digits".into(),
+                ));
+            }
+            _ => {}
+        }
+        if let Some(t) = s.signed_at
+            && t.date() < meeting_date
+        {
+            return Err((
+                format!("signatures[{i}].signed_at"),
+                "is before the meeting".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// A protocol cannot be approved (*justeras*) before its meeting.
 pub fn approval_date_ok(meeting_date: NaiveDate, approved_on: NaiveDate) -> bool {
     approved_on >= meeting_date
@@ -307,6 +421,78 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn meeting_and_signature_rules() {
+        let d = |s: &str| s.parse::<NaiveDate>().expect("date");
+        let t = |s: &str| s.parse::<chrono::NaiveTime>().expect("time");
+        let line = |name, code, kind| AttendanceLine {
+            name,
+            scb_code: code,
+            kind,
+            from_paragraph: Some(5),
+            to_paragraph: Some(3),
+        };
+        let members = vec!["2580".to_owned()];
+        let errs = check_meeting(
+            " ",
+            Some(t("13:00")),
+            Some(t("12:00")),
+            d("2021-01-28"),
+            &members,
+            &[
+                line("A", Some("2580"), AttendanceKind::ServingMember),
+                line("", Some("9999"), AttendanceKind::Absent),
+                line("Gäst", None, AttendanceKind::OtherPresent),
+                line("B", None, AttendanceKind::ServingSubstitute),
+            ],
+        );
+        let fields: Vec<&str> = errs.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "place",
+                "end_time",
+                "attendance[0].to_paragraph",
+                "attendance[1].name",
+                "attendance[1].scb_code",
+                "attendance[1].to_paragraph",
+                "attendance[2].to_paragraph",
+                "attendance[3].scb_code",
+                "attendance[3].to_paragraph",
+            ]
+        );
+        let sig = |name, sha256, at: &str| SignatureLine {
+            name,
+            sha256,
+            bankid_reference: None,
+            signed_at: Some(d(at).and_hms_opt(11, 31, 0).expect("time")),
+        };
+        let hash = "a".repeat(64);
+        let day = d("2021-01-28");
+        assert_eq!(
+            check_signatures(day, &[], false).map_err(|e| e.0),
+            Err("signatures".into())
+        );
+        assert!(check_signatures(day, &[sig("Ordf", Some(&hash), "2021-01-29")], true).is_ok());
+        assert_eq!(
+            check_signatures(day, &[sig("Ordf", None, "2021-01-29")], true).map_err(|e| e.0),
+            Err("signatures[0]".into())
+        );
+        assert!(check_signatures(day, &[sig("Ordf", None, "2021-01-29")], false).is_ok());
+        assert_eq!(
+            check_signatures(day, &[sig("Ordf", Some("abc"), "2021-01-29")], true).map_err(|e| e.0),
+            Err("signatures[0].sha256".into())
+        );
+        assert_eq!(
+            check_signatures(day, &[sig("Ordf", Some(&hash), "2021-01-27")], true).map_err(|e| e.0),
+            Err("signatures[0].signed_at".into())
+        );
+        assert_eq!(
+            check_signatures(day, &[sig(" ", Some(&hash), "2021-01-29")], true).map_err(|e| e.0),
+            Err("signatures[0].name".into())
+        );
+    }
     use proptest::prelude::*;
 
     #[test]

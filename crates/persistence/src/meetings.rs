@@ -356,49 +356,23 @@ fn validate_meeting(
     m: &MeetingInput,
     prefix: &str,
 ) -> Result<(), CommandError> {
-    let mut errs = Vec::new();
-    if m.place.trim().is_empty() {
-        errs.push((format!("{prefix}place"), "must not be empty".into()));
-    }
-    if let (Some(s), Some(e)) = (m.start_time, m.end_time)
-        && e < s
-    {
-        errs.push((
-            format!("{prefix}end_time"),
-            "is before start_time".to_owned(),
-        ));
-    }
     let members = member_codes_on(conn, m.date)?;
-    for (i, a) in m.attendance.iter().enumerate() {
-        if a.name.trim().is_empty() {
-            errs.push((
-                format!("{prefix}attendance[{i}].name"),
-                "must not be empty".into(),
-            ));
-        }
-        if let Some(c) = &a.scb_code
-            && !members.contains(c)
-        {
-            errs.push((
-                format!("{prefix}attendance[{i}].scb_code"),
-                format!("{c} is not a member municipality on {}", m.date),
-            ));
-        }
-        if a.kind != AttendanceKind::OtherPresent && a.scb_code.is_none() {
-            errs.push((
-                format!("{prefix}attendance[{i}].scb_code"),
-                "is required for members and substitutes".into(),
-            ));
-        }
-        if let (Some(f), Some(t)) = (a.from_paragraph, a.to_paragraph)
-            && t < f
-        {
-            errs.push((
-                format!("{prefix}attendance[{i}].to_paragraph"),
-                "is before from_paragraph".into(),
-            ));
-        }
-    }
+    let lines: Vec<meeting::AttendanceLine<'_>> = m
+        .attendance
+        .iter()
+        .map(|a| meeting::AttendanceLine {
+            name: &a.name,
+            scb_code: a.scb_code.as_deref(),
+            kind: a.kind,
+            from_paragraph: a.from_paragraph,
+            to_paragraph: a.to_paragraph,
+        })
+        .collect();
+    let errs: Vec<(String, String)> =
+        meeting::check_meeting(&m.place, m.start_time, m.end_time, m.date, &members, &lines)
+            .into_iter()
+            .map(|(f, msg)| (format!("{prefix}{f}"), msg))
+            .collect();
     if errs.is_empty() {
         Ok(())
     } else {
@@ -695,40 +669,17 @@ pub fn approve_meeting(
             format!("is before the meeting ({})", m.meeting_date),
         ));
     }
-    if signatures.is_empty() {
-        return Err(invalid("signatures", "at least one signature is required"));
-    }
-    for (i, s) in signatures.iter().enumerate() {
-        if s.name.trim().is_empty() {
-            return Err(invalid(
-                format!("signatures[{i}].name"),
-                "must not be empty",
-            ));
-        }
-        match (&s.sha256, &s.bankid_reference) {
-            (None, None) if require_proof => {
-                return Err(invalid(
-                    format!("signatures[{i}]"),
-                    "needs sha256 or bankid_reference",
-                ));
-            }
-            (Some(h), _) if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) => {
-                return Err(invalid(
-                    format!("signatures[{i}].sha256"),
-                    "must be 64 hexadecimal digits",
-                ));
-            }
-            _ => {}
-        }
-        if let Some(t) = s.signed_at
-            && t.date() < m.meeting_date
-        {
-            return Err(invalid(
-                format!("signatures[{i}].signed_at"),
-                "is before the meeting",
-            ));
-        }
-    }
+    let lines: Vec<meeting::SignatureLine<'_>> = signatures
+        .iter()
+        .map(|s| meeting::SignatureLine {
+            name: &s.name,
+            sha256: s.sha256.as_deref(),
+            bankid_reference: s.bankid_reference.as_deref(),
+            signed_at: s.signed_at,
+        })
+        .collect();
+    meeting::check_signatures(m.meeting_date, &lines, require_proof)
+        .map_err(|(field, message)| invalid(field, message))?;
     let now = crate::now();
     diesel::update(decisions::table.filter(decisions::meeting_id.eq(id)))
         .set((decisions::approved.eq(true), decisions::updated_at.eq(now)))
