@@ -570,6 +570,67 @@ pub fn outstanding(payable: Ore, credited: Ore, paid: Ore) -> Option<Ore> {
     payable.checked_sub(credited)?.checked_sub(paid)
 }
 
+/// What a new invoice of a municipality and period would bill ([`plan_invoice`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InvoicePlan<T> {
+    /// Bill these shares under this regime, numbered from 1: `(stream, payload, line)`.
+    Bill {
+        regime: VatRegime,
+        lines: Vec<(i64, T, InvoiceLine)>,
+    },
+    /// Invoices in force already bill every share (of the regime asked for): this one.
+    Exists(InvoiceId),
+    /// No share of the period bills the municipality (under the regime asked for).
+    NothingToBill,
+    /// The unbilled shares are both outside the scope of VAT and under VAT: say which.
+    RegimeNeeded,
+}
+
+/// Each share of a period is billed once, and an invoice never mixes VAT regimes: of the
+/// municipality's `shares` (`(stream, payload, line)`), those no invoice in force bills
+/// (`billed` streams) make the new invoice, under `asked` or the only regime they have.
+/// `in_force`: the invoices of the period not credited in full, with their regimes.
+pub fn plan_invoice<T>(
+    in_force: &[(InvoiceId, VatRegime)],
+    billed: &std::collections::BTreeSet<i64>,
+    shares: Vec<(i64, T, InvoiceLine)>,
+    asked: Option<VatRegime>,
+) -> InvoicePlan<T> {
+    let existing = |r: Option<VatRegime>| {
+        in_force
+            .iter()
+            .find(|(_, regime)| r.is_none_or(|r| *regime == r))
+            .map(|(id, _)| InvoicePlan::Exists(*id))
+    };
+    let shares: Vec<_> = shares
+        .into_iter()
+        .filter(|(stream, _, _)| !billed.contains(stream))
+        .collect();
+    let mut regimes: Vec<VatRegime> = shares
+        .iter()
+        .map(|(_, _, l)| l.vat.category.regime())
+        .collect();
+    regimes.sort();
+    regimes.dedup();
+    let regime = match (asked, regimes.as_slice()) {
+        (r, []) => return existing(r).unwrap_or(InvoicePlan::NothingToBill),
+        (Some(r), _) if !regimes.contains(&r) => {
+            return existing(Some(r)).unwrap_or(InvoicePlan::NothingToBill);
+        }
+        (Some(r), _) => r,
+        (None, [only]) => *only,
+        (None, _) => return InvoicePlan::RegimeNeeded,
+    };
+    let mut lines = Vec::new();
+    for (stream, payload, mut line) in shares {
+        if line.vat.category.regime() == regime {
+            line.line_no = i32::try_from(lines.len() + 1).unwrap_or(i32::MAX);
+            lines.push((stream, payload, line));
+        }
+    }
+    InvoicePlan::Bill { regime, lines }
+}
+
 /// A stored document as a municipality's summary counts it.
 #[derive(Debug, Clone)]
 pub struct SummaryDoc<'a> {
@@ -1035,6 +1096,55 @@ mod tests {
                     prop_assert_eq!(i128::from(s.billed.0), billed);
                 }
                 Err(e) => prop_assert_eq!(e, InvoiceError::Overflow),
+            }
+        }
+    }
+
+    proptest! {
+        /// Whatever is billed already: a planned invoice bills no stream twice, holds one
+        /// VAT regime, numbers its lines 1..n, and bills every unbilled share of that
+        /// regime; with nothing unbilled it names an invoice in force or nothing to bill.
+        #[test]
+        fn planned_invoices_bill_each_share_once(
+            shares in prop::collection::vec((0i64..12, any::<bool>()), 0..12),
+            billed in prop::collection::btree_set(0i64..12, 0..6),
+            asked in proptest::option::of(any::<bool>()),
+            in_force in proptest::option::of(any::<bool>()),
+        ) {
+            let regime = |vat: bool| if vat { VatRegime::Vat } else { VatRegime::OutsideScope };
+            let line = |vat: bool| InvoiceLine {
+                line_no: 0,
+                net: Ore(100),
+                vat: if vat { s25() } else { VatTreatment::outside_scope() },
+            };
+            let mut seen = std::collections::BTreeSet::new();
+            let shares: Vec<(i64, (), InvoiceLine)> = shares
+                .into_iter()
+                .filter(|(s, _)| seen.insert(*s))
+                .map(|(s, vat)| (s, (), line(vat)))
+                .collect();
+            let force: Vec<(InvoiceId, VatRegime)> =
+                in_force.map(|v| (InvoiceId(7), regime(v))).into_iter().collect();
+            let unbilled: Vec<_> = shares.iter().filter(|(s, _, _)| !billed.contains(s)).cloned().collect();
+            match plan_invoice(&force, &billed, shares, asked.map(regime)) {
+                InvoicePlan::Bill { regime: r, lines } => {
+                    prop_assert!(!lines.is_empty());
+                    for (i, (s, _, l)) in lines.iter().enumerate() {
+                        prop_assert!(!billed.contains(s));
+                        prop_assert_eq!(l.vat.category.regime(), r);
+                        prop_assert_eq!(l.line_no, i as i32 + 1);
+                    }
+                    let of_regime = unbilled.iter().filter(|(_, _, l)| l.vat.category.regime() == r).count();
+                    prop_assert_eq!(lines.len(), of_regime);
+                    if let Some(a) = asked { prop_assert_eq!(r, regime(a)); }
+                }
+                InvoicePlan::Exists(id) => prop_assert_eq!(id, InvoiceId(7)),
+                InvoicePlan::NothingToBill => prop_assert!(asked.is_some() || unbilled.is_empty()),
+                InvoicePlan::RegimeNeeded => {
+                    prop_assert!(asked.is_none());
+                    let vats: std::collections::BTreeSet<_> = unbilled.iter().map(|(_, _, l)| l.vat.category.regime()).collect();
+                    prop_assert_eq!(vats.len(), 2);
+                }
             }
         }
     }

@@ -9,8 +9,8 @@ use samverkan_domain::allocation::Allocation;
 
 use samverkan_domain::Ore;
 use samverkan_domain::invoice::{
-    Computed, CreditNoteState, DocType, InvoiceError, InvoiceId, InvoiceLine, InvoiceState,
-    InvoiceStatus,
+    Computed, CreditNoteState, DocType, InvoiceError, InvoiceId, InvoiceLine, InvoicePlan,
+    InvoiceState, InvoiceStatus, plan_invoice,
 };
 use samverkan_domain::vat::{Totals, VatCategory, VatRegime, VatSubtotal, VatTreatment};
 
@@ -434,40 +434,20 @@ pub(crate) fn create_invoice(
         .into_iter()
         .map(|l| l.cost_stream_id)
         .collect();
-    let existing = |r: Option<VatRegime>| {
-        in_force
-            .iter()
-            .find(|i| r.is_none_or(|r| i.vat_regime == r))
-            .map(|i| CreateInvoice::Exists(i.id))
-    };
-    let shares: Vec<_> = shares_of(scb_code, streams)?
-        .into_iter()
-        .filter(|(stream, _, _)| !billed.contains(stream))
-        .collect();
-    let mut regimes: Vec<VatRegime> = shares
+    let force: Vec<(InvoiceId, VatRegime)> = in_force
         .iter()
-        .map(|(_, _, l)| l.vat.category.regime())
+        .map(|i| (InvoiceId(i.id), i.vat_regime))
         .collect();
-    regimes.sort();
-    regimes.dedup();
-    let regime = match (regime, regimes.as_slice()) {
-        (r, []) => return Ok(existing(r).unwrap_or(CreateInvoice::NothingToBill)),
-        (Some(r), _) if !regimes.contains(&r) => {
-            return Ok(existing(Some(r)).unwrap_or(CreateInvoice::NothingToBill));
-        }
-        (Some(r), _) => r,
-        (None, [only]) => *only,
-        (None, _) => return Ok(CreateInvoice::RegimeNeeded),
-    };
-    let mut described = Vec::new();
-    let mut lines = Vec::new();
-    for (stream, name, mut line) in shares {
-        if line.vat.category.regime() == regime {
-            line.line_no = i32::try_from(lines.len() + 1).unwrap_or(i32::MAX);
-            described.push((stream, name));
-            lines.push(line);
-        }
-    }
+    let (described, lines): (Vec<_>, Vec<_>) =
+        match plan_invoice(&force, &billed, shares_of(scb_code, streams)?, regime) {
+            InvoicePlan::Bill { lines, .. } => lines
+                .into_iter()
+                .map(|(stream, name, line)| ((stream, name), line))
+                .unzip(),
+            InvoicePlan::Exists(id) => return Ok(CreateInvoice::Exists(id.0)),
+            InvoicePlan::NothingToBill => return Ok(CreateInvoice::NothingToBill),
+            InvoicePlan::RegimeNeeded => return Ok(CreateInvoice::RegimeNeeded),
+        };
     let computed = match Computed::invoice(lines) {
         Ok(c) => c,
         Err(e) => return Ok(CreateInvoice::Refused(e)),
