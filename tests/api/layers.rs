@@ -135,7 +135,7 @@ const WRITES_OUTSIDE_COMMANDS: &[(&str, &str)] = &[
     ("tokens.rs", "revoke"),
     ("tokens.rs", "record_issued"),
     // At start, documents issued before documents were frozen get their stored copy.
-    ("money.rs", "freeze"),
+    ("invoices.rs", "freeze"),
     ("document.rs", "freeze_issued"),
     // Idempotency keys are claimed before the command's transaction and released after.
     ("idempotency.rs", "claim"),
