@@ -47,6 +47,9 @@ esac
 
 export SAMVERKAN_JWT_SECRET=bench-writes-secret-that-is-long-enough-0123456789
 export SAMVERKAN_LOG_FORMAT=json RUST_LOG=warn
+# Issuing needs the seller's payment account (since issue became configurable): the
+# README's example bankgiro.
+export SAMVERKAN_BANKGIRO=50501055
 
 WORK=$(mktemp -d)
 PID=
