@@ -97,8 +97,9 @@ where
 }
 
 /// Runs a command through the one write path ([`write::execute`]): one locked
-/// transaction with its audit events, retried when the database was busy. The only way
-/// a handler writes.
+/// transaction with its audit events, retried when the database was busy. The way a
+/// handler writes; the only writes besides are the ones `tests/api/layers.rs` lists with
+/// why (an Idempotency-Key's claim and release around the command, a token's use stamp).
 pub async fn write<F, T>(state: &AppState, ctx: WriteContext, f: F) -> Result<T, ApiError>
 where
     F: FnMut(&mut Tx<'_>) -> Result<T, ApiError> + Send + 'static,

@@ -156,10 +156,13 @@ where
             }
         }
     };
+    // A stored answer's status is one this server sent: anything else is corrupt data.
     let status = u16::try_from(status)
         .ok()
         .and_then(|s| StatusCode::from_u16(s).ok())
-        .unwrap_or(StatusCode::OK);
+        .ok_or_else(|| {
+            ApiError::internal(format!("the stored answer of {scope} has status {status}"))
+        })?;
     let mut res = HttpResponse::build(status);
     if let Some(loc) = body
         .get("links")
