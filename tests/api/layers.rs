@@ -80,7 +80,7 @@ both!(
         let e = activities::list_activities(
             conn,
             &activities::ActivityFilter {
-                limit: 10,
+                page: samverkan_persistence::SyncPage::all(),
                 ..Default::default()
             },
         )

@@ -119,7 +119,10 @@ pub async fn index_page(state: web::Data<AppState>) -> Result<HttpResponse, ApiE
         let acts = samverkan_persistence::activities::list_activities(
             conn,
             &samverkan_persistence::activities::ActivityFilter {
-                limit: 200,
+                page: samverkan_persistence::SyncPage {
+                    limit: 200,
+                    ..Default::default()
+                },
                 ..Default::default()
             },
         )?;

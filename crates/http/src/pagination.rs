@@ -104,7 +104,7 @@ pub type ChangeCursor = (chrono::NaiveDateTime, i64);
 
 /// Where a list ordered by id continues: the `after` of a `next` link — an id, or with
 /// `modified_since` (`syncing`) a [`sync_cursor`]. Returns `(after_id, after_change)`.
-pub fn id_or_sync_after(
+fn id_or_sync_after(
     after: Option<&str>,
     syncing: bool,
 ) -> Result<(Option<i64>, Option<ChangeCursor>), ApiError> {
@@ -116,6 +116,23 @@ pub fn id_or_sync_after(
             .map(|id| (Some(id), None))
             .map_err(|_| ApiError::bad_request("after", "not a cursor from a `next` link")),
     }
+}
+
+/// The page a synced list's query asks for: the `after` cursor of an id-ordered list or,
+/// with `modified_since`, of a sync, and one row more than `limit` (to know whether a
+/// next page exists).
+pub fn sync_page(
+    after: Option<&str>,
+    modified_since: Option<chrono::DateTime<chrono::Utc>>,
+    limit: i64,
+) -> Result<samverkan_persistence::SyncPage, ApiError> {
+    let (after_id, after_change) = id_or_sync_after(after, modified_since.is_some())?;
+    Ok(samverkan_persistence::SyncPage {
+        after_id,
+        modified_since: modified_since.map(|t| t.naive_utc()),
+        after_change,
+        limit: limit + 1,
+    })
 }
 
 /// The `after` of the next page of a list ordered by id ([`id_or_sync_after`]).

@@ -79,12 +79,7 @@ pub struct ActivityFilter {
     /// date, or by year when only the year is known, or start unknown) and not expected
     /// to have ended before it.
     pub active_on: Option<NaiveDate>,
-    pub after_id: Option<i64>,
-    /// Changed after this instant (exclusive), oldest change first (then `after_change`
-    /// pages).
-    pub modified_since: Option<NaiveDateTime>,
-    pub after_change: Option<(NaiveDateTime, i64)>,
-    pub limit: i64,
+    pub page: crate::SyncPage,
 }
 
 pub fn list_activities(
@@ -94,7 +89,7 @@ pub fn list_activities(
     let mut q = activities::table
         .select(ActivityRow::as_select())
         .order(activities::id.asc())
-        .limit(f.limit)
+        .limit(f.page.limit)
         .into_boxed();
     if let Some(c) = &f.category {
         q = q.filter(activities::category.eq(c.clone()));
@@ -128,10 +123,7 @@ pub fn list_activities(
                     .or(activities::expected_end.ge(d)),
             );
     }
-    if let Some(a) = f.after_id {
-        q = q.filter(activities::id.gt(a));
-    }
-    sync_order!(q, activities, f.modified_since, f.after_change);
+    sync_page!(q, activities, f.page);
     q.load(conn)
 }
 
@@ -320,12 +312,7 @@ pub struct NewStatusReport {
 #[derive(Debug, Clone, Default)]
 pub struct StatusReportFilter {
     pub activity_id: Option<i64>,
-    pub after_id: Option<i64>,
-    /// Changed after this instant (exclusive), oldest change first (then `after_change`
-    /// pages).
-    pub modified_since: Option<NaiveDateTime>,
-    pub after_change: Option<(NaiveDateTime, i64)>,
-    pub limit: i64,
+    pub page: crate::SyncPage,
 }
 
 /// Status reports of every activity, by id (with `modified_since`: oldest change first).
@@ -336,15 +323,12 @@ pub fn find_status_reports(
     let mut q = status_reports::table
         .select(StatusReportRow::as_select())
         .order(status_reports::id.asc())
-        .limit(f.limit)
+        .limit(f.page.limit)
         .into_boxed();
     if let Some(a) = f.activity_id {
         q = q.filter(status_reports::activity_id.eq(a));
     }
-    if let Some(a) = f.after_id {
-        q = q.filter(status_reports::id.gt(a));
-    }
-    sync_order!(q, status_reports, f.modified_since, f.after_change);
+    sync_page!(q, status_reports, f.page);
     q.load(conn)
 }
 

@@ -2,22 +2,27 @@
 //! (embedded default), a connection pool that picks the backend by URL, embedded
 //! migrations per backend, and repositories that return `diesel::QueryResult`.
 
-/// The `modified_since` rule of every synced list, on a boxed query of `$table`: rows
-/// changed after `$since` (exclusive), oldest change first (`updated_at`, then id), and
-/// after the `$after` cursor `(updated_at, id)` of the previous page.
-macro_rules! sync_order {
-    ($q:ident, $table:ident, $since:expr, $after:expr) => {{
-        if let Some(t) = $since {
+/// The page of a synced list ([`SyncPage`]) on a boxed query of `$table`: with
+/// `modified_since`, rows changed after it (exclusive), oldest change first (`updated_at`,
+/// then id), after the `(updated_at, id)` cursor of the previous page; else after the id
+/// cursor. The query's order by id and its limit are the caller's.
+macro_rules! sync_page {
+    ($q:ident, $table:ident, $page:expr) => {{
+        let page: &crate::SyncPage = &$page;
+        if let Some(t) = page.modified_since {
             $q = $q
                 .filter($table::updated_at.gt(t))
                 .order(($table::updated_at.asc(), $table::id.asc()));
         }
-        if let Some((t, id)) = $after {
+        if let Some((t, id)) = page.after_change {
             $q = $q.filter(
                 $table::updated_at
                     .gt(t)
                     .or($table::updated_at.eq(t).and($table::id.gt(id))),
             );
+        }
+        if let Some(a) = page.after_id {
+            $q = $q.filter($table::id.gt(a));
         }
     }};
 }
@@ -135,5 +140,27 @@ pub mod tokens;
 pub mod write;
 
 pub use command::CommandError;
+
+/// Where a page of a synced list starts and how many rows it takes: after an id cursor,
+/// or with `modified_since` after a change cursor, oldest change first ([`sync_page!`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SyncPage {
+    pub after_id: Option<i64>,
+    /// Changed after this instant (exclusive), oldest change first (then `after_change`
+    /// pages).
+    pub modified_since: Option<chrono::NaiveDateTime>,
+    pub after_change: Option<(chrono::NaiveDateTime, i64)>,
+    pub limit: i64,
+}
+
+impl SyncPage {
+    /// Every row, by id.
+    pub fn all() -> Self {
+        SyncPage {
+            limit: i64::MAX,
+            ..Default::default()
+        }
+    }
+}
 pub use db::{Backend, DbConnection, DbError, DbPool, PoolConfig, connect_pool, now};
 pub use write::{Actor, Tx, WriteContext};

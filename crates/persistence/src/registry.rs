@@ -240,19 +240,14 @@ pub struct MemberFilter {
     pub seat_role: Option<String>,
     pub office: Option<String>,
     pub active_on: Option<NaiveDate>,
-    pub after_id: Option<i64>,
-    /// Changed after this instant (exclusive), oldest change first (then `after_change`
-    /// pages).
-    pub modified_since: Option<NaiveDateTime>,
-    pub after_change: Option<(NaiveDateTime, i64)>,
-    pub limit: i64,
+    pub page: crate::SyncPage,
 }
 
 pub fn list_members(conn: &mut DbConnection, f: &MemberFilter) -> QueryResult<Vec<MemberRow>> {
     let mut q = committee_members::table
         .select(MemberRow::as_select())
         .order(committee_members::id.asc())
-        .limit(f.limit)
+        .limit(f.page.limit)
         .into_boxed();
     if let Some(c) = &f.scb_code {
         q = q.filter(committee_members::scb_code.eq(c.clone()));
@@ -270,10 +265,7 @@ pub fn list_members(conn: &mut DbConnection, f: &MemberFilter) -> QueryResult<Ve
                 .or(committee_members::term_to.ge(d)),
         );
     }
-    if let Some(a) = f.after_id {
-        q = q.filter(committee_members::id.gt(a));
-    }
-    sync_order!(q, committee_members, f.modified_since, f.after_change);
+    sync_page!(q, committee_members, f.page);
     q.load(conn)
 }
 

@@ -193,7 +193,10 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
             let existing = registry::list_members(
                 conn,
                 &registry::MemberFilter {
-                    limit: 1,
+                    page: crate::SyncPage {
+                        limit: 1,
+                        ..Default::default()
+                    },
                     ..Default::default()
                 },
             )?;

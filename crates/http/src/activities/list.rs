@@ -40,17 +40,13 @@ pub async fn list_activities(
         .transpose()?;
     let municipality =
         crate::municipalities::query_code("municipality", q.municipality.as_deref())?;
-    let (after_id, after_change) =
-        pagination::id_or_sync_after(q.after.as_deref(), q.modified_since.is_some())?;
+    let page = pagination::sync_page(q.after.as_deref(), q.modified_since, limit)?;
     let filter = ActivityFilter {
         category: category.map(|c| c.as_str().to_owned()),
         phase: phase.map(|p| p.as_str().to_owned()),
         municipality,
         active_on: q.active_on,
-        after_id,
-        modified_since: q.modified_since.map(|t| t.naive_utc()),
-        after_change,
-        limit: limit + 1,
+        page,
     };
     let items = db::run(&state, move |conn| {
         repo::list_activities(conn, &filter)?

@@ -58,13 +58,10 @@ pub async fn list_all_status_reports(
     let q = query.into_inner();
     let limit = pagination::limit(q.limit)?;
     let syncing = q.modified_since.is_some();
-    let (after_id, after_change) = pagination::id_or_sync_after(q.after.as_deref(), syncing)?;
+    let page = pagination::sync_page(q.after.as_deref(), q.modified_since, limit)?;
     let filter = StatusReportFilter {
         activity_id: q.activity,
-        after_id,
-        modified_since: q.modified_since.map(|t| t.naive_utc()),
-        after_change,
-        limit: limit + 1,
+        page,
     };
     let rows = db::run(&state, move |conn| {
         Ok(repo::find_status_reports(conn, &filter)?)

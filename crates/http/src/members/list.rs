@@ -29,16 +29,13 @@ pub async fn list_members(
     let scb_code = crate::municipalities::query_code("municipality", q.municipality.as_deref())?;
     let (role, office) = (q.role, q.office);
     let syncing = q.modified_since.is_some();
-    let (after_id, after_change) = pagination::id_or_sync_after(q.after.as_deref(), syncing)?;
+    let page = pagination::sync_page(q.after.as_deref(), q.modified_since, limit)?;
     let filter = MemberFilter {
         scb_code: scb_code.clone(),
         seat_role: role.map(|r| r.as_str().to_owned()),
         office: office.map(|o| o.as_str().to_owned()),
         active_on: q.active_on,
-        after_id,
-        modified_since: q.modified_since.map(|t| t.naive_utc()),
-        after_change,
-        limit: limit + 1,
+        page,
     };
     let items = db::run(&state, move |conn| {
         Ok(registry::list_members(conn, &filter)?

@@ -180,7 +180,7 @@ pub async fn export_invoices_csv(
             &InvoiceFilter {
                 scb_code: scope,
                 period: Some(p2),
-                limit: i64::MAX,
+                page: samverkan_persistence::SyncPage::all(),
                 ..Default::default()
             },
         )?;

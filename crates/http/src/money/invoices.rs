@@ -4,7 +4,7 @@ use samverkan_domain::Ore;
 use samverkan_domain::invoice::{InvoiceId, IssueDates, SummaryDoc, summarize};
 use samverkan_persistence::invoice::{commands, view};
 use samverkan_persistence::money::{self, InvoiceFilter};
-use samverkan_persistence::{DbConnection, registry};
+use samverkan_persistence::{DbConnection, SyncPage, registry};
 
 use super::access;
 use super::idempotency;
@@ -89,18 +89,13 @@ async fn list(
         }
         (a, b) => a.or(b),
     };
-    let (after_id, after_change) =
-        pagination::id_or_sync_after(q.after.as_deref(), since.is_some())?;
     let filter = InvoiceFilter {
         scb_code: municipality,
         year: q.year,
         period: q.period.clone(),
         status: q.status.map(|s| s.domain()),
         issued: q.issued,
-        modified_since: since.map(|t| t.naive_utc()),
-        after_change,
-        after_id,
-        limit: limit + 1,
+        page: pagination::sync_page(q.after.as_deref(), since, limit)?,
     };
     let (rows, lines, vat) = db::run(state, move |conn| {
         let rows = money::list_invoices(conn, &filter)?;
@@ -455,7 +450,7 @@ pub async fn get_invoice_summary(
             &InvoiceFilter {
                 scb_code: Some(c2),
                 year: Some(year),
-                limit: i64::MAX,
+                page: SyncPage::all(),
                 ..Default::default()
             },
         )?;

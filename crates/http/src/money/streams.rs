@@ -26,14 +26,9 @@ pub async fn list_cost_streams(
     let q = query.into_inner();
     let limit = pagination::limit(q.limit)?;
     let (year, since) = (q.year, q.modified_since);
-    let (after_id, after_change) =
-        pagination::id_or_sync_after(q.after.as_deref(), since.is_some())?;
     let filter = money::CostStreamFilter {
         year,
-        after_id,
-        modified_since: since.map(|t| t.naive_utc()),
-        after_change,
-        limit: limit + 1,
+        page: pagination::sync_page(q.after.as_deref(), since, limit)?,
     };
     let rows = db::run(&state, move |conn| {
         Ok(money::list_cost_streams(conn, &filter)?)

@@ -80,7 +80,15 @@ pub fn list_meetings(conn: &mut DbConnection, f: &MeetingFilter) -> QueryResult<
                 .or(meetings::meeting_date.eq(d).and(meetings::id.lt(id))),
         );
     }
-    sync_order!(q, meetings, f.modified_since, f.after_change);
+    sync_page!(
+        q,
+        meetings,
+        crate::SyncPage {
+            modified_since: f.modified_since,
+            after_change: f.after_change,
+            ..Default::default()
+        }
+    );
     q.load(conn)
 }
 

@@ -443,21 +443,16 @@ pub struct InvoiceFilter {
     pub year: Option<i32>,
     pub period: Option<String>,
     pub status: Option<InvoiceStatus>,
-    /// Changed after this instant (exclusive), oldest change first (then `after_change`
-    /// pages).
-    pub modified_since: Option<NaiveDateTime>,
-    pub after_change: Option<(NaiveDateTime, i64)>,
     /// Only documents with (true) or without (false) a number.
     pub issued: Option<bool>,
-    pub after_id: Option<i64>,
-    pub limit: i64,
+    pub page: crate::SyncPage,
 }
 
 pub fn list_invoices(conn: &mut DbConnection, f: &InvoiceFilter) -> QueryResult<Vec<InvoiceRow>> {
     let mut q = invoices::table
         .select(InvoiceRow::as_select())
         .order(invoices::id.asc())
-        .limit(f.limit)
+        .limit(f.page.limit)
         .into_boxed();
     if let Some(c) = &f.scb_code {
         q = q.filter(invoices::scb_code.eq(c.clone()));
@@ -476,10 +471,7 @@ pub fn list_invoices(conn: &mut DbConnection, f: &InvoiceFilter) -> QueryResult<
         Some(false) => q = q.filter(invoices::number.is_null()),
         None => {}
     }
-    sync_order!(q, invoices, f.modified_since, f.after_change);
-    if let Some(a) = f.after_id {
-        q = q.filter(invoices::id.gt(a));
-    }
+    sync_page!(q, invoices, f.page);
     q.load(conn)
 }
 

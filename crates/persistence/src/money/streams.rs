@@ -129,12 +129,7 @@ pub fn find_cost_stream(conn: &mut DbConnection, id: i64) -> QueryResult<Option<
 #[derive(Debug, Clone, Default)]
 pub struct CostStreamFilter {
     pub year: Option<i32>,
-    pub after_id: Option<i64>,
-    /// Changed after this instant (exclusive), oldest change first (then `after_change`
-    /// pages).
-    pub modified_since: Option<NaiveDateTime>,
-    pub after_change: Option<(NaiveDateTime, i64)>,
-    pub limit: i64,
+    pub page: crate::SyncPage,
 }
 
 pub fn list_cost_streams(
@@ -144,15 +139,12 @@ pub fn list_cost_streams(
     let mut q = cost_streams::table
         .select(CostStreamRow::as_select())
         .order(cost_streams::id.asc())
-        .limit(f.limit)
+        .limit(f.page.limit)
         .into_boxed();
     if let Some(y) = f.year {
         q = q.filter(cost_streams::year.eq(y));
     }
-    if let Some(a) = f.after_id {
-        q = q.filter(cost_streams::id.gt(a));
-    }
-    sync_order!(q, cost_streams, f.modified_since, f.after_change);
+    sync_page!(q, cost_streams, f.page);
     q.load(conn)
 }
 
@@ -404,8 +396,10 @@ pub fn seed_money(tx: &mut Tx<'_>) -> Result<(usize, usize), SplitError> {
         .map_err(|_| invalid("cost-streams-2021.json", "period must be a year"))?;
     let any = CostStreamFilter {
         year: Some(year),
-        limit: 1,
-        ..Default::default()
+        page: crate::SyncPage {
+            limit: 1,
+            ..Default::default()
+        },
     };
     if !list_cost_streams(tx, &any)?.is_empty() {
         return Ok((0, 0));
