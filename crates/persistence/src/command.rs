@@ -26,6 +26,12 @@ pub enum CommandError {
     Db(#[from] diesel::result::Error),
 }
 
+/// What the API shows of an aggregate, as the audit log records it: its JSON. Our own
+/// types always serialise; should one not, that is a 500 naming why, never an empty value.
+pub fn shown<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, CommandError> {
+    serde_json::to_value(v).map_err(|e| CommandError::Corrupt(format!("cannot show it: {e}")))
+}
+
 impl CommandError {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         CommandError::Invalid(vec![(field.into(), message.into())])

@@ -21,6 +21,7 @@ use samverkan_persistence::activities::{
     StoredContact,
 };
 use samverkan_persistence::activity::Views;
+use samverkan_persistence::command::shown;
 use samverkan_persistence::registry::MunicipalityRow;
 use samverkan_persistence::{CommandError, DbConnection};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -131,15 +132,15 @@ impl Views for Shown {
         Rollout::new(m.scb_code.clone(), m.name.clone(), participates, row)
     }
 
-    fn status_report(&self, row: &StatusReportRow) -> serde_json::Value {
-        serde_json::to_value(StatusReport::from(row.clone())).unwrap_or_default()
+    fn status_report(&self, row: &StatusReportRow) -> Result<serde_json::Value, CommandError> {
+        shown(&StatusReport::from(row.clone()))
     }
 
-    fn procurement(&self, row: &ProcurementRow) -> serde_json::Value {
-        serde_json::to_value(Procurement::from(row.clone())).unwrap_or_default()
+    fn procurement(&self, row: &ProcurementRow) -> Result<serde_json::Value, CommandError> {
+        shown(&Procurement::from(row.clone()))
     }
 
-    fn contract(&self, row: &ContractRow) -> serde_json::Value {
-        serde_json::to_value(Contract::from(row.clone())).unwrap_or_default()
+    fn contract(&self, row: &ContractRow) -> Result<serde_json::Value, CommandError> {
+        shown(&Contract::from(row.clone()))
     }
 }

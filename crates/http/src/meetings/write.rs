@@ -1,6 +1,7 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, patch, post, web};
 use samverkan_domain::ids::MeetingId;
+use samverkan_persistence::command::shown;
 use samverkan_persistence::meetings::{
     self, DecisionInput, DecisionRow, MeetingInput, NoticeInput,
 };
@@ -29,13 +30,9 @@ pub(crate) fn meeting_view(conn: &mut DbConnection, id: i64) -> Result<Meeting, 
 /// What the protocol's commands record: the meeting and decisions as the API shows them.
 pub(crate) struct Shown;
 
-fn json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, CommandError> {
-    serde_json::to_value(v).map_err(|e| CommandError::Corrupt(e.to_string()))
-}
-
 impl Views for Shown {
     fn meeting(&self, conn: &mut DbConnection, id: i64) -> Result<serde_json::Value, CommandError> {
-        json(&meeting_view(conn, id)?)
+        shown(&meeting_view(conn, id)?)
     }
 
     fn decision(
@@ -51,7 +48,7 @@ impl Views for Shown {
         } else {
             None
         };
-        json(&Decision::from_row(row.clone(), appeal))
+        shown(&Decision::from_row(row.clone(), appeal))
     }
 }
 

@@ -83,9 +83,9 @@ where
     F: FnMut(&mut Tx<'_>) -> Result<(StatusCode, serde_json::Value), ApiError> + Send + 'static,
 {
     let key = key_of(req)?;
-    let hash = hex::encode(Sha256::digest(
-        serde_json::to_vec(request).unwrap_or_default(),
-    ));
+    let hash = hex::encode(Sha256::digest(serde_json::to_vec(request).map_err(
+        |e| ApiError::internal(format!("cannot hash the request of {scope}: {e}")),
+    )?));
     let caller = ctx.actor.sub.clone();
     let (status, body) = match key {
         None => {

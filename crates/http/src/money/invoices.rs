@@ -23,8 +23,8 @@ pub fn load_full(conn: &mut DbConnection, id: i64) -> Result<Invoice, ApiError> 
     Ok(view::load(conn, id)?)
 }
 
-fn to_value(i: &Invoice) -> serde_json::Value {
-    serde_json::to_value(i).unwrap_or_default()
+fn to_value(i: &Invoice) -> Result<serde_json::Value, ApiError> {
+    Ok(samverkan_persistence::command::shown(i)?)
 }
 
 fn period_year(period: &str) -> Result<i32, ApiError> {
@@ -192,7 +192,7 @@ pub async fn create_invoice(
                     regime,
                 },
             )?;
-            Ok((StatusCode::CREATED, to_value(&created)))
+            Ok((StatusCode::CREATED, to_value(&created)?))
         },
     )
     .await
@@ -334,7 +334,7 @@ pub async fn create_payment(
                     reference: b.reference.clone(),
                 },
             )?;
-            Ok((StatusCode::CREATED, to_value(&paid)))
+            Ok((StatusCode::CREATED, to_value(&paid)?))
         },
     )
     .await
@@ -389,7 +389,7 @@ pub async fn create_credit_note(
                     reason: b.reason.clone(),
                 },
             )?;
-            Ok((StatusCode::CREATED, to_value(&note)))
+            Ok((StatusCode::CREATED, to_value(&note)?))
         },
     )
     .await

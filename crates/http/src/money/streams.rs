@@ -135,8 +135,11 @@ pub async fn create_cost_stream(
 struct Shown;
 
 impl cost_stream::Views for Shown {
-    fn cost_stream(&self, row: &money::CostStreamRow) -> serde_json::Value {
-        serde_json::to_value(CostStream::from(row.clone())).unwrap_or_default()
+    fn cost_stream(
+        &self,
+        row: &money::CostStreamRow,
+    ) -> Result<serde_json::Value, samverkan_persistence::CommandError> {
+        samverkan_persistence::command::shown(&CostStream::from(row.clone()))
     }
 }
 

@@ -337,7 +337,7 @@ pub fn add_status_report<V: Views>(
         &id,
         "create_status_report",
         None,
-        Some(views.status_report(&row)),
+        Some(views.status_report(&row)?),
     );
     Ok(row)
 }
@@ -379,7 +379,7 @@ pub fn create_procurement<V: Views>(
         &Procurement(row.id),
         "create",
         None,
-        Some(views.procurement(&row)),
+        Some(views.procurement(&row)?),
     );
     Ok(row)
 }
@@ -413,7 +413,7 @@ pub fn create_contract<V: Views>(
         &Contract(row.id),
         "create",
         None,
-        Some(views.contract(&row)),
+        Some(views.contract(&row)?),
     );
     Ok(row)
 }

@@ -31,7 +31,7 @@ pub trait Views {
         participates: bool,
         row: Option<RolloutRow>,
     ) -> Self::Rollout;
-    fn status_report(&self, row: &StatusReportRow) -> serde_json::Value;
-    fn procurement(&self, row: &ProcurementRow) -> serde_json::Value;
-    fn contract(&self, row: &ContractRow) -> serde_json::Value;
+    fn status_report(&self, row: &StatusReportRow) -> Result<serde_json::Value, CommandError>;
+    fn procurement(&self, row: &ProcurementRow) -> Result<serde_json::Value, CommandError>;
+    fn contract(&self, row: &ContractRow) -> Result<serde_json::Value, CommandError>;
 }

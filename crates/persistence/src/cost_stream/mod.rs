@@ -7,7 +7,7 @@ use crate::money::{self, CostStreamRow, SplitError, StreamSpec};
 
 /// How a cost stream is shown: the API's JSON, which the audit log records.
 pub trait Views {
-    fn cost_stream(&self, row: &CostStreamRow) -> serde_json::Value;
+    fn cost_stream(&self, row: &CostStreamRow) -> Result<serde_json::Value, CommandError>;
 }
 
 /// The cost stream aggregate's name in audit events.
@@ -40,7 +40,7 @@ pub fn create(
         &CostStream(row.id),
         "create",
         None,
-        Some(views.cost_stream(&row)),
+        Some(views.cost_stream(&row)?),
     );
     Ok(row)
 }
