@@ -22,4 +22,10 @@ id_type! {
     DecisionId,
     /// Id of an activity (project, shared service, system manager).
     ActivityId,
+    /// Id of a procurement of an activity.
+    ProcurementId,
+    /// Id of a contract of an activity.
+    ContractId,
+    /// Id of a cost stream.
+    CostStreamId,
 }

@@ -26,9 +26,8 @@ pub fn revoke(
                 revoked_tokens::reason.eq(reason),
             ))
             .execute(&mut **tx)?;
-        tx.record(
-            "token",
-            jti,
+        tx.changed(
+            &crate::write::Token(jti),
             "revoke",
             None,
             Some(serde_json::json!({"jti": jti, "reason": reason})),
@@ -97,7 +96,12 @@ pub fn record_issued(
         diesel::insert_into(issued_tokens::table)
             .values(t)
             .execute(&mut **tx)?;
-        tx.record("token", &t.jti, "issue", None, crate::write::state(t));
+        tx.changed(
+            &crate::write::Token(&t.jti),
+            "issue",
+            None,
+            crate::write::state(t),
+        );
         Ok(())
     })
 }

@@ -192,6 +192,9 @@ aggregate! {
     samverkan_domain::ids::MeetingId => "meeting",
     samverkan_domain::ids::DecisionId => "decision",
     samverkan_domain::ids::ActivityId => "activity",
+    samverkan_domain::ids::ProcurementId => "procurement",
+    samverkan_domain::ids::ContractId => "contract",
+    samverkan_domain::ids::CostStreamId => "cost_stream",
     samverkan_domain::ScbCode => "municipality",
 }
 

@@ -7,7 +7,7 @@ use samverkan_domain::ScbCode;
 use samverkan_domain::activity::{
     Category, Phase, RolloutState, check_phase_change, rollout_allowed,
 };
-use samverkan_domain::ids::ActivityId;
+use samverkan_domain::ids::{ActivityId, ContractId, ProcurementId};
 
 use super::Views;
 use crate::activities::{
@@ -342,24 +342,6 @@ pub fn add_status_report<V: Views>(
     Ok(row)
 }
 
-/// The procurement aggregate's name in locks-free audit events.
-struct Procurement(i64);
-impl crate::write::Aggregate for Procurement {
-    const TYPE: &'static str = "procurement";
-    fn lock_id(&self) -> String {
-        self.0.to_string()
-    }
-}
-
-/// The contract aggregate's name in audit events.
-struct Contract(i64);
-impl crate::write::Aggregate for Contract {
-    const TYPE: &'static str = "contract";
-    fn lock_id(&self) -> String {
-        self.0.to_string()
-    }
-}
-
 /// Registers a procurement of an existing activity.
 pub fn create_procurement<V: Views>(
     tx: &mut Tx<'_>,
@@ -376,7 +358,7 @@ pub fn create_procurement<V: Views>(
     fail_on(errors)?;
     let row = repo::insert_procurement(tx, p)?;
     tx.changed(
-        &Procurement(row.id),
+        &ProcurementId(row.id),
         "create",
         None,
         Some(views.procurement(&row)?),
@@ -410,7 +392,7 @@ pub fn create_contract<V: Views>(
     fail_on(errors)?;
     let row = repo::insert_contract(tx, c)?;
     tx.changed(
-        &Contract(row.id),
+        &ContractId(row.id),
         "create",
         None,
         Some(views.contract(&row)?),

@@ -1,6 +1,8 @@
 //! The cost stream aggregate's application layer: a stream of a year with its split
 //! (*fördelning*), computed once when it is created and stored with its basis.
 
+use samverkan_domain::ids::CostStreamId;
+
 use crate::Tx;
 use crate::command::CommandError;
 use crate::money::{self, CostStreamRow, SplitError, StreamSpec};
@@ -8,16 +10,6 @@ use crate::money::{self, CostStreamRow, SplitError, StreamSpec};
 /// How a cost stream is shown: the API's JSON, which the audit log records.
 pub trait Views {
     fn cost_stream(&self, row: &CostStreamRow) -> Result<serde_json::Value, CommandError>;
-}
-
-/// The cost stream aggregate's name in audit events.
-struct CostStream(i64);
-
-impl crate::write::Aggregate for CostStream {
-    const TYPE: &'static str = "cost_stream";
-    fn lock_id(&self) -> String {
-        self.0.to_string()
-    }
 }
 
 impl From<SplitError> for CommandError {
@@ -37,7 +29,7 @@ pub fn create(
 ) -> Result<CostStreamRow, CommandError> {
     let row = money::create_cost_stream(tx, spec)?;
     tx.changed(
-        &CostStream(row.id),
+        &CostStreamId(row.id),
         "create",
         None,
         Some(views.cost_stream(&row)?),
