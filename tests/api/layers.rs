@@ -218,12 +218,10 @@ const TEXT_STATES: &[(&str, &str)] = &[
     // A cost stream's kind is checked against the domain's list of kinds (an open list
     // the committee extends), not an enum.
     ("CostStreamRow", "kind"),
-    // The VAT breakdown row is also the insert shape; `subtotal()` parses it.
-    ("VatRow", "vat_category"),
 ];
 
 /// No state is a string below the JSON boundary: the rows the repositories return carry
-/// the domain's enums, parsed where the row is read.
+/// the domain's enums (and the `ScbCode` of a municipality), parsed where the row is read.
 #[test]
 fn rows_carry_domain_states() {
     const STATES: &[&str] = &[
@@ -239,6 +237,8 @@ fn rows_carry_domain_states() {
         "vat_category",
         "from_phase",
         "to_phase",
+        // Not a state but a parsed code: a row carries `ScbCode`, never its text.
+        "scb_code",
     ];
     let mut rows = 0;
     for file in crate::support::sources("persistence") {

@@ -58,6 +58,27 @@ impl FromStr for ScbCode {
     }
 }
 
+/// A code equals its text (`ScbCode::parse("2580")? == "2580"`).
+impl PartialEq<str> for ScbCode {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<String> for ScbCode {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+/// For rows that read the code as stored text (diesel's `deserialize_as = String`).
+impl TryFrom<String> for ScbCode {
+    type Error = ParseError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
 impl Serialize for ScbCode {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())

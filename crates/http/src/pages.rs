@@ -65,7 +65,7 @@ fn names(
 ) -> Result<std::collections::HashMap<String, String>, ApiError> {
     Ok(samverkan_persistence::registry::all_municipalities(conn)?
         .into_iter()
-        .map(|m| (m.scb_code, m.name))
+        .map(|m| (m.scb_code.to_string(), m.name))
         .collect())
 }
 

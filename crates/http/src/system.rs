@@ -145,7 +145,7 @@ pub async fn get_system(
             classification: "gemensam nämnd",
             host: host.map(|h| HostRef {
                 href: format!("/api/v1/municipalities/{}", h.scb_code),
-                scb_code: h.scb_code,
+                scb_code: h.scb_code.to_string(),
                 name: h.name,
             }),
             member_count,

@@ -5,6 +5,7 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use samverkan_domain::activity::{Category, Phase, ProcurementStatus, RolloutState};
+use samverkan_domain::codes::ScbCode;
 
 use crate::schema::{
     activities, activity_participants, contracts, phase_changes, procurements, rollouts,
@@ -382,7 +383,7 @@ stored_row! {
     pub struct RolloutRow as RolloutRecord in rollouts, "rollout" by id {
         pub id: i64,
         pub activity_id: i64,
-        pub scb_code: String,
+        pub scb_code: ScbCode [code],
         pub state: RolloutState [state],
         pub started_on: Option<NaiveDate>,
         pub completed_on: Option<NaiveDate>,
@@ -729,7 +730,7 @@ pub mod seed {
         })?;
         let members: Vec<String> = crate::registry::all_municipalities(tx)?
             .into_iter()
-            .map(|m| m.scb_code)
+            .map(|m| m.scb_code.to_string())
             .collect();
         let now = crate::now();
         for a in &file.activities {

@@ -65,7 +65,8 @@ macro_rules! parsed_row {
 
 /// A row as the repositories return it, declared once: the stored record (derived
 /// `Queryable`, every column as stored) and the row with its JSON columns (`[json]`) and
-/// states (`[state]`, a domain enum's `parse`) parsed by [`parsed_row!`].
+/// states (`[state]`, a domain enum's `parse`) and codes (`[code]`, a domain type's
+/// `FromStr`, e.g. `ScbCode`) parsed by [`parsed_row!`].
 macro_rules! stored_row {
     (
         $(#[$m:meta])*
@@ -95,11 +96,13 @@ macro_rules! stored_row {
     (@raw $ty:ty) => { $ty };
     (@raw $ty:ty, json) => { String };
     (@raw $ty:ty, state) => { String };
+    (@raw $ty:ty, code) => { String };
     (@conv $r:ident, $f:ident, $ty:ty) => { $r.$f };
     (@conv $r:ident, $f:ident, $ty:ty, json) => { crate::stored(stringify!($f), &$r.$f)? };
     (@conv $r:ident, $f:ident, $ty:ty, state) => {
         crate::stored_state(stringify!($f), &$r.$f, <$ty>::parse)?
     };
+    (@conv $r:ident, $f:ident, $ty:ty, code) => { crate::stored_code(stringify!($f), &$r.$f)? };
 }
 
 /// Parses one stored JSON column (`column` names it in the error).
@@ -117,6 +120,17 @@ pub(crate) fn stored_state<T>(
     parse: fn(&str) -> Option<T>,
 ) -> Result<T, (&'static str, String)> {
     parse(text).ok_or_else(|| (column, format!("`{text}` is not one of its states")))
+}
+
+/// Parses one stored code column (`column` names it in the error).
+pub(crate) fn stored_code<T: std::str::FromStr>(
+    column: &'static str,
+    text: &str,
+) -> Result<T, (&'static str, String)>
+where
+    T::Err: std::fmt::Display,
+{
+    text.parse().map_err(|e| (column, format!("`{text}`: {e}")))
 }
 
 pub mod activities;

@@ -3,6 +3,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use samverkan_domain::codes::ScbCode;
 use samverkan_domain::registry::{Office, SeatRole};
 
 use crate::schema::{committee_members, municipalities, population_snapshots};
@@ -11,7 +12,8 @@ use crate::{DbConnection, Tx};
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
 #[diesel(table_name = municipalities)]
 pub struct MunicipalityRow {
-    pub scb_code: String,
+    #[diesel(deserialize_as = String)]
+    pub scb_code: ScbCode,
     pub name: String,
     pub name_folded: String,
     pub org_number: String,
@@ -56,7 +58,8 @@ pub struct NewMunicipality {
 #[diesel(table_name = population_snapshots)]
 pub struct PopulationRow {
     pub id: i64,
-    pub scb_code: String,
+    #[diesel(deserialize_as = String)]
+    pub scb_code: ScbCode,
     pub snapshot_date: NaiveDate,
     pub population: i64,
     pub source: String,
@@ -79,7 +82,7 @@ stored_row! {
         pub id: i64,
         pub name: String,
         pub party: String,
-        pub scb_code: String,
+        pub scb_code: ScbCode [code],
         pub seat_role: SeatRole [state],
         pub office: Office [state],
         pub term_from: NaiveDate,

@@ -129,7 +129,7 @@ impl Views for Shown {
     }
 
     fn rollout(&self, m: &MunicipalityRow, participates: bool, row: Option<RolloutRow>) -> Rollout {
-        Rollout::new(m.scb_code.clone(), m.name.clone(), participates, row)
+        Rollout::new(m.scb_code.to_string(), m.name.clone(), participates, row)
     }
 
     fn status_report(&self, row: &StatusReportRow) -> Result<serde_json::Value, CommandError> {

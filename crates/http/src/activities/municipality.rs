@@ -41,7 +41,7 @@ pub async fn list_municipality_activities(
         {
             let row = rollouts
                 .iter()
-                .find(|r| r.activity_id == a.id && r.scb_code == code)
+                .find(|r| r.activity_id == a.id && r.scb_code == *code)
                 .cloned();
             let latest = repo::list_status_reports(conn, a.id)?
                 .into_iter()
@@ -53,7 +53,7 @@ pub async fn list_municipality_activities(
                 name: a.name,
                 category: a.category.as_str().to_owned(),
                 phase: a.phase.as_str().to_owned(),
-                rollout: Rollout::new(m.scb_code.clone(), m.name.clone(), true, row),
+                rollout: Rollout::new(m.scb_code.to_string(), m.name.clone(), true, row),
                 latest_status: latest,
             });
         }

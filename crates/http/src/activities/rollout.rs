@@ -40,8 +40,8 @@ pub async fn list_rollout(
                     .iter()
                     .position(|r| r.scb_code == m.scb_code)
                     .map(|i| rows.remove(i));
-                let p = participants.contains(&m.scb_code);
-                Rollout::new(m.scb_code, m.name, p, row)
+                let p = participants.iter().any(|c| m.scb_code == *c);
+                Rollout::new(m.scb_code.to_string(), m.name, p, row)
             })
             .collect::<Vec<_>>())
     })

@@ -117,17 +117,17 @@ pub async fn get_attendance(
             if held.is_empty() && !ms.is_empty() {
                 return None;
             }
-            let represented =
-                held.iter()
-                    .filter(|m| {
-                        m.attendance.clone().iter().any(|a| {
-                            a.kind.represents() && a.scb_code.as_deref() == Some(&mu.scb_code)
-                        })
+            let represented = held
+                .iter()
+                .filter(|m| {
+                    m.attendance.clone().iter().any(|a| {
+                        a.kind.represents() && a.scb_code.as_deref() == Some(mu.scb_code.as_str())
                     })
-                    .count() as i64;
+                })
+                .count() as i64;
             let held = held.len() as i64;
             Some(MunicipalityAttendance {
-                scb_code: mu.scb_code,
+                scb_code: mu.scb_code.to_string(),
                 name: mu.name,
                 held,
                 represented,

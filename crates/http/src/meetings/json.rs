@@ -19,7 +19,7 @@ pub struct Notice {
 impl From<NoticeRow> for Notice {
     fn from(n: NoticeRow) -> Self {
         Notice {
-            scb_code: n.scb_code,
+            scb_code: n.scb_code.to_string(),
             posted_on: n.posted_on,
             taken_down_on: n.taken_down_on,
             kept_at: n.kept_at,

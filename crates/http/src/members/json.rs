@@ -38,7 +38,7 @@ impl From<MemberRow> for Member {
             id: m.id,
             name: m.name,
             party: m.party,
-            scb_code: m.scb_code,
+            scb_code: m.scb_code.to_string(),
             role: m.seat_role,
             office: m.office,
             term_from: m.term_from,

@@ -41,7 +41,11 @@ pub async fn get_invoice_ubl(
     let xml = db::run(&state, move |conn| {
         let row = money::find_invoice(conn, id)?
             .ok_or_else(|| ApiError::not_found(format!("no invoice {id}")))?;
-        access::check(&Caller(c), &row.scb_code, &format!("no invoice {id}"))?;
+        access::check(
+            &Caller(c),
+            row.scb_code.as_str(),
+            &format!("no invoice {id}"),
+        )?;
         // Issued: the stored bytes, nothing else to read.
         if let Some(ubl) = row.issued_ubl {
             return Ok(ubl);
@@ -64,7 +68,7 @@ fn csv_document(
         doc_type: d.row.doc_type,
         status: d.row.status,
         number: d.row.number,
-        scb_code: d.row.scb_code,
+        scb_code: d.row.scb_code.to_string(),
         municipality: municipality.to_owned(),
         period: d.row.period,
         issue_date: d.row.issue_date,
@@ -135,10 +139,14 @@ pub async fn get_invoice_csv(
     let c = caller.0.clone();
     let body = db::run(&state, move |conn| {
         let d = load(conn, id)?;
-        access::check(&Caller(c), &d.row.scb_code, &format!("no invoice {id}"))?;
+        access::check(
+            &Caller(c),
+            d.row.scb_code.as_str(),
+            &format!("no invoice {id}"),
+        )?;
         let name = match d.row.buyer_name.clone() {
             Some(frozen) => frozen,
-            None => registry::find_municipality(conn, &d.row.scb_code)?
+            None => registry::find_municipality(conn, d.row.scb_code.as_str())?
                 .map(|m| m.name)
                 .unwrap_or_default(),
         };
@@ -195,7 +203,7 @@ pub async fn export_invoices_csv(
             },
         )?
         .into_iter()
-        .map(|m| (m.scb_code, m.name))
+        .map(|m| (m.scb_code.to_string(), m.name))
         .collect();
         let numbers: std::collections::HashMap<i64, String> = rows
             .iter()
@@ -213,7 +221,7 @@ pub async fn export_invoices_csv(
             let name = row
                 .buyer_name
                 .clone()
-                .or_else(|| names.get(&row.scb_code).cloned())
+                .or_else(|| names.get(row.scb_code.as_str()).cloned())
                 .unwrap_or_default();
             let id = row.id;
             let d = Stored {

@@ -49,7 +49,7 @@ pub async fn list_municipalities(
     let page = pagination::page(
         rows,
         limit,
-        |m| m.scb_code.clone(),
+        |m| m.scb_code.to_string(),
         |after| {
             pagination::url(
                 "/api/v1/municipalities",

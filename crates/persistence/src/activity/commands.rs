@@ -46,7 +46,7 @@ fn check_participants(
     let members: Vec<String> = registry::all_municipalities(conn)?
         .into_iter()
         .filter(|m| samverkan_domain::registry::in_force(m.member_from, m.member_to, today))
-        .map(|m| m.scb_code)
+        .map(|m| m.scb_code.to_string())
         .collect();
     let mut out: Vec<String> = Vec::new();
     for (i, c) in codes.iter().enumerate() {
@@ -184,7 +184,9 @@ pub fn update<V: Views>(
         Some(p) => {
             let p = check_participants(tx, p, u.today, &mut errors)?;
             for r in repo::list_rollouts(tx, id.0)? {
-                if !p.contains(&r.scb_code) && r.state != RolloutState::NotParticipating {
+                if !p.iter().any(|c| c == r.scb_code.as_str())
+                    && r.state != RolloutState::NotParticipating
+                {
                     errors.push((
                         "participants".into(),
                         format!(
@@ -277,7 +279,7 @@ pub fn put_rollout<V: Views>(
     let code = r.scb_code.clone();
     let before = repo::list_rollouts(tx, id.0)?
         .into_iter()
-        .find(|x| x.scb_code == code);
+        .find(|x| x.scb_code.as_str() == code);
     let m = registry::find_municipality(tx, &code)?
         .ok_or_else(|| CommandError::not_found(format!("no municipality with SCB code {code}")))?;
     let participates = repo::participants(tx, id.0)?.contains(&code);

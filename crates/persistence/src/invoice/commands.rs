@@ -56,7 +56,7 @@ pub fn create(tx: &mut Tx<'_>, c: &Create) -> Result<Invoice, CommandError> {
         )
     })?;
     let streams = money::streams_with_allocations(tx, c.year)?;
-    match money::create_invoice(tx, &m.scb_code, c.year, &c.period, c.regime, &streams)? {
+    match money::create_invoice(tx, m.scb_code, c.year, &c.period, c.regime, &streams)? {
         CreateInvoice::Created(inv) => {
             let id = InvoiceId(inv.id);
             let after = view::load(tx, inv.id)?;
@@ -276,7 +276,10 @@ pub fn credit(tx: &mut Tx<'_>, c: &Credit) -> Result<Invoice, CommandError> {
         .collect();
     let head = DocumentHead {
         doc_type: DocType::CreditNote,
-        scb_code: cur.scb_code.clone(),
+        scb_code: cur
+            .scb_code
+            .parse()
+            .map_err(|e| CommandError::Corrupt(format!("invoice {id}: `{}`: {e}", cur.scb_code)))?,
         year: cur.year,
         period: cur.period.clone(),
         credits_invoice_id: Some(id.0),

@@ -124,10 +124,7 @@ fn party(m: &MunicipalityRow, endpoint: Option<Endpoint>) -> Party {
 }
 
 pub fn breakdown(vat: &[VatRow]) -> Result<Vec<VatSubtotal>, CommandError> {
-    Ok(vat
-        .iter()
-        .map(VatRow::subtotal)
-        .collect::<Result<Vec<_>, _>>()?)
+    Ok(vat.iter().map(VatRow::subtotal).collect())
 }
 
 pub fn document(
@@ -157,7 +154,7 @@ pub fn document(
     .into_iter()
     .find(|m| m.is_host)
     .ok_or_else(|| CommandError::Corrupt("no host municipality registered".into()))?;
-    let buyer = registry::find_municipality(conn, &inv.scb_code)?
+    let buyer = registry::find_municipality(conn, inv.scb_code.as_str())?
         .ok_or_else(|| CommandError::Corrupt("municipality vanished".into()))?;
     let billing_reference = match inv.credits_invoice_id {
         Some(orig) => {
@@ -233,7 +230,7 @@ pub fn render_frozen(
 ) -> Result<money::Frozen, CommandError> {
     use sha2::{Digest, Sha256};
     let d = load(conn, id)?;
-    let buyer_name = registry::find_municipality(conn, &d.row.scb_code)?
+    let buyer_name = registry::find_municipality(conn, d.row.scb_code.as_str())?
         .map(|m| m.name)
         .ok_or_else(|| CommandError::Corrupt("municipality vanished".into()))?;
     let ubl = ubl::to_ubl(&document(conn, &d, invoicing)?);

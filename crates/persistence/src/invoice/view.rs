@@ -164,7 +164,7 @@ pub struct VatBreakdown {
 impl From<VatRow> for VatBreakdown {
     fn from(v: VatRow) -> Self {
         VatBreakdown {
-            vat_category: v.vat_category,
+            vat_category: v.vat_category.as_str().into(),
             vat_percent: v.vat_percent,
             taxable_ore: v.taxable_ore,
             tax_ore: v.tax_ore,
@@ -263,7 +263,7 @@ impl Invoice {
             doc_type: r.doc_type.as_str().to_owned(),
             number: r.number,
             status: r.status.as_str().to_owned(),
-            scb_code: r.scb_code,
+            scb_code: r.scb_code.to_string(),
             year: r.year,
             period: r.period,
             vat_regime: r.vat_regime.as_str().to_owned(),

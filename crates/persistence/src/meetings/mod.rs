@@ -5,6 +5,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
+use samverkan_domain::codes::ScbCode;
 use samverkan_domain::meeting::{self, AttendanceKind, DecisionKind, MeetingKind, ProtocolStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -180,7 +181,8 @@ pub struct NewMeeting {
 pub struct NoticeRow {
     pub id: i64,
     pub meeting_id: i64,
-    pub scb_code: String,
+    #[diesel(deserialize_as = String)]
+    pub scb_code: ScbCode,
     pub posted_on: NaiveDate,
     pub taken_down_on: Option<NaiveDate>,
     pub kept_at: String,
@@ -344,7 +346,7 @@ pub fn member_codes_on(conn: &mut DbConnection, on: NaiveDate) -> QueryResult<Ve
 pub fn members_on(all: &[registry::MunicipalityRow], on: NaiveDate) -> Vec<String> {
     all.iter()
         .filter(|m| samverkan_domain::registry::in_force(m.member_from, m.member_to, on))
-        .map(|m| m.scb_code.clone())
+        .map(|m| m.scb_code.to_string())
         .collect()
 }
 

@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use samverkan_domain::Ore;
 use samverkan_domain::allocation::Allocation;
+use samverkan_domain::codes::ScbCode;
 use samverkan_domain::invoice::{
     Computed, CreditNoteState, DocType, InvoiceError, InvoiceId, InvoiceLine, InvoicePlan,
     InvoiceState, InvoiceStatus, plan_invoice,
@@ -21,7 +22,7 @@ stored_row! {
     pub struct InvoiceRow as InvoiceRecord in invoices, "invoice" by id {
         pub id: i64,
         pub doc_type: DocType [state],
-        pub scb_code: String,
+        pub scb_code: ScbCode [code],
         pub year: i32,
         pub period: String,
         pub status: InvoiceStatus [state],
@@ -89,36 +90,45 @@ pub struct NewInvoice {
     pub seller_vat_id: Option<String>,
 }
 
-/// One row of a document's VAT breakdown (BG-23).
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+stored_row! {
+    /// One row of a document's VAT breakdown (BG-23).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct VatRow as VatRecord in invoice_vat, "VAT breakdown of invoice" by invoice_id {
+        pub invoice_id: i64,
+        pub vat_category: VatCategory [state],
+        pub vat_percent: i32,
+        pub taxable_ore: i64,
+        pub tax_ore: i64,
+        pub vat_exemption_reason: Option<String>,
+    }
+}
+
+/// A row of a new document's VAT breakdown as stored.
+#[derive(Insertable)]
 #[diesel(table_name = invoice_vat)]
-pub struct VatRow {
-    pub invoice_id: i64,
-    pub vat_category: String,
-    pub vat_percent: i32,
-    pub taxable_ore: i64,
-    pub tax_ore: i64,
-    pub vat_exemption_reason: Option<String>,
+struct NewVat<'a> {
+    invoice_id: i64,
+    vat_category: &'a str,
+    vat_percent: i32,
+    taxable_ore: i64,
+    tax_ore: i64,
+    vat_exemption_reason: Option<&'a str>,
 }
 
 impl VatRow {
-    pub fn subtotal(&self) -> QueryResult<VatSubtotal> {
-        Ok(VatSubtotal {
-            category: category(&self.vat_category)?,
+    pub fn subtotal(&self) -> VatSubtotal {
+        VatSubtotal {
+            category: self.vat_category,
             percent: self.vat_percent,
             taxable: Ore(self.taxable_ore),
             tax: Ore(self.tax_ore),
             exemption_reason: self.vat_exemption_reason.clone(),
-        })
+        }
     }
 }
 
 fn corrupt(what: String) -> diesel::result::Error {
     diesel::result::Error::DeserializationError(what.into())
-}
-
-fn category(s: &str) -> QueryResult<VatCategory> {
-    VatCategory::parse(s).ok_or_else(|| corrupt(format!("unknown VAT category `{s}`")))
 }
 
 stored_row! {
@@ -206,11 +216,11 @@ pub enum CreateInvoice {
 /// credited in full.
 pub fn invoices_in_force(
     conn: &mut DbConnection,
-    scb_code: &str,
+    scb_code: ScbCode,
     period: &str,
 ) -> QueryResult<Vec<InvoiceRow>> {
     invoices::table
-        .filter(invoices::scb_code.eq(scb_code))
+        .filter(invoices::scb_code.eq(scb_code.as_str()))
         .filter(invoices::period.eq(period))
         .filter(invoices::doc_type.eq("invoice"))
         .filter(invoices::status.ne(InvoiceStatus::Credited.as_str()))
@@ -221,16 +231,12 @@ pub fn invoices_in_force(
 
 /// A municipality's lines of a period: its share of each stream, with the stream's VAT.
 fn shares_of(
-    scb_code: &str,
+    scb_code: ScbCode,
     streams: &[(CostStreamRow, Allocation)],
 ) -> QueryResult<Vec<(i64, String, InvoiceLine)>> {
     let mut out = Vec::new();
     for (s, alloc) in streams {
-        if let Some(share) = alloc
-            .shares
-            .iter()
-            .find(|sh| sh.scb_code.as_str() == scb_code)
-        {
+        if let Some(share) = alloc.shares.iter().find(|sh| sh.scb_code == scb_code) {
             out.push((
                 s.id,
                 s.name.clone(),
@@ -257,7 +263,7 @@ fn shares_of(
 /// full releases its streams. Run it under the lock [`crate::write::InvoicePeriod`] names.
 pub(crate) fn create_invoice(
     tx: &mut Tx<'_>,
-    scb_code: &str,
+    scb_code: ScbCode,
     year: i32,
     period: &str,
     regime: Option<VatRegime>,
@@ -289,7 +295,7 @@ pub(crate) fn create_invoice(
     };
     let head = DocumentHead {
         doc_type: DocType::Invoice,
-        scb_code: scb_code.into(),
+        scb_code,
         year,
         period: period.into(),
         credits_invoice_id: None,
@@ -303,7 +309,7 @@ pub(crate) fn create_invoice(
 #[derive(Debug, Clone)]
 pub struct DocumentHead {
     pub doc_type: DocType,
-    pub scb_code: String,
+    pub scb_code: ScbCode,
     pub year: i32,
     pub period: String,
     pub credits_invoice_id: Option<i64>,
@@ -322,7 +328,7 @@ pub(crate) fn insert_document(
     let inv: InvoiceRow = diesel::insert_into(invoices::table)
         .values(&NewInvoice {
             doc_type: head.doc_type.as_str().into(),
-            scb_code: head.scb_code.clone(),
+            scb_code: head.scb_code.to_string(),
             year: head.year,
             period: head.period.clone(),
             status: InvoiceStatus::Draft.as_str().into(),
@@ -358,13 +364,13 @@ pub(crate) fn insert_document(
     insert_lines(tx, &rows)?;
     for t in &c.breakdown {
         diesel::insert_into(invoice_vat::table)
-            .values(&VatRow {
+            .values(&NewVat {
                 invoice_id: inv.id,
-                vat_category: t.category.as_str().into(),
+                vat_category: t.category.as_str(),
                 vat_percent: t.percent,
                 taxable_ore: t.taxable.0,
                 tax_ore: t.tax.0,
-                vat_exemption_reason: t.exemption_reason.clone(),
+                vat_exemption_reason: t.exemption_reason.as_deref(),
             })
             .execute(&mut **tx)?;
     }
@@ -502,10 +508,11 @@ pub fn load_invoice_state(conn: &mut DbConnection, id: i64) -> QueryResult<Optio
     let lines = lines_of_many(conn, &ids)?;
     let vat = vat_of_many(conn, &ids)?;
     let breakdown_of = |doc: i64| -> QueryResult<Vec<VatSubtotal>> {
-        vat.iter()
+        Ok(vat
+            .iter()
             .filter(|v| v.invoice_id == doc)
             .map(VatRow::subtotal)
-            .collect()
+            .collect())
     };
     let credit_notes = notes
         .iter()
@@ -724,9 +731,9 @@ pub fn credit_notes_of(conn: &mut DbConnection, invoice_id: i64) -> QueryResult<
 /// many were created.
 pub fn invoice_run(tx: &mut Tx<'_>, year: i32, period: &str) -> QueryResult<usize> {
     let streams = streams_with_allocations(tx, year)?;
-    let mut codes: Vec<String> = streams
+    let mut codes: Vec<ScbCode> = streams
         .iter()
-        .flat_map(|(_, a)| a.shares.iter().map(|s| s.scb_code.to_string()))
+        .flat_map(|(_, a)| a.shares.iter().map(|s| s.scb_code))
         .collect();
     codes.sort();
     codes.dedup();
@@ -734,7 +741,7 @@ pub fn invoice_run(tx: &mut Tx<'_>, year: i32, period: &str) -> QueryResult<usiz
     for c in codes {
         for regime in VatRegime::ALL {
             if let CreateInvoice::Created(..) =
-                create_invoice(tx, &c, year, period, Some(*regime), &streams)?
+                create_invoice(tx, c, year, period, Some(*regime), &streams)?
             {
                 n += 1;
             }

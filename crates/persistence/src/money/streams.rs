@@ -238,7 +238,7 @@ pub fn compute_split(
         },
     )?
     .into_iter()
-    .map(|m| m.scb_code)
+    .map(|m| m.scb_code.to_string())
     .collect();
     let participants = match &r.participants {
         None => members.clone(),

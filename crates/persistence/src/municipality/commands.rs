@@ -96,7 +96,7 @@ pub struct AddPopulation {
 /// One snapshot per municipality and date (a second is a conflict).
 pub fn add_population(tx: &mut Tx<'_>, c: &AddPopulation) -> Result<PopulationRow, CommandError> {
     let m = lock(tx, c.scb)?;
-    if registry::find_population(tx, &m.scb_code, c.date)?.is_some() {
+    if registry::find_population(tx, m.scb_code.as_str(), c.date)?.is_some() {
         return Err(CommandError::Conflict(format!(
             "municipality {} already has a snapshot dated {}",
             m.scb_code, c.date
@@ -105,7 +105,7 @@ pub fn add_population(tx: &mut Tx<'_>, c: &AddPopulation) -> Result<PopulationRo
     let row = registry::insert_population(
         tx,
         &NewPopulation {
-            scb_code: m.scb_code,
+            scb_code: m.scb_code.to_string(),
             snapshot_date: c.date,
             population: c.count,
             source: c.source.clone(),

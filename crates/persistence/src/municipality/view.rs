@@ -102,7 +102,7 @@ impl Municipality {
                 members: format!("/api/v1/members?municipality={}", m.scb_code),
                 self_: base,
             },
-            scb_code: m.scb_code,
+            scb_code: m.scb_code.to_string(),
             name: m.name,
             legal_name: m.legal_name,
             org_number: m.org_number,
