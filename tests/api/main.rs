@@ -20,6 +20,7 @@ mod municipalities;
 mod openapi;
 mod ops;
 mod search;
+mod statements;
 mod sync;
 mod vat;
 mod widget;

@@ -859,3 +859,84 @@ both!(attendance_statistics, |app| async move {
         .await
         .problem_field(400, "year");
 });
+
+// The appeal deadline is kept on the decisions by the write path: when the registry
+// changes whose notice it waits for, the stored deadline follows, and a sync sees the
+// decision again.
+both!(appeal_deadline_follows_the_registry, |app| async move {
+    let sec = app.as_role(Role::Secretary);
+    let admin = app.as_role(Role::Admin);
+    let (mid, did) = draft(&sec, "2022-05-30", 12).await;
+    let url = format!("/api/v1/meetings/{mid}");
+    let res = sec
+        .post(
+            &format!("{url}/approval"),
+            &json!({"approved_on": "2022-06-01", "signatures": signatures()}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    // Every member but Kiruna (2584) posts.
+    for code in [
+        "2505", "2506", "2510", "2513", "2514", "2518", "2521", "2523", "2560", "2580", "2581",
+        "2582", "2583",
+    ] {
+        let res = sec
+            .post(
+                &format!("{url}/notices"),
+                &json!({"scb_code": code, "posted_on": "2022-06-02", "kept_at": "Kansliet"}),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{code}: {}", res.text());
+    }
+    let decision = format!("/api/v1/decisions/{did}");
+    let before = app.get(&decision).await.json();
+    assert_eq!(before["appeal_deadline"], Value::Null);
+    // Kiruna's membership ended before the meeting: everyone who had to post has.
+    let res = admin
+        .patch(
+            "/api/v1/municipalities/2584",
+            &json!({"member_to": "2022-01-01"}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let after = app.get(&decision).await.json();
+    assert_eq!(
+        after["appeal_deadline"],
+        json!({"posted_all_on": "2022-06-02", "last_day": "2022-06-23", "moved_from": null})
+    );
+    assert_ne!(
+        after["updated_at"], before["updated_at"],
+        "a sync sees the change"
+    );
+    let since = before["updated_at"].as_str().expect("updated_at");
+    let synced = app
+        .get(&format!("/api/v1/decisions?modified_since={since}"))
+        .await
+        .json();
+    assert!(
+        synced["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|d| d["id"] == did),
+        "{synced}"
+    );
+    // The list and the detail say the same.
+    let listed = app
+        .get(&format!("/api/v1/decisions?meeting={mid}"))
+        .await
+        .json();
+    assert_eq!(
+        listed["items"][0]["appeal_deadline"],
+        after["appeal_deadline"]
+    );
+    // Kiruna a member again: the deadline waits for its notice once more.
+    let res = admin
+        .patch("/api/v1/municipalities/2584", &json!({"member_to": null}))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(
+        app.get(&decision).await.json()["appeal_deadline"],
+        Value::Null
+    );
+});

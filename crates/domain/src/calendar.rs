@@ -314,6 +314,11 @@ pub fn joint_committee_appeal_deadline(postings: &[Option<NaiveDate>]) -> Option
     latest_posting(postings).map(appeal_deadline)
 }
 
+/// [`joint_committee_appeal_deadline`] with its reasoning ([`explain_appeal_deadline`]).
+pub fn joint_committee_appeal(postings: &[Option<NaiveDate>]) -> Option<AppealDeadline> {
+    latest_posting(postings).map(explain_appeal_deadline)
+}
+
 /// The day the notice had been posted by every member (the latest posting), or `None` if
 /// `postings` is empty or some member has not posted.
 pub fn latest_posting(postings: &[Option<NaiveDate>]) -> Option<NaiveDate> {

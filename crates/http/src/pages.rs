@@ -457,10 +457,7 @@ pub async fn decision_page(
         if !d.is_published() {
             return Ok(Some(Err(d.id)));
         }
-        let a = crate::decisions::list::appeals(conn, std::slice::from_ref(&d))?
-            .remove(&d.meeting_id)
-            .flatten();
-        Ok(Some(Ok(Decision::from_row(d, a))))
+        Ok(Some(Ok(Decision::of(d))))
     })
     .await?;
     Ok(match found {

@@ -178,6 +178,9 @@ pub const TABLES: &[Table] = &[
             ("published_at", Ts),
             ("created_at", Ts),
             ("updated_at", Ts),
+            ("appeal_posted_all_on", Date),
+            ("appeal_last_day", Date),
+            ("appeal_moved_from", Date),
         ],
     },
     Table {

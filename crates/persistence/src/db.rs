@@ -80,6 +80,16 @@ pub struct PooledConn {
     known_good_at: u64,
     losses: std::sync::Arc<std::sync::atomic::AtomicU64>,
     statement_timeout: Option<Duration>,
+    statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl PooledConn {
+    /// How many statements the connections of this pool have sent so far, not counting
+    /// how they were set up and checked ([`Manager::is_valid`]): what a test compares
+    /// before and after a request to count its statements.
+    pub fn statements_sent(&self) -> u64 {
+        self.statements.load(std::sync::atomic::Ordering::Acquire)
+    }
 }
 
 impl PooledConn {
@@ -125,6 +135,8 @@ pub struct Manager {
     statement_timeout: Option<Duration>,
     /// Connections of this pool found lost so far.
     losses: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Statements sent on the connections of this pool ([`PooledConn::statements_sent`]).
+    statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl ManageConnection for Manager {
@@ -139,6 +151,7 @@ impl ManageConnection for Manager {
             known_good_at: self.losses.load(std::sync::atomic::Ordering::Acquire),
             losses: self.losses.clone(),
             statement_timeout: self.statement_timeout,
+            statements: self.statements.clone(),
         })
     }
 
@@ -151,6 +164,9 @@ impl ManageConnection for Manager {
             return Ok(());
         }
         conn.batch_execute("SELECT 1").map_err(DbError::Query)?;
+        // The check is the pool's, not a request's statement.
+        self.statements
+            .fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
         conn.known_good_at = losses;
         Ok(())
     }
@@ -164,7 +180,22 @@ impl ManageConnection for Manager {
 }
 
 impl Manager {
+    /// A connection set up for this pool, counting the statements it sends from then on.
     fn establish(&self) -> Result<DbConnection, DbError> {
+        let mut c = self.open()?;
+        let sent = self.statements.clone();
+        c.set_instrumentation(move |e: diesel::connection::InstrumentationEvent<'_>| {
+            if matches!(
+                e,
+                diesel::connection::InstrumentationEvent::StartQuery { .. }
+            ) {
+                sent.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+            }
+        });
+        Ok(c)
+    }
+
+    fn open(&self) -> Result<DbConnection, DbError> {
         match self.backend {
             Backend::Postgres => {
                 let mut c = DbConnection::Pg(PgConnection::establish(&self.url)?);
@@ -233,6 +264,7 @@ pub fn connect_pool(cfg: &PoolConfig) -> Result<DbPool, DbError> {
         busy_timeout_ms: u64::try_from(cfg.busy_timeout.as_millis()).unwrap_or(u64::MAX),
         statement_timeout: cfg.statement_timeout,
         losses: Default::default(),
+        statements: Default::default(),
     };
     // Connect once outside the pool to report the real error instead of a pool timeout.
     drop(manager.connect()?);
@@ -252,14 +284,25 @@ impl DbConnection {
         }
     }
 
-    /// Applies pending embedded migrations; returns the names applied.
+    /// Applies pending embedded migrations; returns the names applied. After any, the
+    /// data the write path keeps derived (the appeal deadlines on decisions) is brought
+    /// up to date in one write.
     pub fn run_migrations(&mut self) -> Result<Vec<String>, DbError> {
-        let applied = match self {
+        let applied: Vec<String> = match self {
             DbConnection::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS),
             DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
         }
-        .map_err(|e| DbError::Migration(e.to_string()))?;
-        Ok(applied.into_iter().map(|v| v.to_string()).collect())
+        .map_err(|e| DbError::Migration(e.to_string()))?
+        .into_iter()
+        .map(|v| v.to_string())
+        .collect();
+        if !applied.is_empty() {
+            use crate::write::{Actor, WriteContext, execute};
+            let ctx = WriteContext::new(Actor::new("migrate", "system"), None);
+            execute(self, &ctx, |tx| crate::meetings::refresh_appeals(tx, None))
+                .map_err(DbError::Query)?;
+        }
+        Ok(applied)
     }
 
     /// Sets PostgreSQL's `statement_timeout` of this session (`None`: no limit); SQLite

@@ -121,6 +121,9 @@ diesel::table! {
         published_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        appeal_posted_all_on -> Nullable<Date>,
+        appeal_last_day -> Nullable<Date>,
+        appeal_moved_from -> Nullable<Date>,
     }
 }
 

@@ -47,13 +47,9 @@ pub async fn create_correction(
         recipients: b.recipients,
         reason: b.reason,
     };
-    let (row, appeal) = db::write(&state, who.context(), move |tx| {
-        let row = commands::correct(tx, &Shown, DecisionId(id), &correction)?;
-        let appeal = super::list::appeals(tx, std::slice::from_ref(&row))?
-            .remove(&row.meeting_id)
-            .flatten();
-        Ok((row, appeal))
+    let row = db::write(&state, who.context(), move |tx| {
+        Ok(commands::correct(tx, &Shown, DecisionId(id), &correction)?)
     })
     .await?;
-    Ok(HttpResponse::Created().json(Decision::from_row(row, appeal)))
+    Ok(HttpResponse::Created().json(Decision::of(row)))
 }

@@ -70,6 +70,12 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// The decision with the appeal deadline stored on it.
+    pub fn of(d: DecisionRow) -> Self {
+        let appeal = d.appeal().map(Appeal::from);
+        Self::from_row(d, appeal)
+    }
+
     pub fn from_row(d: DecisionRow, appeal: Option<Appeal>) -> Self {
         let b = d.body.clone();
         let web = d

@@ -3,47 +3,16 @@ use std::collections::HashMap;
 use actix_web::{HttpResponse, get, web};
 use chrono::NaiveDate;
 use samverkan_domain::meeting::CaseNumber;
-use samverkan_persistence::DbConnection;
 use samverkan_persistence::meetings::{self, DecisionCursor, DecisionFilter, DecisionRow};
 use samverkan_persistence::registry::fold;
 
-use super::json::{Appeal, Decision, DecisionItem, DecisionVersion, ListDecisionsQuery, Tombstone};
+use super::json::{Decision, DecisionItem, DecisionVersion, ListDecisionsQuery, Tombstone};
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
-use crate::meetings::{appeal, last_modified, sees_drafts};
+use crate::meetings::{last_modified, sees_drafts};
 use crate::pagination::{self, Page};
 use crate::{AppState, db};
 use samverkan_domain::search::SearchTerms;
-
-/// Appeal deadlines of the meetings of `rows`.
-pub(crate) fn appeals(
-    conn: &mut DbConnection,
-    rows: &[DecisionRow],
-) -> diesel::QueryResult<HashMap<i64, Option<Appeal>>> {
-    let mut ids: Vec<i64> = rows.iter().map(|d| d.meeting_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let notices = meetings::notices_of(conn, &ids)?;
-    let registry = samverkan_persistence::registry::all_municipalities(conn)?;
-    let mut out = HashMap::new();
-    for id in ids {
-        let Some(date) = rows
-            .iter()
-            .find(|d| d.meeting_id == id)
-            .map(|d| d.meeting_date)
-        else {
-            continue;
-        };
-        let members = meetings::members_on(&registry, date);
-        let n: Vec<_> = notices
-            .iter()
-            .filter(|n| n.meeting_id == id)
-            .cloned()
-            .collect();
-        out.insert(id, appeal(&members, &n));
-    }
-    Ok(out)
-}
 
 enum Cursor {
     Db(DecisionCursor),
@@ -197,12 +166,11 @@ pub async fn list_decisions(
         } else {
             meetings::list_decisions(conn, &filter)?
         };
-        let appeals = appeals(conn, &rows)?;
-        Ok((rows, ranks, appeals))
+        Ok((rows, ranks))
     };
     // A search may hold only its share of the pool: reads, writes and health checks
     // always find a connection.
-    let (rows, ranks, appeals) = if searching {
+    let (rows, ranks) = if searching {
         db::run_expensive(&state, run).await?
     } else {
         db::run(&state, run).await?
@@ -249,8 +217,7 @@ pub async fn list_decisions(
         },
         |d| {
             if staff || d.is_published() {
-                let a = appeals.get(&d.meeting_id).cloned().flatten();
-                DecisionItem::Decision(Box::new(Decision::from_row(d, a)))
+                DecisionItem::Decision(Box::new(Decision::of(d)))
             } else {
                 DecisionItem::Tombstone(Tombstone::of(&d))
             }
@@ -261,11 +228,7 @@ pub async fn list_decisions(
 
 /// A decision as the caller may see it: 404 for one never published (to this caller it
 /// does not exist), 410 with its tombstone for one withdrawn after it was published.
-async fn visible(
-    state: &AppState,
-    id: i64,
-    staff: bool,
-) -> Result<(DecisionRow, Option<Appeal>), ApiError> {
+async fn visible(state: &AppState, id: i64, staff: bool) -> Result<DecisionRow, ApiError> {
     db::run(state, move |conn| {
         let missing = || ApiError::not_found(format!("no decision {id}"));
         let d = meetings::find_decision(conn, id)?.ok_or_else(missing)?;
@@ -275,10 +238,7 @@ async fn visible(
                 None => missing(),
             });
         }
-        let a = appeals(conn, std::slice::from_ref(&d))?
-            .remove(&d.meeting_id)
-            .flatten();
-        Ok((d, a))
+        Ok(d)
     })
     .await
 }
@@ -316,10 +276,10 @@ pub async fn get_decision(
     caller: Caller,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let (d, a) = visible(&state, path.into_inner(), sees_drafts(&caller)).await?;
+    let d = visible(&state, path.into_inner(), sees_drafts(&caller)).await?;
     let mut res = HttpResponse::Ok();
     last_modified(&mut res, d.updated_at);
-    Ok(res.json(Decision::from_row(d, a)))
+    Ok(res.json(Decision::of(d)))
 }
 
 /// List a decision's versions
@@ -343,7 +303,7 @@ pub async fn list_decision_versions(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let (d, _) = visible(&state, id, sees_drafts(&caller)).await?;
+    let d = visible(&state, id, sees_drafts(&caller)).await?;
     let rows = db::run(&state, move |conn| Ok(meetings::versions_of(conn, id)?)).await?;
     let versions: Vec<DecisionVersion> = rows
         .into_iter()

@@ -37,14 +37,11 @@ impl Views for Shown {
 
     fn decision(
         &self,
-        conn: &mut DbConnection,
         row: &DecisionRow,
         with_appeal: bool,
     ) -> Result<serde_json::Value, CommandError> {
         let appeal = if with_appeal {
-            crate::decisions::list::appeals(conn, std::slice::from_ref(row))?
-                .remove(&row.meeting_id)
-                .flatten()
+            row.appeal().map(Into::into)
         } else {
             None
         };

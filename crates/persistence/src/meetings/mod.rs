@@ -5,6 +5,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
+use samverkan_domain::calendar::AppealDeadline;
 use samverkan_domain::codes::ScbCode;
 use samverkan_domain::meeting::{self, AttendanceKind, DecisionKind, MeetingKind, ProtocolStatus};
 use serde::{Deserialize, Serialize};
@@ -222,6 +223,10 @@ stored_row! {
         pub published_at: Option<NaiveDateTime>,
         pub created_at: NaiveDateTime,
         pub updated_at: NaiveDateTime,
+        /// The appeal deadline as the write path keeps it ([`write::refresh_appeals`]).
+        pub appeal_posted_all_on: Option<NaiveDate>,
+        pub appeal_last_day: Option<NaiveDate>,
+        pub appeal_moved_from: Option<NaiveDate>,
     }
 }
 
@@ -229,6 +234,15 @@ impl DecisionRow {
     /// Visible to anonymous and municipality callers.
     pub fn is_published(&self) -> bool {
         self.approved && self.public
+    }
+
+    /// The appeal deadline: `None` until every member municipality has posted the notice.
+    pub fn appeal(&self) -> Option<AppealDeadline> {
+        Some(AppealDeadline {
+            posted_all_on: self.appeal_posted_all_on?,
+            last_day: self.appeal_last_day?,
+            moved_from: self.appeal_moved_from,
+        })
     }
     pub fn content(&self) -> DecisionContent {
         let b = self.body.clone();

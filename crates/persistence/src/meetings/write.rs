@@ -3,6 +3,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use samverkan_domain::calendar::{AppealDeadline, joint_committee_appeal};
 use samverkan_domain::meeting::{self, CaseNumber, NoticeError, ProtocolStatus};
 use serde::Serialize;
 
@@ -426,11 +427,104 @@ pub fn post_notice(
         .returning(meeting_notices::all_columns)
         .get_result(conn)?;
     // The appeal deadline of every decision may have changed.
+    let registry = registry::all_municipalities(conn)?;
+    let appeal = appeal_of(conn, meeting_id, &registry)?;
     diesel::update(decisions::table.filter(decisions::meeting_id.eq(meeting_id)))
-        .set(decisions::updated_at.eq(now))
+        .set((decisions::updated_at.eq(now), appeal_columns(appeal)))
         .execute(conn)?;
     touch_meeting(conn, meeting_id, now)?;
     Ok(row)
+}
+
+/// The appeal deadline of a meeting's decisions from its notices and the members on its
+/// date; `None` until every member has posted.
+fn appeal_of(
+    conn: &mut DbConnection,
+    meeting_id: i64,
+    registry: &[registry::MunicipalityRow],
+) -> QueryResult<Option<AppealDeadline>> {
+    let date: NaiveDate = meetings::table
+        .find(meeting_id)
+        .select(meetings::meeting_date)
+        .first(conn)?;
+    let notices = notices_of(conn, &[meeting_id])?;
+    let postings: Vec<Option<NaiveDate>> = members_on(registry, date)
+        .iter()
+        .map(|c| {
+            notices
+                .iter()
+                .find(|n| n.scb_code == *c)
+                .map(|n| n.posted_on)
+        })
+        .collect();
+    Ok(joint_committee_appeal(&postings))
+}
+
+type AppealColumns = (
+    diesel::dsl::Eq<decisions::appeal_posted_all_on, Option<NaiveDate>>,
+    diesel::dsl::Eq<decisions::appeal_last_day, Option<NaiveDate>>,
+    diesel::dsl::Eq<decisions::appeal_moved_from, Option<NaiveDate>>,
+);
+
+fn appeal_columns(a: Option<AppealDeadline>) -> AppealColumns {
+    (
+        decisions::appeal_posted_all_on.eq(a.map(|a| a.posted_all_on)),
+        decisions::appeal_last_day.eq(a.map(|a| a.last_day)),
+        decisions::appeal_moved_from.eq(a.and_then(|a| a.moved_from)),
+    )
+}
+
+/// Keeps the appeal deadline stored on every decision (read in the same statement as the
+/// decision) as the notices and the registry give it now: run after the registry changed
+/// and after migrations. A decision whose deadline changed gets `updated_at` = `touch`
+/// when given (its JSON changed, so a sync sees it; after a migration it did not: the
+/// deadline was computed on read before). Returns how many decisions changed.
+pub fn refresh_appeals(tx: &mut Tx<'_>, touch: Option<NaiveDateTime>) -> QueryResult<usize> {
+    let conn: &mut DbConnection = tx;
+    let registry = registry::all_municipalities(conn)?;
+    type Stored = (
+        i64,
+        i64,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+    );
+    let stored: Vec<Stored> = decisions::table
+        .select((
+            decisions::id,
+            decisions::meeting_id,
+            decisions::appeal_posted_all_on,
+            decisions::appeal_last_day,
+            decisions::appeal_moved_from,
+        ))
+        .order(decisions::meeting_id)
+        .load(conn)?;
+    let mut changed = 0;
+    let mut last: Option<(i64, Option<AppealDeadline>)> = None;
+    for (id, meeting_id, posted_all_on, last_day, moved_from) in stored {
+        let appeal = match last {
+            Some((m, a)) if m == meeting_id => a,
+            _ => appeal_of(conn, meeting_id, &registry)?,
+        };
+        last = Some((meeting_id, appeal));
+        let now_stored = (
+            appeal.map(|a| a.posted_all_on),
+            appeal.map(|a| a.last_day),
+            appeal.and_then(|a| a.moved_from),
+        );
+        if now_stored != (posted_all_on, last_day, moved_from) {
+            let row = decisions::table.find(id);
+            changed += match touch {
+                Some(now) => diesel::update(row)
+                    .set((decisions::updated_at.eq(now), appeal_columns(appeal)))
+                    .execute(conn)?,
+                None => diesel::update(row)
+                    .set(appeal_columns(appeal))
+                    .execute(conn)?,
+            };
+        }
+    }
+    Ok(changed)
 }
 
 pub fn notices_of(conn: &mut DbConnection, meeting_ids: &[i64]) -> QueryResult<Vec<NoticeRow>> {

@@ -75,6 +75,8 @@ pub fn update(tx: &mut Tx<'_>, u: &Update) -> Result<Municipality, CommandError>
     let code = u.scb.to_string();
     let before = Municipality::from_row(current, None, None);
     let m = registry::update_municipality(tx, &code, &changes)?;
+    // Membership decides whose notice an appeal deadline waits for.
+    crate::meetings::refresh_appeals(tx, Some(changes.updated_at))?;
     let after = Municipality::from_row(m.clone(), None, None);
     tx.changed(&u.scb, "update", audit_state(&before), audit_state(&after));
     let latest = registry::list_populations(tx, &code)?

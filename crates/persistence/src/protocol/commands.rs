@@ -34,7 +34,7 @@ fn decisions(
 ) -> Result<Vec<(i64, serde_json::Value)>, CommandError> {
     let rows = meetings::decisions_of(tx, &[id.0])?;
     rows.iter()
-        .map(|d| Ok((d.id, views.decision(tx, d, false)?)))
+        .map(|d| Ok((d.id, views.decision(d, false)?)))
         .collect()
 }
 
@@ -131,7 +131,7 @@ pub fn add_paragraph(
     tx.lock(&id)?;
     let before = views.meeting(tx, id.0)?;
     let row = meetings::insert_decision(tx, id.0, d)?;
-    let after = views.decision(tx, &row, false)?;
+    let after = views.decision(&row, false)?;
     tx.changed(&DecisionId(row.id), "create", None, Some(after));
     record_meeting(tx, views, id, Some(before), "add_paragraph")?;
     Ok(row)
@@ -197,7 +197,7 @@ pub fn correct(
     let meeting = MeetingId(old.meeting_id);
     tx.lock(&meeting)?;
     let meeting_before = views.meeting(tx, meeting.0)?;
-    let before = views.decision(tx, &old, false)?;
+    let before = views.decision(&old, false)?;
     let c = c.clone();
     let mut new = old.content();
     if let Some(v) = c.paragraph {
@@ -231,7 +231,7 @@ pub fn correct(
         new.recipients = v;
     }
     let row = meetings::correct_decision(tx, id.0, new, &c.reason)?;
-    let after = views.decision(tx, &row, true)?;
+    let after = views.decision(&row, true)?;
     tx.changed(&id, "correct", Some(before), Some(after));
     record_meeting(tx, views, meeting, Some(meeting_before), "correct_decision")?;
     Ok(row)

@@ -15,10 +15,10 @@ use crate::meetings::DecisionRow;
 pub trait Views {
     /// The meeting `id` as shown (with its notices, members and paragraph count).
     fn meeting(&self, conn: &mut DbConnection, id: i64) -> Result<serde_json::Value, CommandError>;
-    /// A decision as shown; `with_appeal`: with its appeal deadline when one runs.
+    /// A decision as shown; `with_appeal`: with its appeal deadline (stored on the row)
+    /// when one runs.
     fn decision(
         &self,
-        conn: &mut DbConnection,
         row: &DecisionRow,
         with_appeal: bool,
     ) -> Result<serde_json::Value, CommandError>;

@@ -1,0 +1,52 @@
+//! Statements per request on the hot reads: each endpoint sends at most its limit, on both
+//! backends, counted by the pool ([`samverkan_persistence::db::PooledConn::statements_sent`]).
+//! A read that grows a statement per row or loads what the write path already keeps fails
+//! here, not in a benchmark.
+
+use samverkan_domain::Role;
+
+use crate::both;
+use crate::support::TestApp;
+
+fn sent(app: &TestApp) -> u64 {
+    app.pool.get().expect("connection").statements_sent()
+}
+
+/// The statements one GET sends (after a first run of the same request, so nothing is
+/// counted that only a cold server does).
+async fn statements(app: &TestApp, uri: &str) -> u64 {
+    let warm = app.get(uri).await;
+    assert_eq!(warm.status, 200, "{uri}: {}", warm.text());
+    let before = sent(app);
+    let res = app.get(uri).await;
+    assert_eq!(res.status, 200, "{uri}: {}", res.text());
+    sent(app) - before
+}
+
+both!(hot_reads_send_at_most_their_statements, |app| async move {
+    let list = app.get("/api/v1/decisions?limit=2").await.json();
+    let id = list["items"][0]["id"]
+        .as_i64()
+        .expect("a published decision");
+    let next = list["next"].as_str().expect("a second page").to_owned();
+    let treasurer = app.as_role(Role::Treasurer);
+    // (request, who, at most): a decision, a page and a keyset page are one statement
+    // each, appeal deadlines included (kept on the decision by the write path).
+    let detail = format!("/api/v1/decisions/{id}");
+    let cases: [(&str, &TestApp, u64); 5] = [
+        (&detail, &app, 1),
+        ("/api/v1/decisions?limit=50", &app, 1),
+        (&next, &app, 1),
+        (
+            "/api/v1/municipalities/2580/invoice-summary?year=2021",
+            &treasurer,
+            4,
+        ),
+        ("/api/v1/status-board", &app, 4),
+    ];
+    for (uri, who, limit) in cases {
+        let n = statements(who, uri).await;
+        assert!(n <= limit, "{uri} sent {n} statements, at most {limit}");
+        assert!(n >= 1, "{uri} sent none: the count lost its way");
+    }
+});
