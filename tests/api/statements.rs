@@ -33,10 +33,14 @@ both!(hot_reads_send_at_most_their_statements, |app| async move {
     // (request, who, at most): a decision, a page and a keyset page are one statement
     // each, appeal deadlines included (kept on the decision by the write path).
     let detail = format!("/api/v1/decisions/{id}");
-    let cases: [(&str, &TestApp, u64); 5] = [
+    // An activity is its row, participants, latest status report and phase history,
+    // loaded for a whole page at once; the board reads one status report per activity.
+    let cases: [(&str, &TestApp, u64); 7] = [
         (&detail, &app, 1),
         ("/api/v1/decisions?limit=50", &app, 1),
         (&next, &app, 1),
+        ("/api/v1/activities?limit=200", &app, 4),
+        ("/api/v1/activities/1", &app, 4),
         (
             "/api/v1/municipalities/2580/invoice-summary?year=2021",
             &treasurer,

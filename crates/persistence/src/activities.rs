@@ -172,6 +172,21 @@ pub fn participants(conn: &mut DbConnection, activity_id: i64) -> QueryResult<Ve
         .load(conn)
 }
 
+/// The (activity id, SCB code) pairs of the activities `ids`.
+pub fn participants_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    activity_participants::table
+        .filter(activity_participants::activity_id.eq_any(ids))
+        .select((
+            activity_participants::activity_id,
+            activity_participants::scb_code,
+        ))
+        .order((
+            activity_participants::activity_id.asc(),
+            activity_participants::scb_code.asc(),
+        ))
+        .load(conn)
+}
+
 /// Every (activity id, SCB code) pair.
 pub fn all_participants(conn: &mut DbConnection) -> QueryResult<Vec<(i64, String)>> {
     activity_participants::table
@@ -277,10 +292,19 @@ pub fn list_phase_changes(
     conn: &mut DbConnection,
     activity_id: i64,
 ) -> QueryResult<Vec<PhaseChangeRow>> {
+    phase_changes_of(conn, &[activity_id])
+}
+
+/// The phase changes of the activities `ids`, oldest first per activity.
+pub fn phase_changes_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<PhaseChangeRow>> {
     phase_changes::table
-        .filter(phase_changes::activity_id.eq(activity_id))
+        .filter(phase_changes::activity_id.eq_any(ids))
         .select(PhaseChangeRow::as_select())
-        .order((phase_changes::changed_on.asc(), phase_changes::id.asc()))
+        .order((
+            phase_changes::activity_id.asc(),
+            phase_changes::changed_on.asc(),
+            phase_changes::id.asc(),
+        ))
         .load(conn)
 }
 
@@ -366,16 +390,26 @@ pub fn list_status_reports(
         .load(conn)
 }
 
-/// Every status report, newest first per activity (the first per activity is the latest).
-pub fn all_status_reports(conn: &mut DbConnection) -> QueryResult<Vec<StatusReportRow>> {
-    status_reports::table
+/// The latest status report of each activity (newest `reported_on`, then id), of the
+/// activities `ids` or of all: one index lookup per activity, however many reports there
+/// are (the status board, activity lists).
+pub fn latest_status_reports(
+    conn: &mut DbConnection,
+    ids: Option<&[i64]>,
+) -> QueryResult<Vec<StatusReportRow>> {
+    let mut q = status_reports::table
         .select(StatusReportRow::as_select())
-        .order((
-            status_reports::activity_id.asc(),
-            status_reports::reported_on.desc(),
-            status_reports::id.desc(),
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "status_reports.id IN (SELECT (SELECT n.id FROM status_reports n \
+             WHERE n.activity_id = a.id ORDER BY n.reported_on DESC, n.id DESC LIMIT 1) \
+             FROM activities a)",
         ))
-        .load(conn)
+        .order(status_reports::activity_id.asc())
+        .into_boxed();
+    if let Some(ids) = ids {
+        q = q.filter(status_reports::activity_id.eq_any(ids));
+    }
+    q.load(conn)
 }
 
 stored_row! {

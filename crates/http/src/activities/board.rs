@@ -33,7 +33,7 @@ pub async fn get_status_board(
         }
         let acts = repo::all_activities(conn)?;
         let parts = repo::all_participants(conn)?;
-        let reports = repo::all_status_reports(conn)?;
+        let reports = repo::latest_status_reports(conn, None)?;
         let rollouts = repo::all_rollouts(conn)?;
         let items = acts
             .into_iter()
@@ -62,7 +62,7 @@ pub async fn get_status_board(
                     .iter()
                     .filter(|c| !mine.iter().any(|r| &&r.scb_code == *c))
                     .count() as i64;
-                // Reports arrive newest first per activity.
+                // One report per activity: its latest.
                 let latest = reports.iter().find(|r| r.activity_id == a.id);
                 let municipality_rollout = only.as_ref().map(|code| {
                     let r = mine.iter().find(|r| &r.scb_code == code);

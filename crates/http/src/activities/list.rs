@@ -49,10 +49,8 @@ pub async fn list_activities(
         page,
     };
     let items = db::run(&state, move |conn| {
-        repo::list_activities(conn, &filter)?
-            .into_iter()
-            .map(|r| super::load(conn, r))
-            .collect::<Result<Vec<_>, _>>()
+        let rows = repo::list_activities(conn, &filter)?;
+        Ok(super::load_many(conn, rows)?)
     })
     .await?;
     let page = pagination::page(

@@ -52,6 +52,40 @@ pub(crate) fn load(conn: &mut DbConnection, row: ActivityRow) -> Result<Activity
     Ok(Shown.activity(conn, row)?)
 }
 
+/// [`load`] for a page of activities: three statements, however many rows.
+pub(crate) fn load_many(
+    conn: &mut DbConnection,
+    rows: Vec<ActivityRow>,
+) -> Result<Vec<Activity>, CommandError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let participants = repo::participants_of(conn, &ids)?;
+    let mut latest: std::collections::HashMap<i64, StatusReportRow> =
+        repo::latest_status_reports(conn, Some(&ids))?
+            .into_iter()
+            .map(|r| (r.activity_id, r))
+            .collect();
+    let changes = repo::phase_changes_of(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let id = row.id;
+            let mine = participants
+                .iter()
+                .filter(|(a, _)| *a == id)
+                .map(|(_, c)| c.clone())
+                .collect();
+            let history = changes
+                .iter()
+                .filter(|c| c.activity_id == id)
+                .cloned()
+                .map(PhaseChange::from)
+                .collect();
+            let status = latest.remove(&id).map(StatusReport::from);
+            Activity::from_row(row, mine, status, history)
+        })
+        .collect())
+}
+
 pub(crate) fn find(conn: &mut DbConnection, id: i64) -> Result<ActivityRow, ApiError> {
     repo::find_activity(conn, id)?.ok_or_else(|| ApiError::not_found(format!("no activity {id}")))
 }
@@ -116,16 +150,9 @@ impl Views for Shown {
         conn: &mut DbConnection,
         row: ActivityRow,
     ) -> Result<Activity, CommandError> {
-        let participants = repo::participants(conn, row.id)?;
-        let latest = repo::list_status_reports(conn, row.id)?
-            .into_iter()
-            .next()
-            .map(StatusReport::from);
-        let history = repo::list_phase_changes(conn, row.id)?
-            .into_iter()
-            .map(PhaseChange::from)
-            .collect();
-        Ok(Activity::from_row(row, participants, latest, history))
+        let mut one = load_many(conn, vec![row])?;
+        one.pop()
+            .ok_or_else(|| CommandError::Corrupt("an activity loaded as none".into()))
     }
 
     fn rollout(&self, m: &MunicipalityRow, participates: bool, row: Option<RolloutRow>) -> Rollout {

@@ -216,9 +216,8 @@ stored_row! {
         pub approved: bool,
         pub title: String,
         pub body: DecisionBody [json],
-        pub recipients_folded: String,
-        pub search_raw: String,
-        pub search_stemmed: String,
+        // Not read: the folded recipients and the search text are the filters' and the
+        // search's columns, which the write path keeps (no read loads them).
         pub version: i32,
         pub published_at: Option<NaiveDateTime>,
         pub created_at: NaiveDateTime,
