@@ -15,7 +15,9 @@ macro_rules! sync_page {
                 .order(($table::updated_at.asc(), $table::id.asc()));
         }
         if let Some((t, id)) = page.after_change {
-            $q = $q.filter(
+            // `updated_at >= t` as a plain bound too, so the (updated_at, id) index
+            // starts at the cursor.
+            $q = $q.filter($table::updated_at.ge(t)).filter(
                 $table::updated_at
                     .gt(t)
                     .or($table::updated_at.eq(t).and($table::id.gt(id))),

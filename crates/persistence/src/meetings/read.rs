@@ -74,7 +74,7 @@ pub fn list_meetings(conn: &mut DbConnection, f: &MeetingFilter) -> QueryResult<
         q = q.filter(meetings::kind.eq(k.clone()));
     }
     if let Some((d, id)) = f.after {
-        q = q.filter(
+        q = q.filter(meetings::meeting_date.le(d)).filter(
             meetings::meeting_date
                 .lt(d)
                 .or(meetings::meeting_date.eq(d).and(meetings::id.lt(id))),
@@ -185,16 +185,19 @@ macro_rules! filter_decisions {
         if let Some(ids) = &f.ids {
             q = q.filter(decisions::id.eq_any(ids.clone()));
         }
+        // The cursor's first column also as a plain bound (implied by the OR): the
+        // index on (column, id) then starts at the cursor instead of scanning every row
+        // before it, so a deep page costs what the first page costs.
         match f.after {
             Some(DecisionCursor::ByDate(d, id)) => {
-                q = q.filter(
+                q = q.filter(decisions::meeting_date.le(d)).filter(
                     decisions::meeting_date
                         .lt(d)
                         .or(decisions::meeting_date.eq(d).and(decisions::id.lt(id))),
                 );
             }
             Some(DecisionCursor::ByUpdate(t, id)) => {
-                q = q.filter(
+                q = q.filter(decisions::updated_at.ge(t)).filter(
                     decisions::updated_at
                         .gt(t)
                         .or(decisions::updated_at.eq(t).and(decisions::id.gt(id))),
