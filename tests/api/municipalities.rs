@@ -276,3 +276,37 @@ both!(admin_sets_invoicing_fields, |app| async move {
     assert_eq!(m["invoicing"]["peppol_endpoint_id"], "2120002767");
     assert!(m["member_to"].is_null());
 });
+
+// JSON Schema's `integer` is any number with a zero fraction: `6100.0` and `6.1e3` are
+// the integer 6100 (what a client generated from the spec may send); `6100.5` is not.
+both!(
+    whole_numbers_with_a_fraction_are_integers,
+    |app| async move {
+        let admin = app.as_role(Role::Admin);
+        let url = "/api/v1/municipalities/2505/populations";
+        let send = |body: &'static str| {
+            admin.raw(
+                actix_web::http::Method::POST,
+                url,
+                "application/json",
+                body.as_bytes().to_vec(),
+            )
+        };
+        send(r#"{"date": "2021-12-30", "count": 6100.5, "source": "SCB"}"#)
+            .await
+            .problem_field(422, "count");
+        let r = send(r#"{"date": "2021-12-31", "count": 6100.0, "source": "SCB 6100.0"}"#).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        assert_eq!(
+            r.json(),
+            json!({"date": "2021-12-31", "count": 6100, "source": "SCB 6100.0"})
+        );
+        let r = send(r#"{"date": "2022-12-31", "count": 6.1e3, "source": "SCB"}"#).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        assert_eq!(r.json()["count"], 6100);
+        // Duplicate fields are still refused.
+        send(r#"{"date": "2023-12-31", "count": 1.0, "count": 2, "source": "SCB"}"#)
+            .await
+            .problem(422);
+    }
+);

@@ -146,6 +146,10 @@ pub const DATE_YEAR_PATTERN: &str = "^(19[0-9]{2}|2[01][0-9]{2}|2200)-";
 /// newline, see [`crate::extract::CONTROL_MESSAGE`]).
 pub const NO_CONTROL_PATTERN: &str = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$";
 
+/// [`NO_CONTROL_PATTERN`] and at least one character that is not white space: what a
+/// field declared with the pattern `\S` (not blank) means in full.
+pub const NOT_BLANK_PATTERN: &str = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$";
+
 /// Declares the rules that every request meets before its handler runs (the page size
 /// of [`crate::pagination::limit`], the years and dates of [`crate::extract::check_target`]
 /// and of JSON bodies, the control characters of JSON texts, the `Idempotency-Key`),
@@ -163,6 +167,9 @@ fn declare_request_rules(spec: Spec) -> Spec {
     fn declare_text(s: &mut Value) {
         match s {
             Value::Object(o) => {
+                if is_string(o) && o.get("pattern").and_then(Value::as_str) == Some("\\S") {
+                    o.insert("pattern".into(), NOT_BLANK_PATTERN.into());
+                }
                 if is_string(o) && !o.contains_key("pattern") && !o.contains_key("enum") {
                     match o.get("format").and_then(Value::as_str) {
                         Some("date" | "date-time") => {

@@ -56,7 +56,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut errors = Vec::new();
     check_value(&value, &mut String::new(), &mut errors);
     ApiError::fail_on(errors)?;
-    // Typed from the bytes, not from `value`, so duplicate fields are still refused.
+    // Typed from the bytes, not from `value`, so duplicate fields are still refused. A
+    // number written with a zero fraction (`100.0`, `1e3`) is an integer in JSON Schema's
+    // sense (the spec's `integer`), so it is read as one.
+    let whole = whole_numbers(bytes);
+    let bytes = whole.as_deref().unwrap_or(bytes);
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
         let path = e.path().to_string();
@@ -86,6 +90,83 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             }
         }
     })
+}
+
+/// `bytes` (a valid JSON document) with every number that has a fraction or exponent but
+/// is a whole number of at most 2^53 written as an integer (`23861.0` → `23861`); `None`
+/// when there is none. Text inside strings is left alone.
+fn whole_numbers(bytes: &[u8]) -> Option<Vec<u8>> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    let mut out: Option<Vec<u8>> = None;
+    let (mut i, mut copied, mut in_string) = (0, 0, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        if b == b'-' || b.is_ascii_digit() {
+            let start = i;
+            while i < bytes.len()
+                && matches!(bytes[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+            {
+                i += 1;
+            }
+            let token = &bytes[start..i];
+            if token.iter().any(|c| matches!(c, b'.' | b'e' | b'E')) {
+                let v = std::str::from_utf8(token)
+                    .ok()
+                    .and_then(|t| t.parse::<f64>().ok());
+                if let Some(v) = v.filter(|v| v.fract() == 0.0 && v.abs() <= EXACT) {
+                    let o = out.get_or_insert_with(|| Vec::with_capacity(bytes.len()));
+                    o.extend_from_slice(&bytes[copied..start]);
+                    // Exact: a whole f64 of at most 2^53 is an i64 without loss.
+                    o.extend_from_slice((v as i64).to_string().as_bytes());
+                    copied = i;
+                }
+            }
+            continue;
+        }
+        i += 1;
+    }
+    let mut o = out?;
+    o.extend_from_slice(&bytes[copied..]);
+    Some(o)
+}
+
+#[cfg(test)]
+mod whole_number_tests {
+    use super::whole_numbers;
+
+    fn w(s: &str) -> Option<String> {
+        whole_numbers(s.as_bytes()).map(|b| String::from_utf8(b).expect("utf-8"))
+    }
+
+    #[test]
+    fn whole_numbers_become_integers_and_nothing_else_changes() {
+        assert_eq!(w(r#"{"a": 23861.0}"#).as_deref(), Some(r#"{"a": 23861}"#));
+        assert_eq!(
+            w(r#"[-5.00, 1e3, 2.5E0]"#).as_deref(),
+            Some("[-5, 1000, 2.5E0]")
+        );
+        assert_eq!(w(r#"{"a": 1, "b": -2}"#), None);
+        assert_eq!(w(r#"{"a": 0.5, "b": 1e300}"#), None);
+        assert_eq!(
+            w(r#"{"t": "1.0 \" 2.0", "n": 3.0}"#).as_deref(),
+            Some(r#"{"t": "1.0 \" 2.0", "n": 3}"#)
+        );
+        assert_eq!(w(r#"{"k1.0": [7.0]}"#).as_deref(), Some(r#"{"k1.0": [7]}"#));
+    }
 }
 
 fn syntax_error(e: serde_json::Error) -> ApiError {

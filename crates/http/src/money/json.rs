@@ -39,6 +39,7 @@ pub struct PreviewBody {
     /// Amount to split, in öre (not negative).
     pub amount_ore: i64,
     /// Rounding unit in öre: 1, 100 (krona) or 10000 (hundred kronor). Default 100.
+    #[schema(minimum = 1)]
     pub rounding_unit_ore: Option<i64>,
     /// The model, tagged by `kind`: `equal`; `per_capita` and `mixed` (with
     /// `population_date`, and `flat_percent` for mixed); `fixed` (`amounts_ore`);
@@ -93,6 +94,7 @@ pub struct NewCostStreamBody {
     pub kind: String,
     pub amount_ore: i64,
     /// Default 100 (whole kronor).
+    #[schema(minimum = 1)]
     pub rounding_unit_ore: Option<i64>,
     #[schema(value_type = samverkan_domain::allocation::Model)]
     pub model: Value,
