@@ -434,6 +434,39 @@ pub const SWAGGER_INITIALIZER: &str = r##"window.onload = function () {
 "##;
 
 /// `GET /docs/swagger-initializer.js`: [`SWAGGER_INITIALIZER`].
+/// The finished spec of this process, as the workers share it: the route table the
+/// fallback and the authentication read, and the JSON served at `/api-docs/openapi.json`.
+pub struct Shared {
+    pub routes: actix_web::web::Data<crate::fallback::RouteTable>,
+    pub json: actix_web::web::Data<SpecJson>,
+}
+
+/// The served spec, serialised once.
+pub struct SpecJson(pub actix_web::web::Bytes);
+
+impl Shared {
+    /// The process's shared spec, finished from `spec` by the first worker to get here
+    /// (the others' copies are dropped).
+    pub fn of(spec: Spec) -> &'static Shared {
+        static SHARED: std::sync::OnceLock<Shared> = std::sync::OnceLock::new();
+        SHARED.get_or_init(|| {
+            let spec = finish(spec);
+            let json = serde_json::to_vec(&spec).unwrap_or_default();
+            Shared {
+                routes: actix_web::web::Data::new(crate::fallback::RouteTable::from_spec(&spec)),
+                json: actix_web::web::Data::new(SpecJson(json.into())),
+            }
+        })
+    }
+}
+
+/// `GET /api-docs/openapi.json`: the spec this server serves (Swagger UI reads it).
+pub async fn served_spec(json: actix_web::web::Data<SpecJson>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(json.0.clone())
+}
+
 pub async fn swagger_initializer() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/javascript; charset=utf-8")

@@ -114,6 +114,19 @@ pub fn openapi() -> Spec {
     docs::finish(spec)
 }
 
+/// Hands the heap memory freed so far back to the system. Building a worker's routes
+/// builds (and drops) a copy of the whole spec; glibc's allocator keeps what was freed, so
+/// without this each worker would hold on to several MiB it never uses again.
+#[allow(unsafe_code)]
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages of glibc's heaps to the kernel; it
+    // touches no live allocation and may be called from any thread at any time.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// The whole application, used by the server and by the tests alike.
 pub fn app(
     state: AppState,
@@ -132,10 +145,13 @@ pub fn app(
         .openapi(docs::ApiDoc::openapi())
         .configure(api)
         .split_for_parts();
-    let spec = docs::finish(spec);
-    let routes = fallback::RouteTable::from_spec(&spec);
+    // Every worker registers the routes (which builds their part of the spec); the
+    // finished spec, its JSON and the route table are made once per process and shared.
+    let shared = docs::Shared::of(spec);
+    release_free_memory();
     app.app_data(web::Data::new(state))
-        .app_data(web::Data::new(routes))
+        .app_data(shared.routes.clone())
+        .app_data(shared.json.clone())
         .app_data(web::Data::new(extract::BodyLimit(settings.body_limit)))
         .app_data(web::Data::new(settings.ops.clone()))
         .app_data(web::PathConfig::default().error_handler(extract::path_error))
@@ -146,7 +162,8 @@ pub fn app(
         .service(web::redirect("/docs", "/docs/"))
         // Before Swagger UI's own service, so this one answers (see the constant).
         .service(web::resource("/docs/swagger-initializer.js").get(docs::swagger_initializer))
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", spec))
+        .service(web::resource("/api-docs/openapi.json").get(docs::served_spec))
+        .service(SwaggerUi::new("/docs/{_:.*}"))
         .default_service(web::to(fallback::fallback))
         .wrap(actix_web::middleware::from_fn(middleware::head_as_get))
         .wrap(actix_web::middleware::from_fn(

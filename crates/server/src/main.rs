@@ -213,6 +213,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     let state = samverkan_http::AppState::new(pool, keys, invoicing);
     let bind = args.bind.clone();
     let workers = args.workers;
+    let pool_size = args.db.db_pool_size as usize;
     let shutdown = args.shutdown_timeout_secs;
     let metrics_listeners = match &args.metrics_bind {
         Some(b) => samverkan_server::listen(b)?,
@@ -228,6 +229,8 @@ fn serve(args: ServeArgs) -> Result<(), String> {
                 header_timeout: std::time::Duration::from_secs(header_timeout),
                 shutdown_timeout: shutdown,
                 workers,
+                // The pool's connections, and two for work that waits for one.
+                blocking_threads: pool_size + 2,
             },
             move || samverkan_http::app(state.clone(), settings.clone()),
         )

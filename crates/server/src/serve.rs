@@ -25,6 +25,10 @@ pub struct Connections {
     pub shutdown_timeout: u64,
     /// Worker threads (`None`: one per core).
     pub workers: Option<usize>,
+    /// Threads per worker for the blocking database work: no more can hold a pooled
+    /// connection at once (actix's default, 512 per process, spawned a thread per waiting
+    /// request under load: 150 threads and their memory at 256 connections).
+    pub blocking_threads: usize,
 }
 
 /// Builds and starts the server on `listeners` (it runs when awaited).
@@ -49,6 +53,7 @@ where
     if let Some(w) = conns.workers {
         builder = builder.workers(w);
     }
+    builder = builder.worker_max_blocking_threads(conns.blocking_threads.max(1));
     for lst in listeners {
         let addr = lst.local_addr()?;
         let factory = factory.clone();
