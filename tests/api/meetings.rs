@@ -94,6 +94,17 @@ async fn draft(sec: &TestApp, date: &str, paragraph: i64) -> (i64, i64) {
     (mid, res.json()["id"].as_i64().expect("id"))
 }
 
+/// Approves meeting `mid` on `on` with the usual signature.
+async fn approve(sec: &TestApp, mid: i64, on: &str) {
+    let res = sec
+        .post(
+            &format!("/api/v1/meetings/{mid}/approval"),
+            &json!({"approved_on": on, "signatures": signatures()}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+}
+
 fn signatures() -> Value {
     json!([{"name": "Carina Sammeli", "role": "chair", "signed_at": "2022-06-01T10:00:00",
             "bankid_reference": "8bf5a286-db34-42e5-a336-8999dc6d05f3"}])
@@ -328,13 +339,7 @@ both!(drafts_are_invisible_to_the_public, |app| async move {
         .json()["id"]
         .as_i64()
         .expect("id");
-    let res = sec
-        .post(
-            &format!("/api/v1/meetings/{mid}/approval"),
-            &json!({"approved_on": "2021-12-20", "signatures": signatures()}),
-        )
-        .await;
-    assert_eq!(res.status, 200, "{}", res.text());
+    approve(&sec, mid, "2021-12-20").await;
     let m = app.get(&format!("/api/v1/meetings/{mid}")).await.json();
     assert_eq!(m["decision_count"], 1);
     assert_eq!(m["decisions"].as_array().expect("d").len(), 1);
@@ -868,13 +873,7 @@ both!(appeal_deadline_follows_the_registry, |app| async move {
     let admin = app.as_role(Role::Admin);
     let (mid, did) = draft(&sec, "2022-05-30", 12).await;
     let url = format!("/api/v1/meetings/{mid}");
-    let res = sec
-        .post(
-            &format!("{url}/approval"),
-            &json!({"approved_on": "2022-06-01", "signatures": signatures()}),
-        )
-        .await;
-    assert_eq!(res.status, 200, "{}", res.text());
+    approve(&sec, mid, "2022-06-01").await;
     // Every member but Kiruna (2584) posts.
     for code in [
         "2505", "2506", "2510", "2513", "2514", "2518", "2521", "2523", "2560", "2580", "2581",

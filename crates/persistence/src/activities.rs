@@ -172,10 +172,12 @@ pub fn participants(conn: &mut DbConnection, activity_id: i64) -> QueryResult<Ve
         .load(conn)
 }
 
-/// The (activity id, SCB code) pairs of the activities `ids`.
-pub fn participants_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
-    activity_participants::table
-        .filter(activity_participants::activity_id.eq_any(ids))
+/// The (activity id, SCB code) pairs of the activities `ids`, or of all.
+pub fn participants_of(
+    conn: &mut DbConnection,
+    ids: Option<&[i64]>,
+) -> QueryResult<Vec<(i64, String)>> {
+    let mut q = activity_participants::table
         .select((
             activity_participants::activity_id,
             activity_participants::scb_code,
@@ -184,21 +186,11 @@ pub fn participants_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<
             activity_participants::activity_id.asc(),
             activity_participants::scb_code.asc(),
         ))
-        .load(conn)
-}
-
-/// Every (activity id, SCB code) pair.
-pub fn all_participants(conn: &mut DbConnection) -> QueryResult<Vec<(i64, String)>> {
-    activity_participants::table
-        .select((
-            activity_participants::activity_id,
-            activity_participants::scb_code,
-        ))
-        .order((
-            activity_participants::activity_id.asc(),
-            activity_participants::scb_code.asc(),
-        ))
-        .load(conn)
+        .into_boxed();
+    if let Some(ids) = ids {
+        q = q.filter(activity_participants::activity_id.eq_any(ids));
+    }
+    q.load(conn)
 }
 
 /// Replaces the participant set.

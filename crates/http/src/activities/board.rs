@@ -32,7 +32,7 @@ pub async fn get_status_board(
                 .ok_or_else(|| ApiError::not_found(format!("no municipality {code}")))?;
         }
         let acts = repo::all_activities(conn)?;
-        let parts = repo::all_participants(conn)?;
+        let parts = repo::participants_of(conn, None)?;
         let reports = repo::latest_status_reports(conn, None)?;
         let rollouts = repo::all_rollouts(conn)?;
         let items = acts

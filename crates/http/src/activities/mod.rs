@@ -58,7 +58,7 @@ pub(crate) fn load_many(
     rows: Vec<ActivityRow>,
 ) -> Result<Vec<Activity>, CommandError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let participants = repo::participants_of(conn, &ids)?;
+    let participants = repo::participants_of(conn, Some(&ids))?;
     let mut latest: std::collections::HashMap<i64, StatusReportRow> =
         repo::latest_status_reports(conn, Some(&ids))?
             .into_iter()

@@ -28,7 +28,7 @@ pub async fn list_municipality_activities(
     let items = db::run(&state, move |conn| {
         let m = registry::find_municipality(conn, &code)?
             .ok_or_else(|| ApiError::not_found(format!("no municipality with SCB code {code}")))?;
-        let ids: Vec<i64> = repo::all_participants(conn)?
+        let ids: Vec<i64> = repo::participants_of(conn, None)?
             .into_iter()
             .filter(|(_, c)| *c == code)
             .map(|(id, _)| id)
