@@ -276,3 +276,36 @@ both!(
             .problem_field(400, "modified_since");
     }
 );
+
+// One cursor shape on the lists ordered by id or synced, declared in the spec as a
+// pattern and parsed as exactly that: `u_<microseconds>_<id>` of the last row.
+both!(row_cursors_have_one_declared_shape, |app| async move {
+    let page = app.get("/api/v1/members?limit=2").await.json();
+    let next = page["next"].as_str().expect("a next page").to_owned();
+    let after = next.split("after=").nth(1).expect("after").to_owned();
+    assert!(after.starts_with("u_"), "{next}");
+    // The same cursor continues the list ordered by id and a sync alike.
+    let rest = app.get(&next).await.json();
+    assert_ne!(rest["items"][0]["id"], page["items"][0]["id"]);
+    let synced = app
+        .get(&format!(
+            "/api/v1/members?modified_since=1970-01-01T00:00:00Z&after={after}"
+        ))
+        .await;
+    assert_eq!(synced.status, 200, "{}", synced.text());
+    for bad in [
+        "50",
+        "",
+        "u_",
+        "u_+5_3",
+        "u_-5_3",
+        "u_1_1234567890123456789",
+        "d_2021-01-01_1",
+    ] {
+        for list in ["members", "activities", "status-reports", "cost-streams"] {
+            app.get(&format!("/api/v1/{list}?after={bad}"))
+                .await
+                .problem_field(400, "after");
+        }
+    }
+});

@@ -14,7 +14,7 @@ pub const MAX_LIMIT: i64 = 200;
 pub struct Page<T: ToSchema> {
     pub items: Vec<T>,
     /// The URL of the next page, or null on the last page.
-    #[schema(example = "/api/v1/members?limit=50&after=50")]
+    #[schema(example = "/api/v1/members?limit=50&after=u_1638316800000000_50")]
     pub next: Option<String>,
 }
 
@@ -89,11 +89,20 @@ pub fn sync_cursor(updated_at: chrono::NaiveDateTime, id: i64) -> String {
     format!("u_{}_{id}", updated_at.and_utc().timestamp_micros())
 }
 
-/// Parses a [`sync_cursor`] (400 `after` otherwise).
+/// What a [`sync_cursor`] looks like, declared on the lists whose every cursor is one
+/// ([`ROW_CURSOR_PATTERN`]'s parser accepts exactly this).
+pub const ROW_CURSOR_PATTERN: &str = "^u_[0-9]{1,17}_[0-9]{1,18}$";
+
+/// Parses a [`sync_cursor`]: exactly [`ROW_CURSOR_PATTERN`] (400 `after` otherwise).
 pub fn parse_sync_cursor(s: &str) -> Result<ChangeCursor, ApiError> {
     let bad = || ApiError::bad_request("after", "not a cursor from a `next` link");
+    let digits =
+        |d: &str, max: usize| (1..=max).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit());
     let rest = s.strip_prefix("u_").ok_or_else(bad)?;
     let (micros, id) = rest.split_once('_').ok_or_else(bad)?;
+    if !digits(micros, 17) || !digits(id, 18) {
+        return Err(bad());
+    }
     let t = chrono::DateTime::from_timestamp_micros(micros.parse().map_err(|_| bad())?)
         .ok_or_else(bad)?;
     Ok((t.naive_utc(), id.parse().map_err(|_| bad())?))
@@ -102,20 +111,22 @@ pub fn parse_sync_cursor(s: &str) -> Result<ChangeCursor, ApiError> {
 /// A [`sync_cursor`] parsed: the last item's `updated_at` and id.
 pub type ChangeCursor = (chrono::NaiveDateTime, i64);
 
-/// Where a list ordered by id continues: the `after` of a `next` link — an id, or with
-/// `modified_since` (`syncing`) a [`sync_cursor`]. Returns `(after_id, after_change)`.
+/// Where a list ordered by id continues: the `after` of a `next` link, a
+/// [`sync_cursor`] naming the last row either way — its id ordered by id, its change with
+/// `modified_since` (`syncing`). Returns `(after_id, after_change)`.
 fn id_or_sync_after(
     after: Option<&str>,
     syncing: bool,
 ) -> Result<(Option<i64>, Option<ChangeCursor>), ApiError> {
-    match (after, syncing) {
-        (None, _) => Ok((None, None)),
-        (Some(a), true) => Ok((None, Some(parse_sync_cursor(a)?))),
-        (Some(a), false) => a
-            .parse::<i64>()
-            .map(|id| (Some(id), None))
-            .map_err(|_| ApiError::bad_request("after", "not a cursor from a `next` link")),
-    }
+    let Some(a) = after else {
+        return Ok((None, None));
+    };
+    let (t, id) = parse_sync_cursor(a)?;
+    Ok(if syncing {
+        (None, Some((t, id)))
+    } else {
+        (Some(id), None)
+    })
 }
 
 /// The page a synced list's query asks for: the `after` cursor of an id-ordered list or,
@@ -135,13 +146,10 @@ pub fn sync_page(
     })
 }
 
-/// The `after` of the next page of a list ordered by id ([`id_or_sync_after`]).
-pub fn id_or_sync_cursor(syncing: bool, updated_at: chrono::NaiveDateTime, id: i64) -> String {
-    if syncing {
-        sync_cursor(updated_at, id)
-    } else {
-        id.to_string()
-    }
+/// The `after` of the next page of a list ordered by id or synced
+/// ([`id_or_sync_after`]): one shape for both.
+pub fn row_cursor(updated_at: chrono::NaiveDateTime, id: i64) -> String {
+    sync_cursor(updated_at, id)
 }
 
 /// What `modified_since` means on every list, documented once: only objects changed

@@ -56,13 +56,7 @@ pub async fn list_activities(
     let page = pagination::page(
         items,
         limit,
-        |a| {
-            pagination::id_or_sync_cursor(
-                q.modified_since.is_some(),
-                a.updated_at.naive_utc(),
-                a.id,
-            )
-        },
+        |a| pagination::row_cursor(a.updated_at.naive_utc(), a.id),
         |after| {
             pagination::url(
                 "/api/v1/activities",

@@ -57,7 +57,6 @@ pub async fn list_all_status_reports(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let limit = pagination::limit(q.limit)?;
-    let syncing = q.modified_since.is_some();
     let page = pagination::sync_page(q.after.as_deref(), q.modified_since, limit)?;
     let filter = StatusReportFilter {
         activity_id: q.activity,
@@ -70,7 +69,7 @@ pub async fn list_all_status_reports(
     let page = pagination::page(
         rows,
         limit,
-        |r| pagination::id_or_sync_cursor(syncing, r.updated_at, r.id),
+        |r| pagination::row_cursor(r.updated_at, r.id),
         |after| {
             pagination::url(
                 "/api/v1/status-reports",

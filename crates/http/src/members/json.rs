@@ -73,5 +73,6 @@ pub struct ListMembersQuery {
     pub limit: Option<i64>,
     /// Cursor from the previous page's `next` link (opaque: only values from a `next` link
     /// of the same query are accepted, 400 otherwise).
+    #[param(pattern = "^u_[0-9]{1,17}_[0-9]{1,18}$")]
     pub after: Option<String>,
 }

@@ -28,7 +28,6 @@ pub async fn list_members(
     let limit = pagination::limit(q.limit)?;
     let scb_code = crate::municipalities::query_code("municipality", q.municipality.as_deref())?;
     let (role, office) = (q.role, q.office);
-    let syncing = q.modified_since.is_some();
     let page = pagination::sync_page(q.after.as_deref(), q.modified_since, limit)?;
     let filter = MemberFilter {
         scb_code: scb_code.clone(),
@@ -47,7 +46,7 @@ pub async fn list_members(
     let page = pagination::page(
         items,
         limit,
-        |m| pagination::id_or_sync_cursor(syncing, m.updated_at.naive_utc(), m.id),
+        |m| pagination::row_cursor(m.updated_at.naive_utc(), m.id),
         |after| {
             pagination::url(
                 "/api/v1/members",

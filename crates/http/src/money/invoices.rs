@@ -110,7 +110,7 @@ async fn list(
     let page = pagination::page(
         rows,
         limit,
-        |r| pagination::id_or_sync_cursor(since.is_some(), r.updated_at, r.id),
+        |r| pagination::row_cursor(r.updated_at, r.id),
         |after| {
             pagination::url(
                 path,

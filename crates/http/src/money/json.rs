@@ -194,6 +194,7 @@ pub struct ListStreamsQuery {
     pub limit: Option<i64>,
     /// Cursor from the previous page's `next` link (opaque: only values from a `next` link
     /// of the same query are accepted, 400 otherwise).
+    #[param(pattern = "^u_[0-9]{1,17}_[0-9]{1,18}$")]
     pub after: Option<String>,
 }
 
@@ -223,6 +224,7 @@ pub struct ListInvoicesQuery {
     pub limit: Option<i64>,
     /// Cursor from the previous page's `next` link (opaque: only values from a `next` link
     /// of the same query are accepted, 400 otherwise).
+    #[param(pattern = "^u_[0-9]{1,17}_[0-9]{1,18}$")]
     pub after: Option<String>,
 }
 

@@ -37,7 +37,7 @@ pub async fn list_cost_streams(
     let page = pagination::page(
         rows,
         limit,
-        |r| pagination::id_or_sync_cursor(since.is_some(), r.updated_at, r.id),
+        |r| pagination::row_cursor(r.updated_at, r.id),
         |after| {
             pagination::url(
                 "/api/v1/cost-streams",
