@@ -633,3 +633,23 @@ both!(export_period_is_validated, |app| async move {
     let r = t.get("/api/v1/invoices/export?period=2021").await;
     assert_eq!(r.status, 200);
 });
+
+// The summary of a year without invoices is empty; of a municipality that is not a
+// member, 404 (the existence check runs only when no invoice names it).
+both!(
+    summary_of_an_empty_year_and_of_no_municipality,
+    |app| async move {
+        let t = app.as_role(Role::Treasurer);
+        let r = t
+            .get("/api/v1/municipalities/2580/invoice-summary?year=1999")
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let s = r.json();
+        assert_eq!(s["year"], 1999, "{s}");
+        assert_eq!(s["billed_ore"], 0, "{s}");
+        assert_eq!(s["by_stream"], json!([]), "{s}");
+        t.get("/api/v1/municipalities/0180/invoice-summary?year=2021")
+            .await
+            .problem(404);
+    }
+);
