@@ -383,6 +383,20 @@ both!(status_reports_post_and_validate, |app| async move {
     let list = app.get(&url).await.json();
     assert_eq!(list[0]["date"], "2021-09-17");
     assert_eq!(list[1]["text"], "Äldre rapport");
+    // Nor on the activity, its list or the board (which read the latest it names).
+    let one = app.get(&format!("/api/v1/activities/{id}")).await.json();
+    assert_eq!(one["latest_status"]["date"], "2021-09-17", "{one}");
+    let listed = app.get("/api/v1/activities?limit=200").await.json();
+    let mine = items(&listed)
+        .into_iter()
+        .find(|a| a["id"] == id)
+        .expect("listed");
+    assert_eq!(mine["latest_status"]["date"], "2021-09-17");
+    let board = app.get("/api/v1/status-board").await.json();
+    assert_eq!(
+        board_item(&board, "e-learning")["latest_status_date"],
+        "2021-09-17"
+    );
     sec.post(
         "/api/v1/activities/999999/status-reports",
         &json!({"date": "2022-01-01", "text": "x"}),

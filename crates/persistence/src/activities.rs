@@ -151,7 +151,7 @@ pub fn insert_activity(tx: &mut Tx<'_>, a: &NewActivity) -> QueryResult<Activity
     let conn: &mut DbConnection = tx;
     diesel::insert_into(activities::table)
         .values(a)
-        .returning(activities::all_columns)
+        .returning(crate::columns_of::<ActivityRow>())
         .get_result(conn)
 }
 
@@ -159,7 +159,7 @@ pub fn update_activity(tx: &mut Tx<'_>, id: i64, c: &ActivityChanges) -> QueryRe
     let conn: &mut DbConnection = tx;
     diesel::update(activities::table.find(id))
         .set(c)
-        .returning(activities::all_columns)
+        .returning(crate::columns_of::<ActivityRow>())
         .get_result(conn)
 }
 
@@ -359,12 +359,32 @@ pub fn touch_activity(tx: &mut Tx<'_>, id: i64, now: NaiveDateTime) -> QueryResu
         .map(|_| ())
 }
 
+/// Adds a status report; the activity's latest report follows when this one is the
+/// newest (by `reported_on`; a later id wins a tie, and a new report's id is the largest).
 pub fn insert_status_report(tx: &mut Tx<'_>, r: &NewStatusReport) -> QueryResult<StatusReportRow> {
     let conn: &mut DbConnection = tx;
-    diesel::insert_into(status_reports::table)
+    let row: StatusReportRow = diesel::insert_into(status_reports::table)
         .values(r)
         .returning(status_reports::all_columns)
-        .get_result(conn)
+        .get_result(conn)?;
+    let latest: Option<i64> = activities::table
+        .find(row.activity_id)
+        .select(activities::latest_report_id)
+        .first(conn)?;
+    let latest_on: Option<NaiveDate> = match latest {
+        Some(id) => status_reports::table
+            .find(id)
+            .select(status_reports::reported_on)
+            .first(conn)
+            .optional()?,
+        None => None,
+    };
+    if latest_on.is_none_or(|d| d <= row.reported_on) {
+        diesel::update(activities::table.find(row.activity_id))
+            .set(activities::latest_report_id.eq(row.id))
+            .execute(conn)?;
+    }
+    Ok(row)
 }
 
 /// An activity's status reports, newest first.
@@ -383,25 +403,29 @@ pub fn list_status_reports(
 }
 
 /// The latest status report of each activity (newest `reported_on`, then id), of the
-/// activities `ids` or of all: one index lookup per activity, however many reports there
-/// are (the status board, activity lists).
+/// activities `ids` or of all: the reports the activities name ([`insert_status_report`]
+/// keeps the name), one per activity however many there are (the status board, activity
+/// lists).
 pub fn latest_status_reports(
     conn: &mut DbConnection,
     ids: Option<&[i64]>,
 ) -> QueryResult<Vec<StatusReportRow>> {
-    let mut q = status_reports::table
+    let q = status_reports::table
         .select(StatusReportRow::as_select())
-        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
-            "status_reports.id IN (SELECT (SELECT n.id FROM status_reports n \
-             WHERE n.activity_id = a.id ORDER BY n.reported_on DESC, n.id DESC LIMIT 1) \
-             FROM activities a)",
-        ))
         .order(status_reports::activity_id.asc())
         .into_boxed();
-    if let Some(ids) = ids {
-        q = q.filter(status_reports::activity_id.eq_any(ids));
+    let latest = status_reports::id.nullable();
+    match ids {
+        None => q.filter(latest.eq_any(activities::table.select(activities::latest_report_id))),
+        Some(ids) => q.filter(
+            latest.eq_any(
+                activities::table
+                    .filter(activities::id.eq_any(ids))
+                    .select(activities::latest_report_id),
+            ),
+        ),
     }
-    q.load(conn)
+    .load(conn)
 }
 
 stored_row! {

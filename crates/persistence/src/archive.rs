@@ -211,6 +211,7 @@ pub const TABLES: &[Table] = &[
             ("contacts", Str),
             ("created_at", Ts),
             ("updated_at", Ts),
+            ("latest_report_id", Int),
         ],
     },
     Table {

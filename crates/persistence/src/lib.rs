@@ -107,6 +107,12 @@ macro_rules! stored_row {
     (@conv $r:ident, $f:ident, $ty:ty, code) => { crate::stored_code(stringify!($f), &$r.$f)? };
 }
 
+/// The columns of a row type, for `RETURNING` (diesel's `as_returning` does not work
+/// across the two backends; the column list is the same on both).
+pub(crate) fn columns_of<T: diesel::Selectable<diesel::pg::Pg>>() -> T::SelectExpression {
+    T::construct_selection()
+}
+
 /// Parses one stored JSON column (`column` names it in the error).
 pub(crate) fn stored<T: serde::de::DeserializeOwned>(
     column: &'static str,

@@ -152,6 +152,7 @@ diesel::table! {
         contacts -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        latest_report_id -> Nullable<BigInt>,
     }
 }
 

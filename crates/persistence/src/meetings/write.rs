@@ -296,7 +296,7 @@ pub fn insert_decision(
             created_at: now,
             updated_at: now,
         })
-        .returning(decision_columns())
+        .returning(crate::columns_of::<DecisionRow>())
         .get_result(conn)?;
     diesel::insert_into(decision_versions::table)
         .values(&NewVersion {
@@ -434,12 +434,6 @@ pub fn post_notice(
         .execute(conn)?;
     touch_meeting(conn, meeting_id, now)?;
     Ok(row)
-}
-
-/// The columns of a [`DecisionRow`], for `RETURNING` (diesel's `as_returning` does not
-/// work across the two backends).
-fn decision_columns() -> <DecisionRow as Selectable<diesel::pg::Pg>>::SelectExpression {
-    <DecisionRow as Selectable<diesel::pg::Pg>>::construct_selection()
 }
 
 /// The appeal deadline of a meeting's decisions from its notices and the members on its
@@ -589,7 +583,7 @@ pub fn correct_decision(
             decisions::published_at.eq(published_at),
             decisions::updated_at.eq(now),
         ))
-        .returning(decision_columns())
+        .returning(crate::columns_of::<DecisionRow>())
         .get_result(conn)?;
     diesel::insert_into(decision_versions::table)
         .values(&NewVersion {

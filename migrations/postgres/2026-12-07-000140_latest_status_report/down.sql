@@ -1,0 +1,1 @@
+ALTER TABLE activities DROP COLUMN latest_report_id;
