@@ -388,7 +388,7 @@ both!(status_reports_post_and_validate, |app| async move {
     assert_eq!(one["latest_status"]["date"], "2021-09-17", "{one}");
     let listed = app.get("/api/v1/activities?limit=200").await.json();
     let mine = items(&listed)
-        .into_iter()
+        .iter()
         .find(|a| a["id"] == id)
         .expect("listed");
     assert_eq!(mine["latest_status"]["date"], "2021-09-17");
