@@ -10,7 +10,6 @@ use actix_web::HttpResponseBuilder;
 use actix_web::http::header;
 use chrono::NaiveDateTime;
 use samverkan_domain::Role;
-use samverkan_domain::calendar::{explain_appeal_deadline, joint_committee_appeal_deadline};
 use samverkan_persistence::meetings::NoticeRow;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -38,20 +37,7 @@ pub fn sees_drafts(caller: &Caller) -> bool {
 /// The appeal deadline of a protocol from its members' postings; null until every
 /// member municipality has posted.
 pub fn appeal(members: &[String], notices: &[NoticeRow]) -> Option<Appeal> {
-    let postings: Vec<Option<chrono::NaiveDate>> = members
-        .iter()
-        .map(|c| {
-            notices
-                .iter()
-                .find(|n| &n.scb_code == c)
-                .map(|n| n.posted_on)
-        })
-        .collect();
-    let last_day = joint_committee_appeal_deadline(&postings)?;
-    let latest = postings.iter().flatten().max().copied()?;
-    let explained = explain_appeal_deadline(latest);
-    debug_assert_eq!(explained.last_day, last_day);
-    Some(explained.into())
+    samverkan_persistence::meetings::appeal_from(members, notices).map(Appeal::from)
 }
 
 /// Maps a repository write refusal to the API's problem.

@@ -123,8 +123,8 @@ fn party(m: &MunicipalityRow, endpoint: Option<Endpoint>) -> Party {
     }
 }
 
-pub fn breakdown(vat: &[VatRow]) -> Result<Vec<VatSubtotal>, CommandError> {
-    Ok(vat.iter().map(VatRow::subtotal).collect())
+pub fn breakdown(vat: &[VatRow]) -> Vec<VatSubtotal> {
+    vat.iter().map(VatRow::subtotal).collect()
 }
 
 pub fn document(
@@ -215,7 +215,7 @@ pub fn document(
         buyer: party(&buyer, None),
         payment,
         lines,
-        breakdown: breakdown(&d.vat)?,
+        breakdown: breakdown(&d.vat),
         totals: inv.totals(),
     })
 }

@@ -382,7 +382,8 @@ pub fn post_notice(
             format!("meeting {meeting_id} is approved without an approval date"),
         )
     })?;
-    if !member_codes_on(conn, m.meeting_date)?.contains(&n.scb_code) {
+    let members = member_codes_on(conn, m.meeting_date)?;
+    if !members.contains(&n.scb_code) {
         return Err(invalid(
             "scb_code",
             format!("{} is not a member municipality", n.scb_code),
@@ -427,8 +428,7 @@ pub fn post_notice(
         .returning(meeting_notices::all_columns)
         .get_result(conn)?;
     // The appeal deadline of every decision may have changed.
-    let registry = registry::all_municipalities(conn)?;
-    let appeal = appeal_of(conn, meeting_id, &registry)?;
+    let appeal = appeal_from(&members, &notices_of(conn, &[meeting_id])?);
     diesel::update(decisions::table.filter(decisions::meeting_id.eq(meeting_id)))
         .set((decisions::updated_at.eq(now), appeal_columns(appeal)))
         .execute(conn)?;
@@ -436,19 +436,11 @@ pub fn post_notice(
     Ok(row)
 }
 
-/// The appeal deadline of a meeting's decisions from its notices and the members on its
-/// date; `None` until every member has posted.
-fn appeal_of(
-    conn: &mut DbConnection,
-    meeting_id: i64,
-    registry: &[registry::MunicipalityRow],
-) -> QueryResult<Option<AppealDeadline>> {
-    let date: NaiveDate = meetings::table
-        .find(meeting_id)
-        .select(meetings::meeting_date)
-        .first(conn)?;
-    let notices = notices_of(conn, &[meeting_id])?;
-    let postings: Vec<Option<NaiveDate>> = members_on(registry, date)
+/// The appeal deadline of a protocol from the members on its date and its notices;
+/// `None` until every member has posted. What the write path stores on the decisions and
+/// the meeting views show.
+pub fn appeal_from(members: &[String], notices: &[NoticeRow]) -> Option<AppealDeadline> {
+    let postings: Vec<Option<NaiveDate>> = members
         .iter()
         .map(|c| {
             notices
@@ -457,7 +449,7 @@ fn appeal_of(
                 .map(|n| n.posted_on)
         })
         .collect();
-    Ok(joint_committee_appeal(&postings))
+    joint_committee_appeal(&postings)
 }
 
 type AppealColumns = (
@@ -482,6 +474,22 @@ fn appeal_columns(a: Option<AppealDeadline>) -> AppealColumns {
 pub fn refresh_appeals(tx: &mut Tx<'_>, touch: Option<NaiveDateTime>) -> QueryResult<usize> {
     let conn: &mut DbConnection = tx;
     let registry = registry::all_municipalities(conn)?;
+    let dates: Vec<(i64, NaiveDate)> = meetings::table
+        .select((meetings::id, meetings::meeting_date))
+        .load(conn)?;
+    let ids: Vec<i64> = dates.iter().map(|(id, _)| *id).collect();
+    let notices = notices_of(conn, &ids)?;
+    let appeals: std::collections::HashMap<i64, Option<AppealDeadline>> = dates
+        .into_iter()
+        .map(|(id, date)| {
+            let mine: Vec<NoticeRow> = notices
+                .iter()
+                .filter(|n| n.meeting_id == id)
+                .cloned()
+                .collect();
+            (id, appeal_from(&members_on(&registry, date), &mine))
+        })
+        .collect();
     type Stored = (
         i64,
         i64,
@@ -497,16 +505,10 @@ pub fn refresh_appeals(tx: &mut Tx<'_>, touch: Option<NaiveDateTime>) -> QueryRe
             decisions::appeal_last_day,
             decisions::appeal_moved_from,
         ))
-        .order(decisions::meeting_id)
         .load(conn)?;
     let mut changed = 0;
-    let mut last: Option<(i64, Option<AppealDeadline>)> = None;
     for (id, meeting_id, posted_all_on, last_day, moved_from) in stored {
-        let appeal = match last {
-            Some((m, a)) if m == meeting_id => a,
-            _ => appeal_of(conn, meeting_id, &registry)?,
-        };
-        last = Some((meeting_id, appeal));
+        let appeal = appeals.get(&meeting_id).copied().flatten();
         let now_stored = (
             appeal.map(|a| a.posted_all_on),
             appeal.map(|a| a.last_day),
