@@ -363,3 +363,23 @@ fn reads_document_etag_and_304() {
         }
     }
 }
+
+/// The lists whose cursor is a row cursor declare the pattern its parser accepts, and
+/// only that one.
+#[test]
+fn row_cursors_declare_the_parsed_pattern() {
+    let spec = serde_json::to_value(samverkan_http::openapi()).expect("serialises");
+    let mut declared = 0;
+    for item in spec["paths"].as_object().expect("paths").values() {
+        for op in item.as_object().expect("item").values() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let pattern = p["schema"]["pattern"].as_str().unwrap_or_default();
+                if p["name"] == "after" && pattern.starts_with("^u_") {
+                    assert_eq!(pattern, samverkan_http::pagination::ROW_CURSOR_PATTERN);
+                    declared += 1;
+                }
+            }
+        }
+    }
+    assert!(declared >= 6, "only {declared} row cursors declared");
+}

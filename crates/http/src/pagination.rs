@@ -90,7 +90,8 @@ pub fn sync_cursor(updated_at: chrono::NaiveDateTime, id: i64) -> String {
 }
 
 /// What a [`sync_cursor`] looks like, declared on the lists whose every cursor is one
-/// ([`ROW_CURSOR_PATTERN`]'s parser accepts exactly this).
+/// ([`parse_sync_cursor`] accepts exactly this; tests/api/openapi.rs holds the spec's
+/// declarations to it).
 pub const ROW_CURSOR_PATTERN: &str = "^u_[0-9]{1,17}_[0-9]{1,18}$";
 
 /// Parses a [`sync_cursor`]: exactly [`ROW_CURSOR_PATTERN`] (400 `after` otherwise).

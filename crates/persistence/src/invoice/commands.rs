@@ -184,7 +184,7 @@ fn settle_credit(tx: &mut Tx<'_>, original: InvoiceId) -> Result<(), CommandErro
             "settling a credit of invoice {original} made another event"
         )));
     };
-    money::set_credited(tx, original.0, credited.0, *status)?;
+    money::settle(tx, original.0, money::Settled::Credited(*credited), *status)?;
     let after = view::load(tx, original.0)?;
     tx.changed(
         &original,
@@ -224,7 +224,7 @@ pub fn pay(tx: &mut Tx<'_>, c: &Pay) -> Result<Invoice, CommandError> {
             created_at: crate::now(),
         },
     )?;
-    money::set_paid(tx, id.0, paid.0, *status)?;
+    money::settle(tx, id.0, money::Settled::Paid(*paid), *status)?;
     let after = view::load(tx, id.0)?;
     let mut logged = audit_state(&after);
     if let Some(o) = logged.as_mut().and_then(|v| v.as_object_mut()) {

@@ -507,12 +507,11 @@ pub fn load_invoice_state(conn: &mut DbConnection, id: i64) -> QueryResult<Optio
     ids.push(id);
     let lines = lines_of_many(conn, &ids)?;
     let vat = vat_of_many(conn, &ids)?;
-    let breakdown_of = |doc: i64| -> QueryResult<Vec<VatSubtotal>> {
-        Ok(vat
-            .iter()
+    let breakdown_of = |doc: i64| -> Vec<VatSubtotal> {
+        vat.iter()
             .filter(|v| v.invoice_id == doc)
             .map(VatRow::subtotal)
-            .collect())
+            .collect()
     };
     let credit_notes = notes
         .iter()
@@ -525,7 +524,7 @@ pub fn load_invoice_state(conn: &mut DbConnection, id: i64) -> QueryResult<Optio
                     .filter(|l| l.invoice_id == n.id)
                     .map(|l| (l.line_no, Ore(l.amount_ore)))
                     .collect(),
-                breakdown: breakdown_of(n.id)?,
+                breakdown: breakdown_of(n.id),
                 payable: Ore(n.total_ore),
             })
         })
@@ -539,7 +538,7 @@ pub fn load_invoice_state(conn: &mut DbConnection, id: i64) -> QueryResult<Optio
             .filter(|l| l.invoice_id == id)
             .map(LineRow::domain)
             .collect::<QueryResult<_>>()?,
-        breakdown: breakdown_of(id)?,
+        breakdown: breakdown_of(id),
         totals: row.totals(),
         paid,
         issued: row.number.is_some(),
@@ -554,20 +553,42 @@ pub fn load_invoice_state(conn: &mut DbConnection, id: i64) -> QueryResult<Optio
     }))
 }
 
-/// Saves a settled credit: the credited amount and the status it leads to.
-pub(crate) fn set_credited(
+/// What a settlement of an invoice changes: the amount paid or the amount credited.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Settled {
+    Paid(Ore),
+    Credited(Ore),
+}
+
+/// Saves a settlement (a payment, a settled credit): its amount and the status it leads
+/// to.
+pub(crate) fn settle(
     tx: &mut Tx<'_>,
     id: i64,
-    credited_ore: i64,
+    settled: Settled,
     status: InvoiceStatus,
 ) -> QueryResult<()> {
+    /// Only the settled amount's column is set (`None` is skipped).
+    #[derive(AsChangeset)]
+    #[diesel(table_name = invoices)]
+    struct Change<'a> {
+        paid_ore: Option<i64>,
+        credited_ore: Option<i64>,
+        status: &'a str,
+        updated_at: NaiveDateTime,
+    }
+    let (paid_ore, credited_ore) = match settled {
+        Settled::Paid(o) => (Some(o.0), None),
+        Settled::Credited(o) => (None, Some(o.0)),
+    };
     let conn: &mut DbConnection = tx;
     diesel::update(invoices::table.find(id))
-        .set((
-            invoices::credited_ore.eq(credited_ore),
-            invoices::status.eq(status.as_str()),
-            invoices::updated_at.eq(crate::now()),
-        ))
+        .set(&Change {
+            paid_ore,
+            credited_ore,
+            status: status.as_str(),
+            updated_at: crate::now(),
+        })
         .execute(conn)
         .map(|_| ())
 }
@@ -697,23 +718,6 @@ pub(crate) fn insert_payment(tx: &mut Tx<'_>, p: &NewPayment) -> QueryResult<Pay
         .values(p)
         .returning(payments::all_columns)
         .get_result(conn)
-}
-
-pub(crate) fn set_paid(
-    tx: &mut Tx<'_>,
-    id: i64,
-    paid_ore: i64,
-    status: InvoiceStatus,
-) -> QueryResult<()> {
-    let conn: &mut DbConnection = tx;
-    diesel::update(invoices::table.find(id))
-        .set((
-            invoices::paid_ore.eq(paid_ore),
-            invoices::status.eq(status.as_str()),
-            invoices::updated_at.eq(crate::now()),
-        ))
-        .execute(conn)
-        .map(|_| ())
 }
 
 /// Credit notes that reference an invoice.
