@@ -31,38 +31,65 @@ pub fn limit(requested: Option<i64>) -> Result<i64, ApiError> {
     }
 }
 
-/// Cuts `rows` (fetched with `limit + 1`) to a page; `cursor` gives the `after` value of
-/// the last item, `link` builds the next URL from it.
-pub fn page<R, T: ToSchema>(
-    mut rows: Vec<R>,
+/// The `next` link of a list: its path and the filters the next page keeps, in order;
+/// `limit` and the `after` cursor of the last item are added by [`Next::page`].
+pub struct Next {
+    path: String,
+    pairs: Vec<(&'static str, String)>,
     limit: i64,
-    cursor: impl Fn(&R) -> String,
-    link: impl Fn(&str) -> String,
-    map: impl FnMut(R) -> T,
-) -> Page<T> {
-    let more = rows.len() as i64 > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let next = if more {
-        rows.last().map(|r| link(&cursor(r)))
-    } else {
-        None
-    };
-    Page {
-        items: rows.into_iter().map(map).collect(),
-        next,
-    }
 }
 
-/// Builds `path?k=v&…` from the non-empty query pairs, percent-encoding values.
-pub fn url(path: &str, pairs: &[(&str, Option<String>)]) -> String {
-    let q: Vec<String> = pairs
-        .iter()
-        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", encode(v))))
-        .collect();
-    if q.is_empty() {
-        path.to_owned()
-    } else {
-        format!("{path}?{}", q.join("&"))
+impl Next {
+    pub fn new(path: impl Into<String>, limit: i64) -> Self {
+        Next {
+            path: path.into(),
+            pairs: Vec::new(),
+            limit,
+        }
+    }
+
+    /// Keeps a filter (left out when `None`).
+    pub fn with(mut self, key: &'static str, value: Option<impl std::fmt::Display>) -> Self {
+        if let Some(v) = value {
+            self.pairs.push((key, v.to_string()));
+        }
+        self
+    }
+
+    /// Keeps a time filter (`modified_since`, `since` …) as [`timestamp`] writes it.
+    pub fn with_time(self, key: &'static str, t: Option<chrono::DateTime<chrono::Utc>>) -> Self {
+        self.with(key, t.map(timestamp))
+    }
+
+    /// Cuts `rows` (fetched with `limit + 1`) to a page; `cursor` gives the `after` value
+    /// of the last item, from which the next link is built.
+    pub fn page<R, T: ToSchema>(
+        self,
+        mut rows: Vec<R>,
+        cursor: impl Fn(&R) -> String,
+        map: impl FnMut(R) -> T,
+    ) -> Page<T> {
+        let more = rows.len() as i64 > self.limit;
+        rows.truncate(usize::try_from(self.limit).unwrap_or(usize::MAX));
+        let next = match rows.last() {
+            Some(r) if more => Some(self.link(&cursor(r))),
+            _ => None,
+        };
+        Page {
+            items: rows.into_iter().map(map).collect(),
+            next,
+        }
+    }
+
+    fn link(mut self, after: &str) -> String {
+        self.pairs.push(("limit", self.limit.to_string()));
+        self.pairs.push(("after", after.to_owned()));
+        let q: Vec<String> = self
+            .pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .collect();
+        format!("{}?{}", self.path, q.join("&"))
     }
 }
 

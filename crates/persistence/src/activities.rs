@@ -24,7 +24,8 @@ pub struct StoredContact {
 stored_row! {
     /// An activity with its contacts parsed.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct ActivityRow as ActivityRecord in activities, "activity" by id {
+    pub struct ActivityRow as ActivityRecord in activities, "activity" by id,
+        new pub NewActivity {
         pub id: i64,
         pub category: Category [state],
         pub name: String,
@@ -37,21 +38,6 @@ stored_row! {
         pub created_at: NaiveDateTime,
         pub updated_at: NaiveDateTime,
     }
-}
-
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = activities)]
-pub struct NewActivity {
-    pub category: String,
-    pub name: String,
-    pub goal: Option<String>,
-    pub phase: String,
-    pub start_year: Option<i32>,
-    pub start_date: Option<NaiveDate>,
-    pub expected_end: Option<NaiveDate>,
-    pub contacts: String,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
 }
 
 /// A partial update; `None` leaves a column alone, `Some(None)` clears a nullable one.
@@ -300,29 +286,19 @@ pub fn phase_changes_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec
         .load(conn)
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
-#[diesel(table_name = status_reports)]
-pub struct StatusReportRow {
-    pub id: i64,
-    pub activity_id: i64,
-    pub reported_on: NaiveDate,
-    pub text: String,
-    pub meeting_date: Option<NaiveDate>,
-    pub meeting_paragraph: Option<i32>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = status_reports)]
-pub struct NewStatusReport {
-    pub activity_id: i64,
-    pub reported_on: NaiveDate,
-    pub text: String,
-    pub meeting_date: Option<NaiveDate>,
-    pub meeting_paragraph: Option<i32>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+stored_row! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct StatusReportRow as StatusReportRecord in status_reports, "status report" by id,
+        new pub NewStatusReport {
+        pub id: i64,
+        pub activity_id: i64,
+        pub reported_on: NaiveDate,
+        pub text: String,
+        pub meeting_date: Option<NaiveDate>,
+        pub meeting_paragraph: Option<i32>,
+        pub created_at: NaiveDateTime,
+        pub updated_at: NaiveDateTime,
+    }
 }
 
 /// Filters of the status report list.
@@ -430,7 +406,8 @@ pub fn latest_status_reports(
 
 stored_row! {
     #[derive(Debug, Clone, PartialEq)]
-    pub struct RolloutRow as RolloutRecord in rollouts, "rollout" by id {
+    pub struct RolloutRow as RolloutRecord in rollouts, "rollout" by id,
+        new #[derive(AsChangeset)] #[diesel(treat_none_as_null = true)] pub NewRollout {
         pub id: i64,
         pub activity_id: i64,
         pub scb_code: ScbCode [code],
@@ -441,19 +418,6 @@ stored_row! {
         pub note: Option<String>,
         pub updated_at: NaiveDateTime,
     }
-}
-
-#[derive(Debug, Clone, Insertable, AsChangeset)]
-#[diesel(table_name = rollouts, treat_none_as_null = true)]
-pub struct NewRollout {
-    pub activity_id: i64,
-    pub scb_code: String,
-    pub state: String,
-    pub started_on: Option<NaiveDate>,
-    pub completed_on: Option<NaiveDate>,
-    pub as_of: Option<NaiveDate>,
-    pub note: Option<String>,
-    pub updated_at: NaiveDateTime,
 }
 
 /// An activity's rollout rows, by SCB code.
@@ -502,7 +466,8 @@ pub fn put_rollout(tx: &mut Tx<'_>, r: &NewRollout) -> QueryResult<(RolloutRow, 
 
 stored_row! {
     #[derive(Debug, Clone, PartialEq)]
-    pub struct ProcurementRow as ProcurementRecord in procurements, "procurement" by id {
+    pub struct ProcurementRow as ProcurementRecord in procurements, "procurement" by id,
+        new pub NewProcurement {
         pub id: i64,
         pub activity_id: i64,
         pub name: String,
@@ -515,21 +480,6 @@ stored_row! {
         pub supplier_org_number: Option<String>,
         pub created_at: NaiveDateTime,
     }
-}
-
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = procurements)]
-pub struct NewProcurement {
-    pub activity_id: i64,
-    pub name: String,
-    pub status: String,
-    pub award_decision_year: Option<i32>,
-    pub award_decision_paragraph: Option<i32>,
-    pub award_case_number: Option<String>,
-    pub award_note: Option<String>,
-    pub supplier_name: Option<String>,
-    pub supplier_org_number: Option<String>,
-    pub created_at: NaiveDateTime,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -577,43 +527,26 @@ pub fn list_procurements(
     q.load(conn)
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
-#[diesel(table_name = contracts)]
-pub struct ContractRow {
-    pub id: i64,
-    pub activity_id: i64,
-    pub procurement_id: Option<i64>,
-    pub name: String,
-    pub supplier_name: Option<String>,
-    pub supplier_org_number: Option<String>,
-    pub start_date: Option<NaiveDate>,
-    pub end_date: Option<NaiveDate>,
-    pub extendable: bool,
-    pub extension_options: Option<String>,
-    pub call_off_members: bool,
-    pub call_off_companies: bool,
-    pub call_off_foundations: bool,
-    pub note: Option<String>,
-    pub created_at: NaiveDateTime,
-}
-
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = contracts)]
-pub struct NewContract {
-    pub activity_id: i64,
-    pub procurement_id: Option<i64>,
-    pub name: String,
-    pub supplier_name: Option<String>,
-    pub supplier_org_number: Option<String>,
-    pub start_date: Option<NaiveDate>,
-    pub end_date: Option<NaiveDate>,
-    pub extendable: bool,
-    pub extension_options: Option<String>,
-    pub call_off_members: bool,
-    pub call_off_companies: bool,
-    pub call_off_foundations: bool,
-    pub note: Option<String>,
-    pub created_at: NaiveDateTime,
+stored_row! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ContractRow as ContractRecord in contracts, "contract" by id,
+        new pub NewContract {
+        pub id: i64,
+        pub activity_id: i64,
+        pub procurement_id: Option<i64>,
+        pub name: String,
+        pub supplier_name: Option<String>,
+        pub supplier_org_number: Option<String>,
+        pub start_date: Option<NaiveDate>,
+        pub end_date: Option<NaiveDate>,
+        pub extendable: bool,
+        pub extension_options: Option<String>,
+        pub call_off_members: bool,
+        pub call_off_companies: bool,
+        pub call_off_foundations: bool,
+        pub note: Option<String>,
+        pub created_at: NaiveDateTime,
+    }
 }
 
 #[derive(Debug, Clone, Default)]

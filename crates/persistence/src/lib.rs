@@ -68,8 +68,35 @@ macro_rules! parsed_row {
 /// A row as the repositories return it, declared once: the stored record (derived
 /// `Queryable`, every column as stored) and the row with its JSON columns (`[json]`) and
 /// states (`[state]`, a domain enum's `parse`) and codes (`[code]`, a domain type's
-/// `FromStr`, e.g. `ScbCode`) parsed by [`parsed_row!`].
+/// `FromStr`, e.g. `ScbCode`) parsed by [`parsed_row!`]; with `new NewX`, also the shape a
+/// write inserts (the same columns as stored, without the generated id), so a table's
+/// columns are written down once.
 macro_rules! stored_row {
+    // With its insert shape: `new NewX` declares the struct a write inserts, every column
+    // as stored but the generated `id` (attributes after `new` go on it, e.g. an
+    // `AsChangeset` derive).
+    (
+        $(#[$m:meta])*
+        pub struct $row:ident as $record:ident in $table:ident, $what:literal by id,
+            new $(#[$nm:meta])* $nvis:vis $new:ident {
+            pub id: i64,
+            $( $(#[$fm:meta])* pub $f:ident : $ty:ty $([$kind:ident])? ),* $(,)?
+        }
+    ) => {
+        stored_row! {
+            $(#[$m])*
+            pub struct $row as $record in $table, $what by id {
+                pub id: i64,
+                $( $(#[$fm])* pub $f : $ty $([$kind])? ),*
+            }
+        }
+        #[derive(Debug, Clone, diesel::Insertable)]
+        #[diesel(table_name = crate::schema::$table)]
+        $(#[$nm])*
+        $nvis struct $new {
+            $( pub $f: stored_row!(@raw $ty $(, $kind)?), )*
+        }
+    };
     (
         $(#[$m:meta])*
         pub struct $row:ident as $record:ident in $table:ident, $what:literal by $id:ident {

@@ -54,31 +54,23 @@ pub struct NewMunicipality {
     pub peppol_endpoint_scheme: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
-#[diesel(table_name = population_snapshots)]
-pub struct PopulationRow {
-    pub id: i64,
-    #[diesel(deserialize_as = String)]
-    pub scb_code: ScbCode,
-    pub snapshot_date: NaiveDate,
-    pub population: i64,
-    pub source: String,
-    pub created_at: NaiveDateTime,
-}
-
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = population_snapshots)]
-pub struct NewPopulation {
-    pub scb_code: String,
-    pub snapshot_date: NaiveDate,
-    pub population: i64,
-    pub source: String,
-    pub created_at: NaiveDateTime,
+stored_row! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct PopulationRow as PopulationRecord in population_snapshots, "population snapshot" by id,
+        new pub NewPopulation {
+        pub id: i64,
+        pub scb_code: ScbCode [code],
+        pub snapshot_date: NaiveDate,
+        pub population: i64,
+        pub source: String,
+        pub created_at: NaiveDateTime,
+    }
 }
 
 stored_row! {
     #[derive(Debug, Clone, PartialEq)]
-    pub struct MemberRow as MemberRecord in committee_members, "member" by id {
+    pub struct MemberRow as MemberRecord in committee_members, "member" by id,
+        new pub NewMember {
         pub id: i64,
         pub name: String,
         pub party: String,
@@ -91,21 +83,6 @@ stored_row! {
         pub created_at: NaiveDateTime,
         pub updated_at: NaiveDateTime,
     }
-}
-
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = committee_members)]
-pub struct NewMember {
-    pub name: String,
-    pub party: String,
-    pub scb_code: String,
-    pub seat_role: String,
-    pub office: String,
-    pub term_from: NaiveDate,
-    pub term_to: Option<NaiveDate>,
-    pub source: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
 }
 
 /// Filters of the municipality list.

@@ -39,23 +39,10 @@ pub async fn list_contracts(
         limit: limit + 1,
     };
     let rows = db::run(&state, move |conn| Ok(repo::list_contracts(conn, &filter)?)).await?;
-    let page = pagination::page(
-        rows,
-        limit,
-        |c| c.id.to_string(),
-        |after| {
-            pagination::url(
-                "/api/v1/contracts",
-                &[
-                    ("expiring_before", q.expiring_before.map(|d| d.to_string())),
-                    ("activity", q.activity.map(|a| a.to_string())),
-                    ("limit", Some(limit.to_string())),
-                    ("after", Some(after.to_owned())),
-                ],
-            )
-        },
-        Contract::from,
-    );
+    let page = pagination::Next::new("/api/v1/contracts", limit)
+        .with("expiring_before", q.expiring_before)
+        .with("activity", q.activity)
+        .page(rows, |c| c.id.to_string(), Contract::from);
     Ok(HttpResponse::Ok().json(page))
 }
 

@@ -53,28 +53,16 @@ pub async fn list_activities(
         Ok(super::load_many(conn, rows)?)
     })
     .await?;
-    let page = pagination::page(
-        items,
-        limit,
-        |a| pagination::row_cursor(a.updated_at.naive_utc(), a.id),
-        |after| {
-            pagination::url(
-                "/api/v1/activities",
-                &[
-                    ("category", q.category.clone()),
-                    ("phase", q.phase.clone()),
-                    ("municipality", q.municipality.clone()),
-                    ("active_on", q.active_on.map(|d| d.to_string())),
-                    (
-                        "modified_since",
-                        q.modified_since.map(pagination::timestamp),
-                    ),
-                    ("limit", Some(limit.to_string())),
-                    ("after", Some(after.to_owned())),
-                ],
-            )
-        },
-        |a| a,
-    );
+    let page = pagination::Next::new("/api/v1/activities", limit)
+        .with("category", q.category.clone())
+        .with("phase", q.phase.clone())
+        .with("municipality", q.municipality.clone())
+        .with("active_on", q.active_on)
+        .with_time("modified_since", q.modified_since)
+        .page(
+            items,
+            |a| pagination::row_cursor(a.updated_at.naive_utc(), a.id),
+            |a| a,
+        );
     Ok(HttpResponse::Ok().json(page))
 }

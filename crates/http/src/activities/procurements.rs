@@ -54,23 +54,10 @@ pub async fn list_procurements(
         Ok(repo::list_procurements(conn, &filter)?)
     })
     .await?;
-    let page = pagination::page(
-        rows,
-        limit,
-        |p| p.id.to_string(),
-        |after| {
-            pagination::url(
-                "/api/v1/procurements",
-                &[
-                    ("activity", q.activity.map(|a| a.to_string())),
-                    ("status", q.status.clone()),
-                    ("limit", Some(limit.to_string())),
-                    ("after", Some(after.to_owned())),
-                ],
-            )
-        },
-        Procurement::from,
-    );
+    let page = pagination::Next::new("/api/v1/procurements", limit)
+        .with("activity", q.activity)
+        .with("status", q.status.clone())
+        .page(rows, |p| p.id.to_string(), Procurement::from);
     Ok(HttpResponse::Ok().json(page))
 }
 

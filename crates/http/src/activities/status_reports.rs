@@ -66,26 +66,14 @@ pub async fn list_all_status_reports(
         Ok(repo::find_status_reports(conn, &filter)?)
     })
     .await?;
-    let page = pagination::page(
-        rows,
-        limit,
-        |r| pagination::row_cursor(r.updated_at, r.id),
-        |after| {
-            pagination::url(
-                "/api/v1/status-reports",
-                &[
-                    ("activity", q.activity.map(|a| a.to_string())),
-                    (
-                        "modified_since",
-                        q.modified_since.map(pagination::timestamp),
-                    ),
-                    ("limit", Some(limit.to_string())),
-                    ("after", Some(after.to_owned())),
-                ],
-            )
-        },
-        StatusReport::from,
-    );
+    let page = pagination::Next::new("/api/v1/status-reports", limit)
+        .with("activity", q.activity)
+        .with_time("modified_since", q.modified_since)
+        .page(
+            rows,
+            |r| pagination::row_cursor(r.updated_at, r.id),
+            StatusReport::from,
+        );
     Ok(HttpResponse::Ok().json(page))
 }
 

@@ -169,28 +169,12 @@ pub async fn list_audit_events(
         limit: limit + 1,
     };
     let rows = db::run(&state, move |conn| Ok(write::list_audit(conn, &filter)?)).await?;
-    let page = pagination::page(
-        rows,
-        limit,
-        |e| e.seq.to_string(),
-        |after| {
-            pagination::url(
-                "/api/v1/audit",
-                &[
-                    (
-                        "aggregate_type",
-                        q.aggregate_type.map(|t| t.as_str().to_owned()),
-                    ),
-                    ("aggregate_id", q.aggregate_id.clone()),
-                    ("actor", q.actor.clone()),
-                    ("since", q.since.map(pagination::timestamp)),
-                    ("limit", Some(limit.to_string())),
-                    ("after", Some(after.to_owned())),
-                ],
-            )
-        },
-        AuditEvent::from,
-    );
+    let page = pagination::Next::new("/api/v1/audit", limit)
+        .with("aggregate_type", q.aggregate_type.map(|t| t.as_str()))
+        .with("aggregate_id", q.aggregate_id.clone())
+        .with("actor", q.actor.clone())
+        .with_time("since", q.since)
+        .page(rows, |e| e.seq.to_string(), AuditEvent::from);
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -267,30 +251,21 @@ pub async fn list_tokens(
         )?)
     })
     .await?;
-    let page = pagination::page(
-        rows,
-        limit,
-        |r| r.token.jti.clone(),
-        |after| {
-            pagination::url(
-                "/api/v1/tokens",
-                &[
-                    ("unused_since", q.unused_since.map(pagination::timestamp)),
-                    ("limit", Some(limit.to_string())),
-                    ("after", Some(after.to_owned())),
-                ],
-            )
-        },
-        |r| IssuedToken {
-            jti: r.token.jti,
-            sub: r.token.sub,
-            role: r.token.role,
-            municipality: r.token.municipality,
-            issued_at: r.token.issued_at.and_utc(),
-            expires_at: r.token.expires_at.and_utc(),
-            last_used_at: r.token.last_used_at.map(|t| t.and_utc()),
-            revoked_at: r.revoked_at.map(|t| t.and_utc()),
-        },
-    );
+    let page = pagination::Next::new("/api/v1/tokens", limit)
+        .with_time("unused_since", q.unused_since)
+        .page(
+            rows,
+            |r| r.token.jti.clone(),
+            |r| IssuedToken {
+                jti: r.token.jti,
+                sub: r.token.sub,
+                role: r.token.role,
+                municipality: r.token.municipality,
+                issued_at: r.token.issued_at.and_utc(),
+                expires_at: r.token.expires_at.and_utc(),
+                last_used_at: r.token.last_used_at.map(|t| t.and_utc()),
+                revoked_at: r.revoked_at.map(|t| t.and_utc()),
+            },
+        );
     Ok(HttpResponse::Ok().json(page))
 }

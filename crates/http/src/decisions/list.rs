@@ -177,52 +177,40 @@ pub async fn list_decisions(
     };
     let feed = q.modified_since.is_some();
     let kind = q.kind.map(|k| k.domain().as_str().to_owned());
-    let page = pagination::page(
-        rows,
-        limit,
-        |d| {
-            if text.is_some() {
-                format!(
-                    "s_{:x}_{}",
-                    ranks.get(&d.id).copied().unwrap_or(0.0).to_bits(),
-                    d.id
-                )
-            } else if feed {
-                pagination::sync_cursor(d.updated_at, d.id)
-            } else {
-                format!("d_{}_{}", d.meeting_date, d.id)
-            }
-        },
-        |after| {
-            pagination::url(
-                "/api/v1/decisions",
-                &[
-                    ("year", q.year.map(|y| y.to_string())),
-                    ("paragraph", q.paragraph.map(|p| p.to_string())),
-                    ("meeting", q.meeting.map(|m| m.to_string())),
-                    ("kind", kind.clone()),
-                    ("case_number", q.case_number.clone()),
-                    ("recipient", q.recipient.clone()),
-                    ("from", q.from.map(|d| d.to_string())),
-                    ("to", q.to.map(|d| d.to_string())),
-                    ("q", text.clone()),
-                    (
-                        "modified_since",
-                        q.modified_since.map(pagination::timestamp),
-                    ),
-                    ("limit", Some(limit.to_string())),
-                    ("after", Some(after.to_owned())),
-                ],
-            )
-        },
-        |d| {
-            if staff || d.is_published() {
-                DecisionItem::Decision(Box::new(Decision::of(d)))
-            } else {
-                DecisionItem::Tombstone(Tombstone::of(&d))
-            }
-        },
-    );
+    let page = pagination::Next::new("/api/v1/decisions", limit)
+        .with("year", q.year)
+        .with("paragraph", q.paragraph)
+        .with("meeting", q.meeting)
+        .with("kind", kind.clone())
+        .with("case_number", q.case_number.clone())
+        .with("recipient", q.recipient.clone())
+        .with("from", q.from)
+        .with("to", q.to)
+        .with("q", text.clone())
+        .with_time("modified_since", q.modified_since)
+        .page(
+            rows,
+            |d| {
+                if text.is_some() {
+                    format!(
+                        "s_{:x}_{}",
+                        ranks.get(&d.id).copied().unwrap_or(0.0).to_bits(),
+                        d.id
+                    )
+                } else if feed {
+                    pagination::sync_cursor(d.updated_at, d.id)
+                } else {
+                    format!("d_{}_{}", d.meeting_date, d.id)
+                }
+            },
+            |d| {
+                if staff || d.is_published() {
+                    DecisionItem::Decision(Box::new(Decision::of(d)))
+                } else {
+                    DecisionItem::Tombstone(Tombstone::of(&d))
+                }
+            },
+        );
     Ok(HttpResponse::Ok().json(page))
 }
 

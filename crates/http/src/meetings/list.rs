@@ -81,30 +81,18 @@ pub async fn list_meetings(
     })
     .await?;
     let kind = q.kind.map(|k| k.domain().as_str().to_owned());
-    let page = pagination::page(
-        rows,
-        limit,
-        |(m, ..)| match q.modified_since {
-            Some(_) => pagination::sync_cursor(m.updated_at, m.id),
-            None => format!("{}_{}", m.meeting_date, m.id),
-        },
-        |after| {
-            pagination::url(
-                "/api/v1/meetings",
-                &[
-                    ("year", q.year.map(|y| y.to_string())),
-                    ("kind", kind.clone()),
-                    (
-                        "modified_since",
-                        q.modified_since.map(pagination::timestamp),
-                    ),
-                    ("limit", Some(limit.to_string())),
-                    ("after", Some(after.to_owned())),
-                ],
-            )
-        },
-        |(m, n, members, count)| Meeting::from_row(m, n, &members, count, None),
-    );
+    let page = pagination::Next::new("/api/v1/meetings", limit)
+        .with("year", q.year)
+        .with("kind", kind.clone())
+        .with_time("modified_since", q.modified_since)
+        .page(
+            rows,
+            |(m, ..)| match q.modified_since {
+                Some(_) => pagination::sync_cursor(m.updated_at, m.id),
+                None => format!("{}_{}", m.meeting_date, m.id),
+            },
+            |(m, n, members, count)| Meeting::from_row(m, n, &members, count, None),
+        );
     Ok(HttpResponse::Ok().json(page))
 }
 

@@ -43,28 +43,16 @@ pub async fn list_members(
             .collect::<Vec<_>>())
     })
     .await?;
-    let page = pagination::page(
-        items,
-        limit,
-        |m| pagination::row_cursor(m.updated_at.naive_utc(), m.id),
-        |after| {
-            pagination::url(
-                "/api/v1/members",
-                &[
-                    ("municipality", scb_code.clone()),
-                    ("role", role.map(|r| r.as_str().to_owned())),
-                    ("office", office.map(|o| o.as_str().to_owned())),
-                    ("active_on", q.active_on.map(|d| d.to_string())),
-                    (
-                        "modified_since",
-                        q.modified_since.map(pagination::timestamp),
-                    ),
-                    ("limit", Some(limit.to_string())),
-                    ("after", Some(after.to_owned())),
-                ],
-            )
-        },
-        |m| m,
-    );
+    let page = pagination::Next::new("/api/v1/members", limit)
+        .with("municipality", scb_code.clone())
+        .with("role", role.map(|r| r.as_str()))
+        .with("office", office.map(|o| o.as_str()))
+        .with("active_on", q.active_on)
+        .with_time("modified_since", q.modified_since)
+        .page(
+            items,
+            |m| pagination::row_cursor(m.updated_at.naive_utc(), m.id),
+            |m| m,
+        );
     Ok(HttpResponse::Ok().json(page))
 }

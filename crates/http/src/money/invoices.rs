@@ -107,39 +107,30 @@ async fn list(
         ))
     })
     .await?;
-    let page = pagination::page(
-        rows,
-        limit,
-        |r| pagination::row_cursor(r.updated_at, r.id),
-        |after| {
-            pagination::url(
-                path,
-                &[
-                    ("municipality", q.municipality.clone()),
-                    ("year", q.year.map(|y| y.to_string())),
-                    ("period", q.period.clone()),
-                    ("status", q.status.map(|s| s.as_str().to_owned())),
-                    ("issued", q.issued.map(|b| b.to_string())),
-                    ("modified_since", since.map(pagination::timestamp)),
-                    ("limit", Some(limit.to_string())),
-                    ("after", Some(after.to_owned())),
-                ],
-            )
-        },
-        |r| {
-            let l = lines
-                .iter()
-                .filter(|l| l.invoice_id == r.id)
-                .cloned()
-                .collect();
-            let v = vat
-                .iter()
-                .filter(|v| v.invoice_id == r.id)
-                .cloned()
-                .collect();
-            Invoice::from_rows(r, l, v, vec![])
-        },
-    );
+    let page = pagination::Next::new(path, limit)
+        .with("municipality", q.municipality.clone())
+        .with("year", q.year)
+        .with("period", q.period.clone())
+        .with("status", q.status.map(|s| s.as_str()))
+        .with("issued", q.issued)
+        .with_time("modified_since", since)
+        .page(
+            rows,
+            |r| pagination::row_cursor(r.updated_at, r.id),
+            |r| {
+                let l = lines
+                    .iter()
+                    .filter(|l| l.invoice_id == r.id)
+                    .cloned()
+                    .collect();
+                let v = vat
+                    .iter()
+                    .filter(|v| v.invoice_id == r.id)
+                    .cloned()
+                    .collect();
+                Invoice::from_rows(r, l, v, vec![])
+            },
+        );
     Ok(HttpResponse::Ok().json(page))
 }
 

@@ -34,23 +34,14 @@ pub async fn list_cost_streams(
         Ok(money::list_cost_streams(conn, &filter)?)
     })
     .await?;
-    let page = pagination::page(
-        rows,
-        limit,
-        |r| pagination::row_cursor(r.updated_at, r.id),
-        |after| {
-            pagination::url(
-                "/api/v1/cost-streams",
-                &[
-                    ("year", year.map(|y| y.to_string())),
-                    ("modified_since", since.map(pagination::timestamp)),
-                    ("limit", Some(limit.to_string())),
-                    ("after", Some(after.to_owned())),
-                ],
-            )
-        },
-        CostStream::from,
-    );
+    let page = pagination::Next::new("/api/v1/cost-streams", limit)
+        .with("year", year)
+        .with_time("modified_since", since)
+        .page(
+            rows,
+            |r| pagination::row_cursor(r.updated_at, r.id),
+            CostStream::from,
+        );
     Ok(HttpResponse::Ok().json(page))
 }
 

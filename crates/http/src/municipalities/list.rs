@@ -46,32 +46,23 @@ pub async fn list_municipalities(
     for p in &pops {
         by_code.entry(p.scb_code.as_str()).or_default().push(p);
     }
-    let page = pagination::page(
-        rows,
-        limit,
-        |m| m.scb_code.to_string(),
-        |after| {
-            pagination::url(
-                "/api/v1/municipalities",
-                &[
-                    ("member_on", q.member_on.map(|d| d.to_string())),
-                    ("q", q.q.clone()),
-                    ("on", q.on.map(|d| d.to_string())),
-                    ("limit", Some(limit.to_string())),
-                    ("after", Some(after.to_owned())),
-                ],
-            )
-        },
-        |m| {
-            let snaps = by_code.get(m.scb_code.as_str());
-            let latest = snaps.and_then(|s| s.first()).map(|p| Population::from(*p));
-            let on = q.on.and_then(|d| {
-                snaps
-                    .and_then(|s| s.iter().find(|p| p.snapshot_date <= d))
-                    .map(|p| Population::from(*p))
-            });
-            Municipality::from_row(m, latest, on)
-        },
-    );
+    let page = pagination::Next::new("/api/v1/municipalities", limit)
+        .with("member_on", q.member_on)
+        .with("q", q.q.clone())
+        .with("on", q.on)
+        .page(
+            rows,
+            |m| m.scb_code.to_string(),
+            |m| {
+                let snaps = by_code.get(m.scb_code.as_str());
+                let latest = snaps.and_then(|s| s.first()).map(|p| Population::from(*p));
+                let on = q.on.and_then(|d| {
+                    snaps
+                        .and_then(|s| s.iter().find(|p| p.snapshot_date <= d))
+                        .map(|p| Population::from(*p))
+                });
+                Municipality::from_row(m, latest, on)
+            },
+        );
     Ok(HttpResponse::Ok().json(page))
 }

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use crate::DbConnection;
 use crate::command::CommandError;
 use crate::registry::{self};
-use crate::schema::{decision_versions, decisions, meeting_notices, meetings};
+use crate::schema::{decisions, meetings};
 
 // ---------------------------------------------------------------- JSON parts
 
@@ -177,28 +177,18 @@ pub struct NewMeeting {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
-#[diesel(table_name = meeting_notices)]
-pub struct NoticeRow {
-    pub id: i64,
-    pub meeting_id: i64,
-    #[diesel(deserialize_as = String)]
-    pub scb_code: ScbCode,
-    pub posted_on: NaiveDate,
-    pub taken_down_on: Option<NaiveDate>,
-    pub kept_at: String,
-    pub created_at: NaiveDateTime,
-}
-
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = meeting_notices)]
-struct NewNotice {
-    meeting_id: i64,
-    scb_code: String,
-    posted_on: NaiveDate,
-    taken_down_on: Option<NaiveDate>,
-    kept_at: String,
-    created_at: NaiveDateTime,
+stored_row! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct NoticeRow as NoticeRecord in meeting_notices, "notice" by id,
+        new NewNotice {
+        pub id: i64,
+        pub meeting_id: i64,
+        pub scb_code: ScbCode [code],
+        pub posted_on: NaiveDate,
+        pub taken_down_on: Option<NaiveDate>,
+        pub kept_at: String,
+        pub created_at: NaiveDateTime,
+    }
 }
 
 stored_row! {
@@ -283,27 +273,18 @@ struct NewDecision {
     updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
-#[diesel(table_name = decision_versions)]
-pub struct VersionRow {
-    pub id: i64,
-    pub decision_id: i64,
-    pub version: i32,
-    pub content: String,
-    pub reason: Option<String>,
-    pub changed: String,
-    pub created_at: NaiveDateTime,
-}
-
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = decision_versions)]
-struct NewVersion {
-    decision_id: i64,
-    version: i32,
-    content: String,
-    reason: Option<String>,
-    changed: String,
-    created_at: NaiveDateTime,
+stored_row! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct VersionRow as VersionRecord in decision_versions, "decision version" by id,
+        new NewVersion {
+        pub id: i64,
+        pub decision_id: i64,
+        pub version: i32,
+        pub content: String,
+        pub reason: Option<String>,
+        pub changed: String,
+        pub created_at: NaiveDateTime,
+    }
 }
 
 // ---------------------------------------------------------------- write inputs and errors

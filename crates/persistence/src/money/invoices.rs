@@ -133,7 +133,8 @@ fn corrupt(what: String) -> diesel::result::Error {
 
 stored_row! {
     #[derive(Debug, Clone, PartialEq)]
-    pub struct LineRow as LineRecord in invoice_lines, "invoice line" by id {
+    pub struct LineRow as LineRecord in invoice_lines, "invoice line" by id,
+        new pub NewLine {
         pub id: i64,
         pub invoice_id: i64,
         pub line_no: i32,
@@ -161,38 +162,17 @@ impl LineRow {
     }
 }
 
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = invoice_lines)]
-pub struct NewLine {
-    pub invoice_id: i64,
-    pub line_no: i32,
-    pub cost_stream_id: i64,
-    pub description: String,
-    pub amount_ore: i64,
-    pub vat_category: String,
-    pub vat_percent: i32,
-    pub vat_exemption_reason: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
-#[diesel(table_name = payments)]
-pub struct PaymentRow {
-    pub id: i64,
-    pub invoice_id: i64,
-    pub amount_ore: i64,
-    pub paid_on: NaiveDate,
-    pub reference: Option<String>,
-    pub created_at: NaiveDateTime,
-}
-
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = payments)]
-pub struct NewPayment {
-    pub invoice_id: i64,
-    pub amount_ore: i64,
-    pub paid_on: NaiveDate,
-    pub reference: Option<String>,
-    pub created_at: NaiveDateTime,
+stored_row! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct PaymentRow as PaymentRecord in payments, "payment" by id,
+        new pub NewPayment {
+        pub id: i64,
+        pub invoice_id: i64,
+        pub amount_ore: i64,
+        pub paid_on: NaiveDate,
+        pub reference: Option<String>,
+        pub created_at: NaiveDateTime,
+    }
 }
 
 // ---- invoices ----
