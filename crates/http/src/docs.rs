@@ -142,6 +142,12 @@ pub fn finish(mut spec: Spec) -> Spec {
 /// [`calendar::MAX_YEAR`]: samverkan_domain::calendar::MAX_YEAR
 pub const DATE_YEAR_PATTERN: &str = "^(19[0-9]{2}|2[01][0-9]{2}|2200)-";
 
+/// An SCB municipality code (`ScbCode::parse`: four digits, county not `00`).
+pub const SCB_CODE_PATTERN: &str = "^(0[1-9]|[1-9][0-9])[0-9]{2}$";
+
+/// A local time as `NaiveTime` reads it: `HH:MM:SS`, optionally with a fraction.
+pub const TIME_PATTERN: &str = "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?$";
+
 /// Text without the control characters a request may not carry (all but tab and
 /// newline, see [`crate::extract::CONTROL_MESSAGE`]).
 pub const NO_CONTROL_PATTERN: &str = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$";
@@ -192,9 +198,47 @@ fn declare_request_rules(spec: Spec) -> Spec {
             _ => {}
         }
     }
+    /// The fields whose shape follows from their name on every schema: SCB codes
+    /// (`scb_code`, the items of `participants`) and meeting times.
+    fn declare_named(s: &mut Value) {
+        match s {
+            Value::Object(o) => {
+                if let Some(Value::Object(props)) = o.get_mut("properties") {
+                    for (name, p) in props.iter_mut() {
+                        let Value::Object(po) = p else { continue };
+                        let target = match name.as_str() {
+                            "scb_code" => Some((&mut *po, SCB_CODE_PATTERN)),
+                            "start_time" | "end_time" => Some((&mut *po, TIME_PATTERN)),
+                            "participants" => match po.get_mut("items") {
+                                Some(Value::Object(items)) => Some((items, SCB_CODE_PATTERN)),
+                                _ => None,
+                            },
+                            _ => None,
+                        };
+                        if let Some((t, pattern)) = target
+                            && is_string(t)
+                            && !t.contains_key("pattern")
+                        {
+                            t.insert("pattern".into(), pattern.into());
+                        }
+                    }
+                }
+                for (k, v) in o.iter_mut() {
+                    if k != "example" && k != "examples" {
+                        declare_named(v);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(declare_named),
+            _ => {}
+        }
+    }
     let Ok(mut v) = serde_json::to_value(&spec) else {
         return spec;
     };
+    if let Some(schemas) = v.pointer_mut("/components/schemas") {
+        declare_named(schemas);
+    }
     // Every component but the problem: its texts quote the refused input, control
     // characters included.
     if let Some(schemas) = v

@@ -136,6 +136,32 @@ pub fn parse_sync_cursor(s: &str) -> Result<ChangeCursor, ApiError> {
     Ok((t.naive_utc(), id.parse().map_err(|_| bad())?))
 }
 
+/// The cursor of a list ordered by date (meetings and decisions, newest first):
+/// `d_<days from 0001-01-01 CE>_<id>`. Every value of [`DATE_CURSOR_PATTERN`] names a
+/// date, so a cursor the pattern allows is one the list reads.
+pub fn date_cursor(date: chrono::NaiveDate, id: i64) -> String {
+    use chrono::Datelike;
+    format!("d_{}_{id}", date.num_days_from_ce())
+}
+
+/// What a [`date_cursor`] looks like.
+pub const DATE_CURSOR_PATTERN: &str = "^d_[0-9]{1,6}_[0-9]{1,18}$";
+
+/// Parses a [`date_cursor`]: exactly [`DATE_CURSOR_PATTERN`] (400 `after` otherwise).
+pub fn parse_date_cursor(s: &str) -> Result<(chrono::NaiveDate, i64), ApiError> {
+    let bad = || ApiError::bad_request("after", "not a cursor from a `next` link");
+    let digits =
+        |d: &str, max: usize| (1..=max).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit());
+    let rest = s.strip_prefix("d_").ok_or_else(bad)?;
+    let (days, id) = rest.split_once('_').ok_or_else(bad)?;
+    if !digits(days, 6) || !digits(id, 18) {
+        return Err(bad());
+    }
+    let date = chrono::NaiveDate::from_num_days_from_ce_opt(days.parse().map_err(|_| bad())?)
+        .ok_or_else(bad)?;
+    Ok((date, id.parse().map_err(|_| bad())?))
+}
+
 /// A [`sync_cursor`] parsed: the last item's `updated_at` and id.
 pub type ChangeCursor = (chrono::NaiveDateTime, i64);
 
@@ -198,6 +224,40 @@ mod sync_tests {
         assert_eq!(parse_sync_cursor(&sync_cursor(t, 42)).ok(), Some((t, 42)));
         for bad in ["", "u_", "u_x_1", "d_2021-01-01_1", "u_1_", "u_1_x"] {
             assert!(parse_sync_cursor(bad).is_err(), "{bad}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_cursors_read_back_and_every_declared_one_parses() {
+        for (y, m, d, id) in [
+            (1900, 1, 1, 1),
+            (2021, 2, 28, 42),
+            (2200, 12, 31, i64::MAX / 10),
+        ] {
+            let date = chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+            assert_eq!(
+                parse_date_cursor(&date_cursor(date, id)).expect("parses"),
+                (date, id)
+            );
+        }
+        // The pattern's extremes: any 1–6 digit day count names a date.
+        for days in ["0", "1", "999999"] {
+            assert!(parse_date_cursor(&format!("d_{days}_999999999999999999")).is_ok());
+        }
+        for bad in [
+            "d_1234567_1",
+            "d__1",
+            "d_1_",
+            "2021-01-01_1",
+            "u_1_1",
+            "d_1_1_1",
+        ] {
+            assert!(parse_date_cursor(bad).is_err(), "{bad}");
         }
     }
 }

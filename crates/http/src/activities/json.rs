@@ -222,7 +222,7 @@ pub struct ListActivitiesQuery {
     #[param(value_type = Option<samverkan_domain::activity::Phase>, example = "implementation")]
     pub phase: Option<String>,
     /// Only activities this municipality (SCB code) participates in.
-    #[param(example = "2514")]
+    #[param(example = "2514", pattern = "^(0[1-9]|[1-9][0-9])[0-9]{2}$")]
     pub municipality: Option<String>,
     /// Only activities whose timeline covers this date (started on or before it, not
     /// expected to end before it; unknown bounds count as open).

@@ -120,7 +120,8 @@ pub struct ListAuditQuery {
     /// Only events of this kind of aggregate.
     #[param(inline)]
     pub aggregate_type: Option<AggregateType>,
-    /// Only events of this aggregate (with `aggregate_type`).
+    /// Only events of aggregates with this id (of one kind with `aggregate_type`, else of
+    /// every kind).
     pub aggregate_id: Option<String>,
     /// Only writes by this token `sub` (or `cli`, `seed`).
     pub actor: Option<String>,
@@ -154,12 +155,6 @@ pub async fn list_audit_events(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let limit = pagination::limit(q.limit)?;
-    if q.aggregate_id.is_some() && q.aggregate_type.is_none() {
-        return Err(ApiError::bad_request(
-            "aggregate_id",
-            "needs aggregate_type as well",
-        ));
-    }
     let filter = AuditFilter {
         aggregate_type: q.aggregate_type.map(|t| t.as_str().to_owned()),
         aggregate_id: q.aggregate_id.clone(),

@@ -188,7 +188,8 @@ pub struct ListDecisionsQuery {
     /// `q`, each stemmed, must all occur, each as a word or the beginning of one. Nothing
     /// is an operator (quotes, `OR` and `-` are words or separators), and the rule is the
     /// same on SQLite and PostgreSQL. At most 200 characters and 8 distinct words, and at
-    /// least one word (400 otherwise). Not with `modified_since` (400). While a quarter of
+    /// least one word (400 otherwise). With `modified_since` it only filters: the
+    /// matching decisions that changed, oldest change first. While a quarter of
     /// the server's database pool is busy with searches, a further search answers 503
     /// with Retry-After.
     #[param(example = "elevhälsan")]
@@ -201,7 +202,11 @@ pub struct ListDecisionsQuery {
     /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
     /// Cursor from the previous page's `next` link (opaque: only values from a `next` link
-    /// of the same query are accepted, 400 otherwise).
+    /// of the same query are accepted, 400 otherwise): `d_…` newest first, `s_…` ranked
+    /// by `q`, `u_…` with `modified_since`.
+    #[param(
+        pattern = "^(d_[0-9]{1,6}_[0-9]{1,18}|s_[0-9a-f]{1,16}_[0-9]{1,18}|u_[0-9]{1,17}_[0-9]{1,18})$"
+    )]
     pub after: Option<String>,
 }
 

@@ -1,7 +1,6 @@
 use std::collections::HashMap;
 
 use actix_web::{HttpResponse, get, web};
-use chrono::NaiveDate;
 use samverkan_domain::meeting::CaseNumber;
 use samverkan_persistence::meetings::{self, DecisionCursor, DecisionFilter, DecisionRow};
 use samverkan_persistence::registry::fold;
@@ -27,10 +26,10 @@ fn parse_cursor(s: &str) -> Result<Cursor, ApiError> {
     };
     let id: i64 = id.parse().map_err(|_| bad())?;
     Ok(match k {
-        "d" => Cursor::Db(DecisionCursor::ByDate(
-            v.parse::<NaiveDate>().map_err(|_| bad())?,
-            id,
-        )),
+        "d" => {
+            let (date, id) = pagination::parse_date_cursor(s)?;
+            Cursor::Db(DecisionCursor::ByDate(date, id))
+        }
         "u" => {
             let (t, id) = pagination::parse_sync_cursor(s)?;
             Cursor::Db(DecisionCursor::ByUpdate(t, id))
@@ -84,19 +83,17 @@ pub async fn list_decisions(
         .map(SearchTerms::parse)
         .transpose()
         .map_err(|e| ApiError::bad_request("q", e.to_string()))?;
-    if text.is_some() && q.modified_since.is_some() {
-        return Err(ApiError::bad_request(
-            "q",
-            "cannot be combined with modified_since",
-        ));
-    }
+    // With `modified_since`, `q` only filters: the listing stays a sync (changes oldest
+    // first), not a ranking.
+    let feed = q.modified_since.is_some();
+    let ranked = text.is_some() && !feed;
     let cursor = q.after.as_deref().map(parse_cursor).transpose()?;
     let (db_after, rank_after) = match cursor {
         Some(Cursor::Db(c)) => {
             let ok = matches!(
                 (c, q.modified_since, &text),
                 (DecisionCursor::ByDate(..), None, None)
-                    | (DecisionCursor::ByUpdate(..), Some(_), None)
+                    | (DecisionCursor::ByUpdate(..), Some(_), _)
             );
             if !ok {
                 return Err(ApiError::bad_request(
@@ -106,7 +103,7 @@ pub async fn list_decisions(
             }
             (Some(c), None)
         }
-        Some(Cursor::Rank(r, id)) if text.is_some() => (None, Some((f64::from_bits(r), id))),
+        Some(Cursor::Rank(r, id)) if ranked => (None, Some((f64::from_bits(r), id))),
         Some(Cursor::Rank(..)) => {
             return Err(ApiError::bad_request(
                 "after",
@@ -133,7 +130,11 @@ pub async fn list_decisions(
     let searching = terms.is_some();
     let run = move |conn: &mut samverkan_persistence::DbConnection| {
         let mut ranks = HashMap::new();
-        let rows = if let Some(t) = &terms {
+        let rows = if let Some(t) = terms.as_ref().filter(|_| feed) {
+            let hits = meetings::search(conn, t)?;
+            filter.ids = Some(hits.into_iter().map(|h| h.0).collect());
+            meetings::list_decisions(conn, &filter)?
+        } else if let Some(t) = &terms {
             // Rank all matches by id (cheap), then load only the page's rows.
             let hits = meetings::search(conn, t)?;
             filter.ids = Some(hits.iter().map(|h| h.0).collect());
@@ -175,7 +176,6 @@ pub async fn list_decisions(
     } else {
         db::run(&state, run).await?
     };
-    let feed = q.modified_since.is_some();
     let kind = q.kind.map(|k| k.domain().as_str().to_owned());
     let page = pagination::Next::new("/api/v1/decisions", limit)
         .with("year", q.year)
@@ -191,7 +191,7 @@ pub async fn list_decisions(
         .page(
             rows,
             |d| {
-                if text.is_some() {
+                if ranked {
                     format!(
                         "s_{:x}_{}",
                         ranks.get(&d.id).copied().unwrap_or(0.0).to_bits(),
@@ -200,7 +200,7 @@ pub async fn list_decisions(
                 } else if feed {
                     pagination::sync_cursor(d.updated_at, d.id)
                 } else {
-                    format!("d_{}_{}", d.meeting_date, d.id)
+                    pagination::date_cursor(d.meeting_date, d.id)
                 }
             },
             |d| {

@@ -1,5 +1,4 @@
 use actix_web::{HttpResponse, get, web};
-use chrono::NaiveDate;
 use samverkan_persistence::meetings::{self, MeetingFilter};
 
 use super::json::{ListMeetingsQuery, Meeting};
@@ -8,15 +7,6 @@ use crate::decisions::json::Decision;
 use crate::error::{ApiError, Problem};
 use crate::pagination::{self, Page};
 use crate::{AppState, db};
-
-fn parse_cursor(s: &str) -> Result<(NaiveDate, i64), ApiError> {
-    let bad = || ApiError::bad_request("after", "not a cursor from a `next` link");
-    let (d, id) = s.split_once('_').ok_or_else(bad)?;
-    Ok((
-        d.parse().map_err(|_| bad())?,
-        id.parse().map_err(|_| bad())?,
-    ))
-}
 
 /// List meetings
 ///
@@ -43,7 +33,11 @@ pub async fn list_meetings(
         year: q.year,
         kind: q.kind.map(|k| k.domain().as_str().to_owned()),
         after: match q.modified_since {
-            None => q.after.as_deref().map(parse_cursor).transpose()?,
+            None => q
+                .after
+                .as_deref()
+                .map(pagination::parse_date_cursor)
+                .transpose()?,
             Some(_) => None,
         },
         modified_since: q.modified_since.map(|t| t.naive_utc()),
@@ -89,7 +83,7 @@ pub async fn list_meetings(
             rows,
             |(m, ..)| match q.modified_since {
                 Some(_) => pagination::sync_cursor(m.updated_at, m.id),
-                None => format!("{}_{}", m.meeting_date, m.id),
+                None => pagination::date_cursor(m.meeting_date, m.id),
             },
             |(m, n, members, count)| Meeting::from_row(m, n, &members, count, None),
         );

@@ -80,15 +80,7 @@ async fn list(
     {
         return Err(ApiError::bad_request("period", "must be a year, e.g. 2021"));
     }
-    let since = match (q.modified_since, q.updated_since) {
-        (Some(_), Some(_)) => {
-            return Err(ApiError::bad_request(
-                "updated_since",
-                "is the deprecated name of modified_since: give one of them",
-            ));
-        }
-        (a, b) => a.or(b),
-    };
+    let since = q.modified_since;
     let filter = InvoiceFilter {
         scb_code: municipality,
         year: q.year,

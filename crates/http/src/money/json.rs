@@ -217,9 +217,6 @@ pub struct ListInvoicesQuery {
     /// with `Z` or an offset. Follow `next` to the end and keep the largest `updated_at`
     /// for the next sync.
     pub modified_since: Option<DateTime<Utc>>,
-    /// Deprecated alias of `modified_since` (same meaning; kept for finance systems
-    /// written against it). Not together with `modified_since` (400).
-    pub updated_since: Option<DateTime<Utc>>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
     /// Cursor from the previous page's `next` link (opaque: only values from a `next` link
