@@ -23,6 +23,7 @@ str_enum!(MeetingKind {
 
 /// One line of the attendance list (*närvarolista*).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AttendanceKind {
     /// *Tjänstgörande ledamot*.

@@ -508,7 +508,9 @@ pub struct AwardBody {
     #[validate(length(min = 1, max = 300))]
     #[schema(min_length = 1, max_length = 300)]
     pub supplier_name: Option<String>,
-    /// Swedish organisation number, Luhn-checked.
+    /// Swedish organisation number `NNNNNN-NNNN` (or ten digits) of a legal person (third
+    /// digit 2 or higher), Luhn-checked.
+    #[schema(pattern = "^[0-9]{2}[2-9][0-9]{3}-?[0-9]{4}$")]
     pub supplier_org_number: Option<String>,
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000)]
@@ -644,6 +646,9 @@ pub struct NewContractBody {
     #[validate(length(min = 1, max = 300))]
     #[schema(min_length = 1, max_length = 300)]
     pub supplier_name: Option<String>,
+    /// Swedish organisation number `NNNNNN-NNNN` (or ten digits) of a legal person (third
+    /// digit 2 or higher), Luhn-checked.
+    #[schema(pattern = "^[0-9]{2}[2-9][0-9]{3}-?[0-9]{4}$")]
     pub supplier_org_number: Option<String>,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,

@@ -176,7 +176,10 @@ pub struct ListDecisionsQuery {
     pub meeting: Option<i64>,
     pub kind: Option<KindParam>,
     /// Exact case number (*ärendenummer*).
-    #[param(example = "2021/19-2.2.0.1")]
+    #[param(
+        example = "2021/19-2.2.0.1",
+        pattern = "^(19[0-9]{2}|2[0-9]{3})/[1-9][0-9]{0,8}-(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2}))*$"
+    )]
     pub case_number: Option<String>,
     /// A recipient (*beslutet skickas till*), case-insensitive substring.
     pub recipient: Option<String>,
@@ -230,7 +233,11 @@ pub struct CorrectionRequest {
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
+    #[schema(minimum = 1)]
     pub paragraph: Option<i32>,
+    #[schema(
+        pattern = "^(19[0-9]{2}|2[0-9]{3})/[1-9][0-9]{0,8}-(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2}))*$"
+    )]
     pub case_number: Option<String>,
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]

@@ -210,7 +210,13 @@ pub struct UpdateMeeting {
     "recipients": ["Samtliga medlemskommuner"]
 }))]
 pub struct CreateDecision {
+    /// `§ N`, from 1, unique within the calendar year.
+    #[schema(minimum = 1)]
     pub paragraph: i32,
+    /// *Ärendenummer* `YYYY/N-class`, e.g. `2021/19-2.2.0.1`.
+    #[schema(
+        pattern = "^(19[0-9]{2}|2[0-9]{3})/[1-9][0-9]{0,8}-(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2}))*$"
+    )]
     pub case_number: Option<String>,
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]

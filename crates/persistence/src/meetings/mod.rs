@@ -24,13 +24,14 @@ use crate::schema::{decisions, meetings};
 #[schema(example = json!({"name": "Rikard Granström", "party": "S", "scb_code": "2560",
     "kind": "serving_member", "from_paragraph": 5}))]
 pub struct AttendanceEntry {
+    #[schema(pattern = "\\S")]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub party: Option<String>,
     /// The member municipality the person represents (none for staff).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scb_code: Option<String>,
-    #[schema(value_type = String, example = "serving_member")]
+    #[schema(example = "serving_member")]
     pub kind: AttendanceKind,
     /// For a serving substitute: the member they serve for (*i stället för*).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,6 +52,7 @@ pub struct AttendanceEntry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Signature {
+    #[schema(pattern = "\\S")]
     pub name: String,
     /// `chair`, `adjuster` (*justerare*), `secretary` or `notice` (who certified the notice).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -59,7 +61,9 @@ pub struct Signature {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?$", example = "2023-10-16T09:39:11")]
     pub signed_at: Option<NaiveDateTime>,
+    /// SHA-256 of the signed document, 64 hexadecimal digits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "^[0-9a-fA-F]{64}$")]
     pub sha256: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bankid_reference: Option<String>,
@@ -71,7 +75,11 @@ pub struct Signature {
 pub struct DocumentFile {
     #[schema(example = "application/pdf")]
     pub media_type: String,
+    /// Bytes.
+    #[schema(minimum = 0)]
     pub size: i64,
+    /// 64 hexadecimal digits.
+    #[schema(pattern = "^[0-9a-fA-F]{64}$")]
     pub sha256: String,
     pub url: String,
 }
@@ -81,6 +89,7 @@ pub struct DocumentFile {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"title": "Tilldelningsbeslut EKO-system SOC Norrbotten", "registry_id": "E-NÄMND 2021.48"}))]
 pub struct BasisDocument {
+    #[schema(pattern = "\\S")]
     pub title: String,
     /// Registry id (*diarienummer*), e.g. `E-NÄMND 2021.48` or `E-NÄMND Hid: 2021.55`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
