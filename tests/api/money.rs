@@ -156,36 +156,45 @@ both!(bad_splits_name_the_field, |app| async move {
         (
             json!({"amount_ore": 100_000, "model": {"kind": "per_capita", "population_date": "2015-12-31"}}),
             "model.population_date",
+            422,
         ),
         (
             json!({"amount_ore": 100_000, "model": {"kind": "equal"}, "participants": ["2505", "9999"]}),
             "participants[1]",
+            409,
         ),
         (
             json!({"amount_ore": 100_000, "model": {"kind": "equal"}, "participants": ["0180"]}),
             "participants[0]",
+            409,
         ),
         (
             json!({"amount_ore": -1, "model": {"kind": "equal"}}),
             "amount_ore",
+            422,
         ),
         (
             json!({"amount_ore": 100_000, "model": {"kind": "capped", "caps_ore": {"2505": 40_000, "2506": 40_000}}, "participants": ["2505", "2506"]}),
             "model.caps_ore",
+            422,
         ),
         (
             json!({"amount_ore": 100_000, "model": {"kind": "fixed", "amounts_ore": {"2505": 40_000, "2506": 40_000}}, "participants": ["2505", "2506"]}),
             "model.amounts_ore",
+            422,
         ),
         (
             json!({"amount_ore": 100_000, "model": {"kind": "bogus"}}),
             "model",
+            422,
         ),
     ];
-    for (body, field) in cases {
+    // A well-formed code that is not a member conflicts with the registry (409); the
+    // rest break rules of the request itself (422).
+    for (body, field, status) in cases {
         app.post("/api/v1/allocations/preview", &body)
             .await
-            .problem_field(422, field);
+            .problem_field(status, field);
     }
     // Stream creation: same rules, nothing written.
     let t = app.as_role(Role::Treasurer);

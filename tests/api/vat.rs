@@ -142,7 +142,7 @@ both!(
             &json!({"municipality": "2582", "period": "2022"}),
         )
         .await
-        .problem_field(422, "vat_regime");
+        .problem_field(409, "vat_regime");
         assert_eq!(count(&app, "/api/v1/invoices?period=2022").await, 0);
         let o = issued(
             &app,

@@ -231,9 +231,14 @@ pub struct AttendanceLine<'a> {
     pub to_paragraph: Option<i32>,
 }
 
+/// `(field, message)` pairs, one per rule broken.
+pub type FieldErrors = Vec<(String, String)>;
+
 /// What is wrong with a meeting's cover data and attendance: `(field, message)` for each
 /// rule broken, fields relative to the meeting (`attendance[2].scb_code`). `members`: the
-/// member municipalities on the meeting's date.
+/// member municipalities on the meeting's date. Two lists: the rules the meeting breaks on
+/// its own, and the codes the registry does not hold as members that day (what is stored
+/// says otherwise).
 pub fn check_meeting(
     place: &str,
     start: Option<chrono::NaiveTime>,
@@ -241,8 +246,9 @@ pub fn check_meeting(
     date: NaiveDate,
     members: &[String],
     attendance: &[AttendanceLine<'_>],
-) -> Vec<(String, String)> {
+) -> (FieldErrors, FieldErrors) {
     let mut errs = Vec::new();
+    let mut conflicts = Vec::new();
     if place.trim().is_empty() {
         errs.push(("place".into(), "must not be empty".into()));
     }
@@ -258,7 +264,7 @@ pub fn check_meeting(
         if let Some(c) = a.scb_code
             && !members.iter().any(|m| m == c)
         {
-            errs.push((
+            conflicts.push((
                 format!("attendance[{i}].scb_code"),
                 format!("{c} is not a member municipality on {date}"),
             ));
@@ -278,7 +284,7 @@ pub fn check_meeting(
             ));
         }
     }
-    errs
+    (errs, conflicts)
 }
 
 /// One signature of an approval as the rules see it.
@@ -435,7 +441,7 @@ mod tests {
             to_paragraph: Some(3),
         };
         let members = vec!["2580".to_owned()];
-        let errs = check_meeting(
+        let (errs, conflicts) = check_meeting(
             " ",
             Some(t("13:00")),
             Some(t("12:00")),
@@ -456,13 +462,14 @@ mod tests {
                 "end_time",
                 "attendance[0].to_paragraph",
                 "attendance[1].name",
-                "attendance[1].scb_code",
                 "attendance[1].to_paragraph",
                 "attendance[2].to_paragraph",
                 "attendance[3].scb_code",
                 "attendance[3].to_paragraph",
             ]
         );
+        let conflicting: Vec<&str> = conflicts.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(conflicting, ["attendance[1].scb_code"]);
         let sig = |name, sha256, at: &str| SignatureLine {
             name,
             sha256,

@@ -115,6 +115,23 @@ fn rate_limited() -> utoipa::openapi::Response {
     r
 }
 
+/// What a 409 of a write also means: the request is valid on its own, but a field
+/// conflicts with what is stored (`CommandError::Conflicts`).
+const FIELD_CONFLICT: &str = "a field valid on its own conflicts with what is stored (a date before the meeting or the approval, a municipality that is not a member or does not take part, a number in use, another activity's procurement, nothing to bill); `errors` names each field";
+
+fn conflict_on_fields(op: &mut Operation) {
+    use utoipa::openapi::RefOr;
+    match op.responses.responses.get_mut("409") {
+        Some(RefOr::T(r)) => r.description = format!("{}; or {FIELD_CONFLICT}", r.description),
+        Some(RefOr::Ref(_)) => {}
+        None => {
+            let mut d = FIELD_CONFLICT.to_owned();
+            d[..1].make_ascii_uppercase();
+            add(op, "409", &d);
+        }
+    }
+}
+
 fn add(op: &mut Operation, status: &str, description: &str) {
     if !op.responses.responses.contains_key(status) {
         op.responses
@@ -403,8 +420,9 @@ fn add_standard_errors(spec: &mut Spec) {
                 add(
                     op,
                     "422",
-                    "A field is invalid; `errors` names each field and the reason",
+                    "A field is invalid on its own; `errors` names each field and the reason",
                 );
+                conflict_on_fields(op);
             }
             if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
                 add(op, "401", "No token, or an invalid, expired or revoked one");

@@ -75,6 +75,12 @@ pub enum ApiError {
     MethodNotAllowed { allow: Vec<String> },
     #[error("{0}")]
     Conflict(String),
+    /// Fields valid on their own that conflict with what is stored: 409 naming each.
+    #[error("{detail}")]
+    ConflictingFields {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
@@ -159,7 +165,7 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not-found",
             ApiError::MethodNotAllowed { .. } => "method-not-allowed",
-            ApiError::Conflict(_) => "conflict",
+            ApiError::Conflict(_) | ApiError::ConflictingFields { .. } => "conflict",
             ApiError::PayloadTooLarge(_) => "payload-too-large",
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
             ApiError::Unprocessable { .. } => "validation",
@@ -180,7 +186,10 @@ impl ApiError {
         let status = self.status_code();
         let (detail, errors) = match self {
             ApiError::BadRequest { detail, errors }
-            | ApiError::Unprocessable { detail, errors } => (Some(detail.clone()), errors.clone()),
+            | ApiError::Unprocessable { detail, errors }
+            | ApiError::ConflictingFields { detail, errors } => {
+                (Some(detail.clone()), errors.clone())
+            }
             ApiError::MethodNotAllowed { allow } => (
                 Some(format!("this resource allows {}", allow.join(", "))),
                 vec![],
@@ -264,7 +273,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::ConflictingFields { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -352,6 +361,17 @@ impl From<samverkan_persistence::CommandError> for ApiError {
                     .collect(),
             ),
             C::Conflict(why) => ApiError::Conflict(why),
+            C::Conflicts(fields) => {
+                let errors: Vec<FieldError> = fields
+                    .into_iter()
+                    .map(|(f, m)| FieldError::new(f, m))
+                    .collect();
+                let detail = match errors.as_slice() {
+                    [one] => format!("`{}` {}", one.field, one.message),
+                    many => format!("{} fields conflict with what is stored", many.len()),
+                };
+                ApiError::ConflictingFields { detail, errors }
+            }
             C::Corrupt(what) => ApiError::internal(what),
             C::Db(e) => e.into(),
         }

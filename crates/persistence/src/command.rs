@@ -18,6 +18,13 @@ pub enum CommandError {
     /// The aggregate's state refuses the command (409).
     #[error("{0}")]
     Conflict(String),
+    /// Fields that are valid on their own but conflict with what is stored — a date
+    /// before the meeting or the approval, a municipality that is not a member or does
+    /// not take part, a paragraph number in use, another activity's procurement, nothing
+    /// to bill (409, naming each field): `(field, message)`. A request with fields that
+    /// are invalid on their own is [`CommandError::Invalid`] (422) instead.
+    #[error("{}", describe(.0))]
+    Conflicts(Vec<(String, String)>),
     /// Stored data breaks an invariant the write path keeps (500, with the row named).
     #[error("{0}")]
     Corrupt(String),
@@ -35,6 +42,29 @@ pub fn shown<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, CommandErr
 impl CommandError {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         CommandError::Invalid(vec![(field.into(), message.into())])
+    }
+
+    /// One field conflicting with what is stored (409).
+    pub fn conflicts(field: impl Into<String>, message: impl Into<String>) -> Self {
+        CommandError::Conflicts(vec![(field.into(), message.into())])
+    }
+
+    /// The refusal of a request whose fields were checked in two kinds: any field invalid
+    /// on its own (422, with every error), else any conflicting with what is stored
+    /// (409), else nothing.
+    pub fn refuse(
+        invalid: Vec<(String, String)>,
+        conflicts: Vec<(String, String)>,
+    ) -> Result<(), Self> {
+        if !invalid.is_empty() {
+            let mut all = invalid;
+            all.extend(conflicts);
+            Err(CommandError::Invalid(all))
+        } else if !conflicts.is_empty() {
+            Err(CommandError::Conflicts(conflicts))
+        } else {
+            Ok(())
+        }
     }
 
     pub fn not_found(what: impl Into<String>) -> Self {

@@ -28,9 +28,9 @@ fn to_value(i: &Invoice) -> Result<serde_json::Value, ApiError> {
 }
 
 fn period_year(period: &str) -> Result<i32, ApiError> {
-    period
-        .parse::<i32>()
-        .ok()
+    Some(period)
+        .filter(|p| p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|p| p.parse::<i32>().ok())
         .filter(|y| (2000..=2100).contains(y))
         .ok_or_else(|| ApiError::invalid("period", "must be a year, e.g. 2021"))
 }
@@ -152,6 +152,8 @@ pub async fn create_invoice(
     body: ValidJson<NewInvoiceBody>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner();
+    samverkan_domain::ScbCode::parse(&b.municipality)
+        .map_err(|e| ApiError::invalid("municipality", format!("an SCB code {e}")))?;
     let year = period_year(&b.period)?;
     let regime = b.vat_regime.map(|r| r.domain());
     let request = (

@@ -230,8 +230,11 @@ pub struct ListInvoicesQuery {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"municipality": "2582", "period": "2021"}))]
 pub struct NewInvoiceBody {
+    /// SCB code of a member municipality.
+    #[schema(pattern = "^(0[1-9]|[1-9][0-9])[0-9]{2}$")]
     pub municipality: String,
-    /// The billing period: a year, `2021`.
+    /// The billing period: a year from 2000 to 2100, `2021`.
+    #[schema(pattern = "^(20[0-9]{2}|2100)$")]
     pub period: String,
     /// Which of the period's streams to bill: `outside_scope` (category O) or `vat` (S, Z,
     /// E). Needed only when the period bills the municipality under both, since an invoice

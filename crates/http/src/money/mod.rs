@@ -38,8 +38,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
 impl From<SplitError> for ApiError {
     fn from(e: SplitError) -> Self {
         match e {
-            SplitError::Invalid { field, message } => ApiError::invalid(&field, message),
             SplitError::Db(e) => e.into(),
+            other => samverkan_persistence::CommandError::from(other).into(),
         }
     }
 }

@@ -23,25 +23,19 @@ use crate::{DbConnection, Tx};
 /// Field errors: `(field, message)`.
 pub type FieldErrors = Vec<(String, String)>;
 
-fn fail_on(errors: FieldErrors) -> Result<(), CommandError> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(CommandError::Invalid(errors))
-    }
-}
-
 fn find(conn: &mut DbConnection, id: ActivityId) -> Result<ActivityRow, CommandError> {
     repo::find_activity(conn, id.0)?
         .ok_or_else(|| CommandError::not_found(format!("no activity {id}")))
 }
 
-/// Every code must be a member municipality on `today`; duplicates are dropped.
+/// Every code must be an SCB code (`errors`) of a member municipality on `today`
+/// (`conflicts`: the registry says otherwise); duplicates are dropped.
 fn check_participants(
     conn: &mut DbConnection,
     codes: &[String],
     today: NaiveDate,
     errors: &mut FieldErrors,
+    conflicts: &mut FieldErrors,
 ) -> Result<Vec<String>, CommandError> {
     let members: Vec<String> = registry::all_municipalities(conn)?
         .into_iter()
@@ -54,7 +48,7 @@ fn check_participants(
         match ScbCode::parse(c) {
             Err(e) => errors.push((field, format!("an SCB code {e}"))),
             Ok(code) if !members.iter().any(|m| m == code.as_str()) => {
-                errors.push((field, format!("{code} is not a member municipality")));
+                conflicts.push((field, format!("{code} is not a member municipality")));
             }
             Ok(code) => {
                 if !out.iter().any(|o| o == code.as_str()) {
@@ -106,8 +100,10 @@ pub fn create<V: Views>(
     c: &Create,
 ) -> Result<V::Activity, CommandError> {
     let mut errors = c.request_errors.clone();
-    let participants = check_participants(tx, &c.participants, c.today, &mut errors)?;
-    fail_on(errors)?;
+    let mut conflicts = FieldErrors::new();
+    let participants =
+        check_participants(tx, &c.participants, c.today, &mut errors, &mut conflicts)?;
+    CommandError::refuse(errors, conflicts)?;
     let (Some(category), Some(phase)) = (c.category, c.phase) else {
         return Err(CommandError::Corrupt("validated fields missing".into()));
     };
@@ -177,17 +173,18 @@ pub fn update<V: Views>(
     u: &Update,
 ) -> Result<V::Activity, CommandError> {
     let mut errors = u.request_errors.clone();
+    let mut conflicts = FieldErrors::new();
     tx.lock(&id)?;
     let row = find(tx, id)?;
     let before = views.activity(tx, row.clone())?;
     let participants = match &u.participants {
         Some(p) => {
-            let p = check_participants(tx, p, u.today, &mut errors)?;
+            let p = check_participants(tx, p, u.today, &mut errors, &mut conflicts)?;
             for r in repo::list_rollouts(tx, id.0)? {
                 if !p.iter().any(|c| c == r.scb_code.as_str())
                     && r.state != RolloutState::NotParticipating
                 {
-                    errors.push((
+                    conflicts.push((
                         "participants".into(),
                         format!(
                             "{} has rollout state `{}`; set it to `not_participating` first",
@@ -213,7 +210,7 @@ pub fn update<V: Views>(
     {
         errors.push(("phase_reason".into(), e.to_string()));
     }
-    fail_on(errors)?;
+    CommandError::refuse(errors, conflicts)?;
     let now = crate::now();
     let changes = ActivityChanges {
         category: u.category.map(|c| c.as_str().to_owned()),
@@ -273,7 +270,7 @@ pub fn put_rollout<V: Views>(
     id: ActivityId,
     r: &PutRollout,
 ) -> Result<V::Rollout, CommandError> {
-    let mut errors = r.request_errors.clone();
+    let errors = r.request_errors.clone();
     tx.lock(&id)?;
     find(tx, id)?;
     let code = r.scb_code.clone();
@@ -283,10 +280,11 @@ pub fn put_rollout<V: Views>(
     let m = registry::find_municipality(tx, &code)?
         .ok_or_else(|| CommandError::not_found(format!("no municipality with SCB code {code}")))?;
     let participates = repo::participants(tx, id.0)?.contains(&code);
+    let mut conflicts = FieldErrors::new();
     if let Some(s) = r.state
         && !rollout_allowed(s, participates)
     {
-        errors.push((
+        conflicts.push((
             "state".into(),
             format!(
                 "{} does not participate in this activity; only `not_participating` is allowed",
@@ -294,7 +292,7 @@ pub fn put_rollout<V: Views>(
             ),
         ));
     }
-    fail_on(errors)?;
+    CommandError::refuse(errors, conflicts)?;
     let Some(state) = r.state else {
         return Err(CommandError::Corrupt("validated state missing".into()));
     };
@@ -332,7 +330,7 @@ pub fn add_status_report<V: Views>(
     let id = ActivityId(report.activity_id);
     tx.lock(&id)?;
     find(tx, id)?;
-    fail_on(request_errors)?;
+    CommandError::refuse(request_errors, Vec::new())?;
     let row = repo::insert_status_report(tx, report)?;
     repo::touch_activity(tx, id.0, row.created_at)?;
     tx.changed(
@@ -351,13 +349,14 @@ pub fn create_procurement<V: Views>(
     p: &NewProcurement,
     request_errors: FieldErrors,
 ) -> Result<ProcurementRow, CommandError> {
-    let mut errors = request_errors;
+    let errors = request_errors;
     let id = ActivityId(p.activity_id);
     tx.lock(&id)?;
+    let mut conflicts = FieldErrors::new();
     if repo::find_activity(tx, id.0)?.is_none() {
-        errors.push(("activity_id".into(), format!("no activity {id}")));
+        conflicts.push(("activity_id".into(), format!("no activity {id}")));
     }
-    fail_on(errors)?;
+    CommandError::refuse(errors, conflicts)?;
     let row = repo::insert_procurement(tx, p)?;
     tx.changed(
         &ProcurementId(row.id),
@@ -375,23 +374,24 @@ pub fn create_contract<V: Views>(
     c: &NewContract,
     request_errors: FieldErrors,
 ) -> Result<ContractRow, CommandError> {
-    let mut errors = request_errors;
+    let errors = request_errors;
     let id = ActivityId(c.activity_id);
     tx.lock(&id)?;
+    let mut conflicts = FieldErrors::new();
     if repo::find_activity(tx, id.0)?.is_none() {
-        errors.push(("activity_id".into(), format!("no activity {id}")));
+        conflicts.push(("activity_id".into(), format!("no activity {id}")));
     }
     if let Some(p) = c.procurement_id {
         match repo::find_procurement(tx, p)? {
-            None => errors.push(("procurement_id".into(), format!("no procurement {p}"))),
-            Some(pr) if pr.activity_id != c.activity_id => errors.push((
+            None => conflicts.push(("procurement_id".into(), format!("no procurement {p}"))),
+            Some(pr) if pr.activity_id != c.activity_id => conflicts.push((
                 "procurement_id".into(),
                 format!("procurement {p} belongs to activity {}", pr.activity_id),
             )),
             Some(_) => {}
         }
     }
-    fail_on(errors)?;
+    CommandError::refuse(errors, conflicts)?;
     let row = repo::insert_contract(tx, c)?;
     tx.changed(
         &ContractId(row.id),

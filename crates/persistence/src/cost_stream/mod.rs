@@ -16,6 +16,7 @@ impl From<SplitError> for CommandError {
     fn from(e: SplitError) -> Self {
         match e {
             SplitError::Invalid { field, message } => CommandError::invalid(field, message),
+            SplitError::Conflict { field, message } => CommandError::conflicts(field, message),
             SplitError::Db(e) => CommandError::Db(e),
         }
     }

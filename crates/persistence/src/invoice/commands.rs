@@ -50,7 +50,7 @@ pub fn create(tx: &mut Tx<'_>, c: &Create) -> Result<Invoice, CommandError> {
         period: &c.period,
     })?;
     let m = registry::find_municipality(tx, &c.municipality)?.ok_or_else(|| {
-        CommandError::invalid(
+        CommandError::conflicts(
             "municipality",
             format!("`{}` is not a member municipality", c.municipality),
         )
@@ -67,7 +67,7 @@ pub fn create(tx: &mut Tx<'_>, c: &Create) -> Result<Invoice, CommandError> {
             "invoice {id} and any other in force already bill {} every cost stream share of period {}; a stream added later gets an invoice of its own",
             m.scb_code, c.period
         ))),
-        CreateInvoice::NothingToBill => Err(CommandError::invalid(
+        CreateInvoice::NothingToBill => Err(CommandError::conflicts(
             if c.regime.is_some() {
                 "vat_regime"
             } else {
@@ -78,7 +78,7 @@ pub fn create(tx: &mut Tx<'_>, c: &Create) -> Result<Invoice, CommandError> {
                 None => format!("no cost stream of {} bills {}", c.period, m.scb_code),
             },
         )),
-        CreateInvoice::RegimeNeeded => Err(CommandError::invalid(
+        CreateInvoice::RegimeNeeded => Err(CommandError::conflicts(
             "vat_regime",
             format!(
                 "{} bills {} both outside the scope of VAT and under VAT, and an invoice never mixes them: give vat_regime (outside_scope or vat)",

@@ -30,16 +30,14 @@ fn validate_meeting(
             to_paragraph: a.to_paragraph,
         })
         .collect();
-    let errs: Vec<(String, String)> =
-        meeting::check_meeting(&m.place, m.start_time, m.end_time, m.date, &members, &lines)
-            .into_iter()
+    let (errs, conflicts) =
+        meeting::check_meeting(&m.place, m.start_time, m.end_time, m.date, &members, &lines);
+    let prefixed = |list: Vec<(String, String)>| -> Vec<(String, String)> {
+        list.into_iter()
             .map(|(f, msg)| (format!("{prefix}{f}"), msg))
-            .collect();
-    if errs.is_empty() {
-        Ok(())
-    } else {
-        Err(CommandError::Invalid(errs))
-    }
+            .collect()
+    };
+    CommandError::refuse(prefixed(errs), prefixed(conflicts))
 }
 
 fn json<T: Serialize>(v: &T) -> String {
@@ -108,7 +106,7 @@ pub fn update_meeting(
             .count()
             .get_result(conn)?;
         if clash > 0 {
-            return Err(invalid(
+            return Err(CommandError::conflicts(
                 "date",
                 format!("a paragraph of this meeting is already numbered in {year}"),
             ));
@@ -268,7 +266,7 @@ pub fn insert_decision(
     validate_content(&c)?;
     let year = meeting::paragraph_year(m.meeting_date);
     if paragraph_taken(conn, year, c.paragraph, None)? {
-        return Err(invalid(
+        return Err(CommandError::conflicts(
             "paragraph",
             format!("§ {} is already used in {year}", c.paragraph),
         ));
@@ -326,7 +324,7 @@ pub fn approve_meeting(
     let m = meeting_or_404(conn, id)?;
     m.check(meeting::ProtocolCommand::Approve)?;
     if !meeting::approval_date_ok(m.meeting_date, approved_on) {
-        return Err(invalid(
+        return Err(CommandError::conflicts(
             "approved_on",
             format!("is before the meeting ({})", m.meeting_date),
         ));
@@ -372,10 +370,15 @@ pub fn post_notice(
 ) -> Result<NoticeRow, CommandError> {
     let conn: &mut DbConnection = tx;
     let m = meeting_or_404(conn, meeting_id)?;
+    // What the request says on its own (422) before what it meets in the store (409).
+    if n.kept_at.trim().is_empty() {
+        return Err(invalid("kept_at", "must not be empty"));
+    }
+    if n.taken_down_on.is_some_and(|t| t < n.posted_on) {
+        return Err(invalid("taken_down_on", "is before posted_on"));
+    }
     // The protocol's state machine: a notice comes after approval.
-    m.status
-        .decide(meeting::ProtocolCommand::PostNotice)
-        .map_err(|e| invalid("posted_on", e.to_string()))?;
+    m.check(meeting::ProtocolCommand::PostNotice)?;
     let approved_on = m.approved_on.ok_or_else(|| {
         invalid(
             "posted_on",
@@ -384,14 +387,14 @@ pub fn post_notice(
     })?;
     let members = member_codes_on(conn, m.meeting_date)?;
     if !members.contains(&n.scb_code) {
-        return Err(invalid(
+        return Err(CommandError::conflicts(
             "scb_code",
             format!("{} is not a member municipality", n.scb_code),
         ));
     }
     match meeting::check_notice(approved_on, n.posted_on, n.taken_down_on) {
         Err(NoticeError::PostedBeforeApproval) => {
-            return Err(invalid(
+            return Err(CommandError::conflicts(
                 "posted_on",
                 format!("is before the approval ({approved_on})"),
             ));
@@ -400,9 +403,6 @@ pub fn post_notice(
             return Err(invalid("taken_down_on", "is before posted_on"));
         }
         Ok(()) => {}
-    }
-    if n.kept_at.trim().is_empty() {
-        return Err(invalid("kept_at", "must not be empty"));
     }
     let exists: i64 = meeting_notices::table
         .filter(meeting_notices::meeting_id.eq(meeting_id))
@@ -555,7 +555,7 @@ pub fn correct_decision(
     }
     validate_content(&new)?;
     if new.paragraph != old.paragraph && paragraph_taken(conn, old.year, new.paragraph, Some(id))? {
-        return Err(invalid(
+        return Err(CommandError::conflicts(
             "paragraph",
             format!("§ {} is already used in {}", new.paragraph, old.year),
         ));
@@ -563,7 +563,10 @@ pub fn correct_decision(
     let before = old.content();
     let changed = changed_fields(&before, &new);
     if changed.is_empty() {
-        return Err(invalid("body", "the correction changes nothing"));
+        return Err(CommandError::conflicts(
+            "body",
+            "the correction changes nothing: it repeats the decision as stored",
+        ));
     }
     let now = crate::now();
     let raw = search_raw(&new);

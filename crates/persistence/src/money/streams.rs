@@ -189,6 +189,9 @@ pub fn streams_with_allocations(
 pub enum SplitError {
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
+    /// A field valid on its own that the registry contradicts (409).
+    #[error("{field}: {message}")]
+    Conflict { field: String, message: String },
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
 }
@@ -244,11 +247,17 @@ pub fn compute_split(
         None => members.clone(),
         Some(list) => {
             for (i, c) in list.iter().enumerate() {
-                if ScbCode::parse(c).is_err() || !members.contains(c) {
+                if let Err(e) = ScbCode::parse(c) {
                     return Err(invalid(
                         &format!("participants[{i}]"),
-                        format!("`{c}` is not a member municipality on {}", r.member_on),
+                        format!("`{c}`: {e}"),
                     ));
+                }
+                if !members.contains(c) {
+                    return Err(SplitError::Conflict {
+                        field: format!("participants[{i}]"),
+                        message: format!("`{c}` is not a member municipality on {}", r.member_on),
+                    });
                 }
             }
             list.clone()
