@@ -160,6 +160,8 @@ both!(revoked_tokens_are_401, |app| async move {
                 .expect("revoke twice")
         );
     }
+    // A write asks the registry every time: refused at once, even right after a read
+    // that found the token valid.
     let p = admin
         .post(
             URL,
@@ -169,6 +171,39 @@ both!(revoked_tokens_are_401, |app| async move {
         .problem(401);
     assert!(p["detail"].as_str().is_some_and(|d| d.contains("revoked")));
 });
+
+both!(
+    a_revoked_token_stops_reading_within_a_second,
+    |app| async move {
+        let (t, claims) = app.issue("reader", Role::Admin, None, chrono::Duration::hours(1));
+        let admin = app.with_token(t);
+        assert_eq!(admin.get("/api/v1/audit?limit=1").await.status, 200);
+        {
+            let mut conn = app.pool.get().expect("conn");
+            samverkan_persistence::tokens::revoke(&mut conn, &cli_ctx(), &claims.jti, None)
+                .expect("revoke");
+        }
+        // Reads trust the registry's "valid" for one second (one registry read per token and
+        // second instead of one per request); after that the revocation holds for reads too.
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        let p = admin.get("/api/v1/audit?limit=1").await.problem(401);
+        assert!(p["detail"].as_str().is_some_and(|d| d.contains("revoked")));
+        // A token signed with the key but never recorded stays refused on every read.
+        let (unrecorded, _) = app
+            .keys
+            .issue("nobody", Role::Admin, None, chrono::Duration::hours(1))
+            .expect("sign");
+        let who = app.with_token(unrecorded);
+        for _ in 0..2 {
+            let p = who.get("/api/v1/audit?limit=1").await.problem(401);
+            assert!(
+                p["detail"]
+                    .as_str()
+                    .is_some_and(|d| d.contains("not issued"))
+            );
+        }
+    }
+);
 
 both!(etag_gives_304, |app| async move {
     let r = app.get("/api/v1/municipalities/2580").await;

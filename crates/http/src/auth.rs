@@ -290,6 +290,47 @@ fn due_for_stamp(jti: &str) -> bool {
     }
 }
 
+/// Tokens the registry called valid, for reads: a read trusts that answer for
+/// [`statuses::TTL`], so a revocation (`samverkan token revoke`, on any replica) takes
+/// effect on reads within that time; a write always asks the registry, and an unknown or
+/// revoked token is asked about every time.
+mod statuses {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    use std::time::{Duration, Instant};
+
+    use samverkan_persistence::tokens::TokenStatus;
+
+    /// How long a read trusts a status.
+    pub const TTL: Duration = Duration::from_secs(1);
+
+    type Seen = Mutex<HashMap<String, Instant>>;
+
+    fn seen() -> std::sync::MutexGuard<'static, HashMap<String, Instant>> {
+        static SEEN: OnceLock<Seen> = OnceLock::new();
+        SEEN.get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// `Valid` if the registry called `jti` valid less than [`TTL`] ago.
+    pub fn recent(jti: &str) -> Option<TokenStatus> {
+        seen()
+            .get(jti)
+            .filter(|at| at.elapsed() < TTL)
+            .map(|_| TokenStatus::Valid)
+    }
+
+    /// The registry called `jti` valid just now.
+    pub fn remember(jti: String) {
+        let mut seen = seen();
+        if seen.len() > 10_000 {
+            seen.retain(|_, at| at.elapsed() < TTL);
+        }
+        seen.insert(jti, Instant::now());
+    }
+}
+
 /// The token of an `Authorization` value `Bearer TOKEN` (or `bearer TOKEN`), trimmed.
 pub fn strip_bearer(value: &str) -> Option<&str> {
     value
@@ -340,15 +381,55 @@ async fn check_token(req: &actix_web::dev::ServiceRequest) -> Result<Option<Clai
     };
     let jti = claims.jti.clone();
     let stamp = due_for_stamp(&jti);
-    let status = crate::db::run(&state, move |conn| {
-        let status = samverkan_persistence::tokens::status(conn, &jti)?;
-        if status == TokenStatus::Valid && stamp {
-            let now = samverkan_persistence::now();
-            samverkan_persistence::tokens::touch(conn, &jti, now, now - LAST_USE_RESOLUTION)?;
+    let reads = matches!(
+        *req.method(),
+        actix_web::http::Method::GET | actix_web::http::Method::HEAD
+    );
+    let status = match reads.then(|| statuses::recent(&jti)).flatten() {
+        Some(status) => {
+            if status == TokenStatus::Valid && stamp {
+                // The hourly last-use stamp, off the request's path.
+                let state = state.clone();
+                actix_web::rt::spawn(async move {
+                    let stamped = crate::db::run(&state, move |conn| {
+                        let now = samverkan_persistence::now();
+                        Ok(samverkan_persistence::tokens::touch(
+                            conn,
+                            &jti,
+                            now,
+                            now - LAST_USE_RESOLUTION,
+                        )?)
+                    })
+                    .await;
+                    if let Err(e) = stamped {
+                        tracing::warn!(error = %e, "could not stamp a token's last use");
+                    }
+                });
+            }
+            status
         }
-        Ok(status)
-    })
-    .await?;
+        None => {
+            let key = jti.clone();
+            let status = crate::db::run(&state, move |conn| {
+                let status = samverkan_persistence::tokens::status(conn, &jti)?;
+                if status == TokenStatus::Valid && stamp {
+                    let now = samverkan_persistence::now();
+                    samverkan_persistence::tokens::touch(
+                        conn,
+                        &jti,
+                        now,
+                        now - LAST_USE_RESOLUTION,
+                    )?;
+                }
+                Ok(status)
+            })
+            .await?;
+            if status == TokenStatus::Valid {
+                statuses::remember(key);
+            }
+            status
+        }
+    };
     match status {
         TokenStatus::Valid => Ok(Some(claims)),
         TokenStatus::Revoked => Err(ApiError::Unauthorized("the token has been revoked".into())),

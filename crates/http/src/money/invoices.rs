@@ -4,7 +4,7 @@ use samverkan_domain::Ore;
 use samverkan_domain::invoice::{InvoiceId, IssueDates, SummaryDoc, summarize};
 use samverkan_persistence::invoice::{commands, view};
 use samverkan_persistence::money::{self, InvoiceFilter};
-use samverkan_persistence::{DbConnection, SyncPage, registry};
+use samverkan_persistence::{DbConnection, registry};
 
 use super::access;
 use super::idempotency;
@@ -428,23 +428,14 @@ pub async fn get_invoice_summary(
     let year = query.year;
     let c2 = code.clone();
     let (rows, lines) = db::run(&state, move |conn| {
-        let rows = money::list_invoices(
-            conn,
-            &InvoiceFilter {
-                scb_code: Some(c2.clone()),
-                year: Some(year),
-                page: SyncPage::all(),
-                ..Default::default()
-            },
-        )?;
+        let (rows, lines) = money::summary_of(conn, &c2, year)?;
         // An invoice names its municipality (a foreign key): only with none is it
         // worth asking whether the municipality exists.
         if rows.is_empty() {
             registry::find_municipality(conn, &c2)?
                 .ok_or_else(|| ApiError::not_found(format!("no municipality {c2}")))?;
         }
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        Ok((rows, money::lines_of_many(conn, &ids)?))
+        Ok((rows, lines))
     })
     .await?;
     let mut docs = Vec::with_capacity(rows.len());

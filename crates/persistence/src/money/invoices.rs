@@ -434,6 +434,58 @@ pub struct InvoiceFilter {
     pub page: crate::SyncPage,
 }
 
+stored_row! {
+    /// What the invoice summary reads of a document: its type, whether it is issued and
+    /// its amounts (not its UBL, parties or dates).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct SummaryInvoiceRow as SummaryInvoiceRecord in invoices, "invoice" by id {
+        pub id: i64,
+        pub doc_type: DocType [state],
+        pub number: Option<String>,
+        pub total_ore: i64,
+        pub tax_ore: i64,
+        pub paid_ore: i64,
+    }
+}
+
+/// What the invoice summary reads of a line: its stream, text and amount.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = invoice_lines)]
+pub struct SummaryLineRow {
+    pub invoice_id: i64,
+    pub cost_stream_id: i64,
+    pub description: String,
+    pub amount_ore: i64,
+}
+
+/// The documents of a municipality and year as the summary reads them, by id, with their
+/// lines (in line order): two statements, one when there are none.
+pub fn summary_of(
+    conn: &mut DbConnection,
+    scb_code: &str,
+    year: i32,
+) -> QueryResult<(Vec<SummaryInvoiceRow>, Vec<SummaryLineRow>)> {
+    let docs: Vec<SummaryInvoiceRow> = invoices::table
+        .filter(invoices::scb_code.eq(scb_code))
+        .filter(invoices::year.eq(year))
+        .order(invoices::id.asc())
+        .select(SummaryInvoiceRow::as_select())
+        .load(conn)?;
+    if docs.is_empty() {
+        return Ok((docs, Vec::new()));
+    }
+    let ids: Vec<i64> = docs.iter().map(|d| d.id).collect();
+    let lines = invoice_lines::table
+        .filter(invoice_lines::invoice_id.eq_any(ids))
+        .order((
+            invoice_lines::invoice_id.asc(),
+            invoice_lines::line_no.asc(),
+        ))
+        .select(SummaryLineRow::as_select())
+        .load(conn)?;
+    Ok((docs, lines))
+}
+
 pub fn list_invoices(conn: &mut DbConnection, f: &InvoiceFilter) -> QueryResult<Vec<InvoiceRow>> {
     let mut q = invoices::table
         .select(InvoiceRow::as_select())
