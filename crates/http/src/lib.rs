@@ -19,6 +19,7 @@ pub mod municipalities;
 pub mod ops;
 pub mod pages;
 pub mod pagination;
+pub mod read_cache;
 pub mod refs;
 pub mod system;
 pub mod widget;
@@ -46,6 +47,8 @@ pub struct AppState {
     /// Expensive reads (full-text search) now running: they may hold at most
     /// [`db::expensive_share`] of the pool.
     pub expensive: std::sync::Arc<std::sync::atomic::AtomicU32>,
+    /// Anonymous reads kept while nothing is written ([`read_cache`]).
+    pub reads: std::sync::Arc<read_cache::ReadCache>,
 }
 
 impl AppState {
@@ -55,6 +58,7 @@ impl AppState {
             keys,
             invoicing,
             expensive: Default::default(),
+            reads: Default::default(),
         }
     }
 }
@@ -165,6 +169,7 @@ pub fn app(
         .service(web::resource("/api-docs/openapi.json").get(docs::served_spec))
         .service(SwaggerUi::new("/docs/{_:.*}"))
         .default_service(web::to(fallback::fallback))
+        .wrap(actix_web::middleware::from_fn(read_cache::serve))
         .wrap(actix_web::middleware::from_fn(middleware::head_as_get))
         .wrap(actix_web::middleware::from_fn(
             extract::check_request_target,

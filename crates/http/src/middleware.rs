@@ -124,6 +124,30 @@ pub async fn unmark_identity(
     Ok(res)
 }
 
+/// A response taken apart: its request, its head and its whole body.
+pub async fn body_of<B: MessageBody>(
+    res: ServiceResponse<B>,
+) -> Result<
+    (
+        actix_web::HttpRequest,
+        HttpResponse<()>,
+        actix_web::web::Bytes,
+    ),
+    ApiError,
+> {
+    let (req, res) = res.into_parts();
+    let (head, body) = res.into_parts();
+    let bytes = actix_web::body::to_bytes(body)
+        .await
+        .map_err(|_| ApiError::internal("could not read the response body"))?;
+    Ok((req, head, bytes))
+}
+
+/// The strong ETag of a body: the first 128 bits of its SHA-256, quoted.
+pub fn strong_etag(body: &[u8]) -> String {
+    format!("\"{}\"", &hex::encode(Sha256::digest(body))[..32])
+}
+
 /// Conditional GET for every successful GET: a strong ETag over the body, 304 on a
 /// matching `If-None-Match`, and `If-Modified-Since` against a handler's
 /// `Last-Modified`. Responses keep `Cache-Control: no-cache` so clients revalidate.
@@ -146,12 +170,16 @@ pub async fn conditional(
     if !cacheable || res.status() != StatusCode::OK {
         return Ok(res.map_into_boxed_body());
     }
-    let (req, res) = res.into_parts();
-    let (mut head, body) = res.into_parts();
-    let bytes = actix_web::body::to_bytes(body)
-        .await
-        .map_err(|_| ApiError::internal("could not read the response body"))?;
-    let etag = format!("\"{}\"", &hex::encode(Sha256::digest(&bytes))[..32]);
+    let (req, mut head, bytes) = body_of(res).await?;
+    // An answer kept by the read cache carries its ETag already.
+    let etag = match head
+        .headers()
+        .get(header::ETAG)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(e) => e.to_owned(),
+        None => strong_etag(&bytes),
+    };
     let etag_matches = if_none_match.as_deref().is_some_and(|h| {
         h.split(',')
             .map(|t| t.trim().trim_start_matches("W/"))

@@ -123,17 +123,30 @@ pub const ROW_CURSOR_PATTERN: &str = "^u_[0-9]{1,17}_[0-9]{1,18}$";
 
 /// Parses a [`sync_cursor`]: exactly [`ROW_CURSOR_PATTERN`] (400 `after` otherwise).
 pub fn parse_sync_cursor(s: &str) -> Result<ChangeCursor, ApiError> {
-    let bad = || ApiError::bad_request("after", "not a cursor from a `next` link");
+    let (micros, id) = numbered_cursor(s, "u_", 17)?;
+    let t = chrono::DateTime::from_timestamp_micros(micros).ok_or_else(not_a_cursor)?;
+    Ok((t.naive_utc(), id))
+}
+
+fn not_a_cursor() -> ApiError {
+    ApiError::bad_request("after", "not a cursor from a `next` link")
+}
+
+/// The two numbers of a cursor `<prefix><1..=max digits>_<1..=18 digits>` (400 `after`
+/// for anything else).
+fn numbered_cursor(s: &str, prefix: &str, max: usize) -> Result<(i64, i64), ApiError> {
     let digits =
         |d: &str, max: usize| (1..=max).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit());
-    let rest = s.strip_prefix("u_").ok_or_else(bad)?;
-    let (micros, id) = rest.split_once('_').ok_or_else(bad)?;
-    if !digits(micros, 17) || !digits(id, 18) {
-        return Err(bad());
+    let rest = s.strip_prefix(prefix).ok_or_else(not_a_cursor)?;
+    let (first, id) = rest.split_once('_').ok_or_else(not_a_cursor)?;
+    if !digits(first, max) || !digits(id, 18) {
+        return Err(not_a_cursor());
     }
-    let t = chrono::DateTime::from_timestamp_micros(micros.parse().map_err(|_| bad())?)
-        .ok_or_else(bad)?;
-    Ok((t.naive_utc(), id.parse().map_err(|_| bad())?))
+    // At most 18 digits: both fit an i64.
+    Ok((
+        first.parse().map_err(|_| not_a_cursor())?,
+        id.parse().map_err(|_| not_a_cursor())?,
+    ))
 }
 
 /// The cursor of a list ordered by date (meetings and decisions, newest first):
@@ -149,17 +162,10 @@ pub const DATE_CURSOR_PATTERN: &str = "^d_[0-9]{1,6}_[0-9]{1,18}$";
 
 /// Parses a [`date_cursor`]: exactly [`DATE_CURSOR_PATTERN`] (400 `after` otherwise).
 pub fn parse_date_cursor(s: &str) -> Result<(chrono::NaiveDate, i64), ApiError> {
-    let bad = || ApiError::bad_request("after", "not a cursor from a `next` link");
-    let digits =
-        |d: &str, max: usize| (1..=max).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit());
-    let rest = s.strip_prefix("d_").ok_or_else(bad)?;
-    let (days, id) = rest.split_once('_').ok_or_else(bad)?;
-    if !digits(days, 6) || !digits(id, 18) {
-        return Err(bad());
-    }
-    let date = chrono::NaiveDate::from_num_days_from_ce_opt(days.parse().map_err(|_| bad())?)
-        .ok_or_else(bad)?;
-    Ok((date, id.parse().map_err(|_| bad())?))
+    let (days, id) = numbered_cursor(s, "d_", 6)?;
+    let days = i32::try_from(days).map_err(|_| not_a_cursor())?;
+    let date = chrono::NaiveDate::from_num_days_from_ce_opt(days).ok_or_else(not_a_cursor)?;
+    Ok((date, id))
 }
 
 /// A [`sync_cursor`] parsed: the last item's `updated_at` and id.

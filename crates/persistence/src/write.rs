@@ -489,6 +489,15 @@ pub struct AuditFilter {
     pub limit: i64,
 }
 
+/// The `seq` of the last audit event: the state of the database as every replica sees it
+/// (sequence order is commit order, and every write appends an event). `None` before the
+/// first write.
+pub fn latest_seq(conn: &mut DbConnection) -> QueryResult<Option<i64>> {
+    audit_events::table
+        .select(diesel::dsl::max(audit_events::seq))
+        .first(conn)
+}
+
 /// Events in sequence order.
 pub fn list_audit(conn: &mut DbConnection, f: &AuditFilter) -> QueryResult<Vec<AuditEventRow>> {
     let mut q = audit_events::table

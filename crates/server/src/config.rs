@@ -191,6 +191,10 @@ pub struct ServeArgs {
     /// Requests a minute per token (0: no limit).
     #[arg(long, env = "SAMVERKAN_RATE_LIMIT_TOKEN", default_value_t = 6000)]
     pub rate_limit_token: u32,
+    /// Keep anonymous answers of the hot lists in memory while nothing is written (`false`:
+    /// every read runs its statements; for benchmarks, or while tables are edited by hand).
+    #[arg(long, env = "SAMVERKAN_READ_CACHE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub read_cache: bool,
     /// Seconds a request body may take to arrive (then 408 and the connection is closed).
     #[arg(long, env = "SAMVERKAN_BODY_TIMEOUT_SECS", default_value_t = 10)]
     pub body_timeout_secs: u64,

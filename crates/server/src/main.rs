@@ -210,7 +210,10 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             tracing::warn!("cannot freeze an issued document: {f}");
         }
     }
-    let state = samverkan_http::AppState::new(pool, keys, invoicing);
+    let mut state = samverkan_http::AppState::new(pool, keys, invoicing);
+    if !args.read_cache {
+        state.reads = std::sync::Arc::new(samverkan_http::read_cache::ReadCache::off());
+    }
     let bind = args.bind.clone();
     let workers = args.workers;
     let pool_size = args.db.db_pool_size as usize;
