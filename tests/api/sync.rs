@@ -331,3 +331,33 @@ both!(a_search_filters_a_decision_sync, |app| async move {
     assert!(all.len() > synced.len());
     assert!(!mark.is_empty());
 });
+
+both!(
+    cursors_of_earlier_next_links_still_lead_on,
+    |app| async move {
+        // A decision page's `next` now carries `d_<days>_<id>`; a link written before, with
+        // the date itself, gives the same page (clients mid-way through a listing across an
+        // upgrade, and tools that build the cursor from a row).
+        let first = app.get("/api/v1/decisions?limit=3").await.json();
+        let next = first["next"].as_str().expect("a second page").to_owned();
+        let last = &first["items"][2];
+        let old = format!(
+            "/api/v1/decisions?limit=3&after=d_{}_{}",
+            last["meeting_date"].as_str().expect("meeting_date"),
+            last["id"]
+        );
+        assert_eq!(app.get(&old).await.json(), app.get(&next).await.json());
+        let meetings = app.get("/api/v1/meetings?limit=1").await.json();
+        let m = &meetings["items"][0];
+        let old = format!(
+            "/api/v1/meetings?limit=1&after={}_{}",
+            m["date"].as_str().expect("date"),
+            m["id"]
+        );
+        let via_next = app
+            .get(meetings["next"].as_str().expect("a second page"))
+            .await
+            .json();
+        assert_eq!(app.get(&old).await.json(), via_next);
+    }
+);

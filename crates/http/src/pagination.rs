@@ -160,8 +160,18 @@ pub fn date_cursor(date: chrono::NaiveDate, id: i64) -> String {
 /// What a [`date_cursor`] looks like.
 pub const DATE_CURSOR_PATTERN: &str = "^d_[0-9]{1,6}_[0-9]{1,18}$";
 
-/// Parses a [`date_cursor`]: exactly [`DATE_CURSOR_PATTERN`] (400 `after` otherwise).
+/// Parses a [`date_cursor`]: [`DATE_CURSOR_PATTERN`], or the date form of earlier `next`
+/// links (400 `after` otherwise).
 pub fn parse_date_cursor(s: &str) -> Result<(chrono::NaiveDate, i64), ApiError> {
+    // The cursors of `next` links written before this form (`d_2021-01-28_12` on
+    // decisions, `2021-01-28_12` on meetings) still lead on.
+    let legacy = s.strip_prefix("d_").unwrap_or(s);
+    if let Some((date, id)) = legacy.split_once('_')
+        && date.len() == 10
+        && let (Ok(date), Ok(id)) = (date.parse::<chrono::NaiveDate>(), id.parse::<i64>())
+    {
+        return Ok((date, id));
+    }
     let (days, id) = numbered_cursor(s, "d_", 6)?;
     let days = i32::try_from(days).map_err(|_| not_a_cursor())?;
     let date = chrono::NaiveDate::from_num_days_from_ce_opt(days).ok_or_else(not_a_cursor)?;
@@ -255,11 +265,21 @@ mod tests {
         for days in ["0", "1", "999999"] {
             assert!(parse_date_cursor(&format!("d_{days}_999999999999999999")).is_ok());
         }
+        // Cursors of `next` links written before: still read.
+        let jan = chrono::NaiveDate::from_ymd_opt(2021, 1, 28).expect("date");
+        assert_eq!(
+            parse_date_cursor("d_2021-01-28_12").expect("old"),
+            (jan, 12)
+        );
+        assert_eq!(
+            parse_date_cursor("2021-01-28_12").expect("older"),
+            (jan, 12)
+        );
         for bad in [
             "d_1234567_1",
             "d__1",
             "d_1_",
-            "2021-01-01_1",
+            "2021-13-01_1",
             "u_1_1",
             "d_1_1_1",
         ] {
