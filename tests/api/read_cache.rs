@@ -58,7 +58,27 @@ both!(
         assert_ne!(fresh.header("etag"), Some(etag.as_str()));
         assert_eq!(latest_status(&fresh.json(), id), json!(text));
 
-        // A caller with a token is never served a kept answer.
+        // The invoice summary is kept once the caller may see it: the check comes first.
+        let uri = "/api/v1/municipalities/2580/invoice-summary?year=2021";
+        let t = app.as_role(Role::Treasurer);
+        let summary = t.get(uri).await;
+        assert_eq!(summary.status, 200, "{}", summary.text());
+        let before = sent(&app);
+        let again = t.get(uri).await;
+        assert_eq!(
+            sent(&app) - before,
+            1,
+            "a kept summary reads only the state"
+        );
+        assert_eq!(again.json(), summary.json());
+        let luleå = app.as_role(Role::Municipality);
+        assert_eq!(luleå.get(uri).await.status, 200);
+        luleå
+            .get("/api/v1/municipalities/2582/invoice-summary?year=2021")
+            .await
+            .problem(404);
+
+        // A caller with a token is never served a kept answer of a public list.
         let sec = app.as_role(Role::Secretary);
         let before = sent(&app);
         assert_eq!(sec.get("/api/v1/status-board").await.status, 200);

@@ -24,6 +24,8 @@ async fn statements(app: &TestApp, uri: &str) -> u64 {
 }
 
 both!(hot_reads_send_at_most_their_statements, |app| async move {
+    // What the handlers send: an instance that keeps no reads.
+    let app = app.without_read_cache().await;
     let list = app.get("/api/v1/decisions?limit=2").await.json();
     let id = list["items"][0]["id"]
         .as_i64()
@@ -33,7 +35,8 @@ both!(hot_reads_send_at_most_their_statements, |app| async move {
     // (request, who, at most): a decision, a page and a keyset page are one statement
     // each, appeal deadlines included (kept on the decision by the write path); the
     // invoice summary is the invoices and their lines (the token was found valid by the
-    // warm-up a moment ago: reads trust that for a second).
+    // warm-up a moment ago: reads trust that for a second). Kept reads cost one statement
+    // (tests/api/read_cache.rs).
     let detail = format!("/api/v1/decisions/{id}");
     // An activity is its row, participants, latest status report and phase history,
     // loaded for a whole page at once; the board reads one status report per activity.

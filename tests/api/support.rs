@@ -501,12 +501,31 @@ impl TestApp {
     /// [`Self::second_instance`] configured with other invoicing settings, as after a
     /// restart with a changed configuration.
     pub async fn instance_with(&self, invoicing: Invoicing) -> Self {
+        self.instance_of(AppState::new, invoicing).await
+    }
+
+    /// A second instance that keeps no reads (`--read-cache false`): every read runs its
+    /// handler.
+    pub async fn without_read_cache(&self) -> Self {
+        let off = |pool, keys, invoicing| {
+            let mut state = AppState::new(pool, keys, invoicing);
+            state.reads = std::sync::Arc::new(samverkan_http::read_cache::ReadCache::off());
+            state
+        };
+        self.instance_of(off, invoicing()).await
+    }
+
+    async fn instance_of(
+        &self,
+        state_of: impl FnOnce(DbPool, JwtKeys, Invoicing) -> AppState,
+        invoicing: Invoicing,
+    ) -> Self {
         let pool = connect_pool(&PoolConfig {
             max_size: 8,
             ..PoolConfig::new(&self.db.url)
         })
         .expect("pool");
-        let state = AppState::new(pool.clone(), self.keys.clone(), invoicing);
+        let state = state_of(pool.clone(), self.keys.clone(), invoicing);
         let call = service(state, HttpSettings::default()).await;
         TestApp {
             call,

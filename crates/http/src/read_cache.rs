@@ -28,6 +28,7 @@ use actix_web::web::{self, Bytes};
 use chrono::NaiveDate;
 
 use crate::AppState;
+use crate::error::ApiError;
 
 /// The reads kept: those whose data only the audited write path changes. The member
 /// registry and the municipalities are left out (imports change them in the database).
@@ -81,11 +82,7 @@ impl ReadCache {
     fn get(&self, uri: &str, seq: Option<i64>, day: NaiveDate) -> Option<HttpResponse> {
         let kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
         let k = kept.0.get(uri).filter(|k| k.seq == seq && k.day == day)?;
-        let mut res = HttpResponse::Ok().body(k.body.clone());
-        for (name, value) in &k.headers {
-            res.headers_mut().insert(name.clone(), value.clone());
-        }
-        Some(res)
+        Some(respond(&k.headers, k.body.clone()))
     }
 
     fn keep(&self, uri: String, seq: Option<i64>, day: NaiveDate, headers: HeaderMap, body: Bytes) {
@@ -110,6 +107,56 @@ impl ReadCache {
     }
 }
 
+/// The database's state as [`serve`] keys it: the audit log's last `seq`.
+async fn state_of(state: &AppState) -> Result<Option<i64>, ApiError> {
+    crate::db::run(state, |conn| {
+        Ok(samverkan_persistence::write::latest_seq(conn)?)
+    })
+    .await
+}
+
+/// For a handler that checks its caller first and then shows what depends on `key` alone
+/// (the invoice summary): the 200 kept for `key` at the database's current state, else
+/// what `make` answers (a 200 is kept).
+pub async fn kept<F, Fut>(state: &AppState, key: String, make: F) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<HttpResponse, ApiError>>,
+{
+    if !state.reads.on {
+        return make().await;
+    }
+    let (seq, day) = (state_of(state).await?, crate::today());
+    if let Some(res) = state.reads.get(&key, seq, day) {
+        return Ok(res);
+    }
+    let res = make().await?;
+    if res.status() != StatusCode::OK {
+        return Ok(res);
+    }
+    let (head, body) = res.into_parts();
+    let body = actix_web::body::to_bytes(body)
+        .await
+        .map_err(|_| ApiError::internal("could not read the response body"))?;
+    let mut headers = head.headers().clone();
+    if let Ok(v) = HeaderValue::from_str(&crate::middleware::strong_etag(&body)) {
+        headers.insert(header::ETAG, v);
+    }
+    state
+        .reads
+        .keep(key, seq, day, headers.clone(), body.clone());
+    Ok(respond(&headers, body))
+}
+
+/// A 200 with `headers` and `body`.
+fn respond(headers: &HeaderMap, body: Bytes) -> HttpResponse {
+    let mut res = HttpResponse::Ok().body(body);
+    for (name, value) in headers {
+        res.headers_mut().insert(name.clone(), value.clone());
+    }
+    res
+}
+
 /// The middleware: see the module.
 pub async fn serve(
     req: ServiceRequest,
@@ -130,11 +177,7 @@ pub async fn serve(
     };
     let uri = req.uri().to_string();
     let day = crate::today();
-    let seq = match crate::db::run(&state, |conn| {
-        Ok(samverkan_persistence::write::latest_seq(conn)?)
-    })
-    .await
-    {
+    let seq = match state_of(&state).await {
         Ok(seq) => seq,
         // The handler answers for itself (503 and its Retry-After).
         Err(_) => {

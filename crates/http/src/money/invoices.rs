@@ -426,54 +426,61 @@ pub async fn get_invoice_summary(
     let code = crate::municipalities::path_code(&path)?.to_string();
     access::check(&caller, &code, &format!("no invoices of {code}"))?;
     let year = query.year;
-    let c2 = code.clone();
-    let (rows, lines) = db::run(&state, move |conn| {
-        let (rows, lines) = money::summary_of(conn, &c2, year)?;
-        // An invoice names its municipality (a foreign key): only with none is it
-        // worth asking whether the municipality exists.
-        if rows.is_empty() {
-            registry::find_municipality(conn, &c2)?
-                .ok_or_else(|| ApiError::not_found(format!("no municipality {c2}")))?;
+    // The caller may see it (checked above); what it shows depends on the municipality
+    // and year only, so it is kept like a public read.
+    let key = format!("invoice-summary {code} {year}");
+    let reads = state.clone();
+    crate::read_cache::kept(&reads, key, || async move {
+        let c2 = code.clone();
+        let (rows, lines) = db::run(&state, move |conn| {
+            let (rows, lines) = money::summary_of(conn, &c2, year)?;
+            // An invoice names its municipality (a foreign key): only with none is it
+            // worth asking whether the municipality exists.
+            if rows.is_empty() {
+                registry::find_municipality(conn, &c2)?
+                    .ok_or_else(|| ApiError::not_found(format!("no municipality {c2}")))?;
+            }
+            Ok((rows, lines))
+        })
+        .await?;
+        let mut docs = Vec::with_capacity(rows.len());
+        for r in &rows {
+            docs.push(SummaryDoc {
+                doc_type: r.doc_type,
+                issued: r.number.is_some(),
+                total: Ore(r.total_ore),
+                tax: Ore(r.tax_ore),
+                paid: Ore(r.paid_ore),
+                lines: lines
+                    .iter()
+                    .filter(|l| l.invoice_id == r.id)
+                    .map(|l| (l.cost_stream_id, l.description.as_str(), Ore(l.amount_ore)))
+                    .collect(),
+            });
         }
-        Ok((rows, lines))
-    })
-    .await?;
-    let mut docs = Vec::with_capacity(rows.len());
-    for r in &rows {
-        docs.push(SummaryDoc {
-            doc_type: r.doc_type,
-            issued: r.number.is_some(),
-            total: Ore(r.total_ore),
-            tax: Ore(r.tax_ore),
-            paid: Ore(r.paid_ore),
-            lines: lines
-                .iter()
-                .filter(|l| l.invoice_id == r.id)
-                .map(|l| (l.cost_stream_id, l.description.as_str(), Ore(l.amount_ore)))
+        let t = summarize(docs)
+            .map_err(|e| ApiError::internal(format!("the invoices of {code} in {year}: {e}")))?;
+        let s = InvoiceSummary {
+            scb_code: code,
+            year,
+            billed_ore: t.billed.0,
+            credited_ore: t.credited.0,
+            tax_ore: t.tax.0,
+            paid_ore: t.paid.0,
+            outstanding_ore: t.outstanding.0,
+            not_issued_ore: t.not_issued.0,
+            by_stream: t
+                .by_stream
+                .into_iter()
+                .map(|b| StreamSummary {
+                    cost_stream_id: b.cost_stream_id,
+                    description: b.description,
+                    billed_ore: b.billed.0,
+                    credited_ore: b.credited.0,
+                })
                 .collect(),
-        });
-    }
-    let t = summarize(docs)
-        .map_err(|e| ApiError::internal(format!("the invoices of {code} in {year}: {e}")))?;
-    let s = InvoiceSummary {
-        scb_code: code,
-        year,
-        billed_ore: t.billed.0,
-        credited_ore: t.credited.0,
-        tax_ore: t.tax.0,
-        paid_ore: t.paid.0,
-        outstanding_ore: t.outstanding.0,
-        not_issued_ore: t.not_issued.0,
-        by_stream: t
-            .by_stream
-            .into_iter()
-            .map(|b| StreamSummary {
-                cost_stream_id: b.cost_stream_id,
-                description: b.description,
-                billed_ore: b.billed.0,
-                credited_ore: b.credited.0,
-            })
-            .collect(),
-    };
-    Ok(HttpResponse::Ok().json(s))
+        };
+        Ok(HttpResponse::Ok().json(s))
+    })
+    .await
 }
