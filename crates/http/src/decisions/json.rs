@@ -208,7 +208,7 @@ pub struct ListDecisionsQuery {
     /// of the same query are accepted, 400 otherwise): `d_…` newest first, `s_…` ranked
     /// by `q`, `u_…` with `modified_since`.
     #[param(
-        pattern = "^(d_[0-9]{1,6}_[0-9]{1,18}|s_[0-9a-f]{1,16}_[0-9]{1,18}|u_[0-9]{1,17}_[0-9]{1,18})$"
+        pattern = "^(d_[0-9]{1,7}_[0-9]{1,18}|s_[0-9a-f]{1,16}_[0-9]{1,18}|u_[0-9]{1,17}_[0-9]{1,18})$"
     )]
     pub after: Option<String>,
 }

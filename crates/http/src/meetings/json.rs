@@ -149,7 +149,7 @@ pub struct ListMeetingsQuery {
     /// Cursor from the previous page's `next` link (opaque: only values from a `next` link
     /// of the same query are accepted, 400 otherwise): `d_…` newest first, `u_…` with
     /// `modified_since`.
-    #[param(pattern = "^(d_[0-9]{1,6}_[0-9]{1,18}|u_[0-9]{1,17}_[0-9]{1,18})$")]
+    #[param(pattern = "^(d_[0-9]{1,7}_[0-9]{1,18}|u_[0-9]{1,17}_[0-9]{1,18})$")]
     pub after: Option<String>,
 }
 
