@@ -266,69 +266,70 @@ pub async fn authenticate(
 /// How exactly a token's last use is kept: one stamp per token and hour.
 const LAST_USE_RESOLUTION: chrono::Duration = chrono::Duration::hours(1);
 
-/// Whether this process should stamp the token's last use now: once an hour per token
-/// (the database update itself is conditional too, so replicas do not add up).
-fn due_for_stamp(jti: &str) -> bool {
-    use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
-    use std::time::{Duration, Instant};
-    static SEEN: OnceLock<Mutex<HashMap<String, Instant>>> = OnceLock::new();
-    let mut seen = SEEN
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|p| p.into_inner());
-    let now = Instant::now();
-    if seen.len() > 10_000 {
-        seen.clear();
-    }
-    match seen.get(jti) {
-        Some(t) if now.duration_since(*t) < Duration::from_secs(3600) => false,
-        _ => {
-            seen.insert(jti.to_owned(), now);
-            true
-        }
-    }
+/// Token ids this process saw at some instant, each for `ttl`: at most 10 000 at once
+/// (beyond that the stale ones go, or all when none is stale).
+struct Recent {
+    ttl: std::time::Duration,
+    seen: std::sync::OnceLock<std::sync::Mutex<HashMap<String, std::time::Instant>>>,
 }
 
-/// Tokens the registry called valid, for reads: a read trusts that answer for
-/// [`statuses::TTL`], so a revocation (`samverkan token revoke`, on any replica) takes
-/// effect on reads within that time; a write always asks the registry, and an unknown or
-/// revoked token is asked about every time.
-mod statuses {
-    use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
-    use std::time::{Duration, Instant};
+impl Recent {
+    const fn new(ttl: std::time::Duration) -> Self {
+        Recent {
+            ttl,
+            seen: std::sync::OnceLock::new(),
+        }
+    }
 
-    use samverkan_persistence::tokens::TokenStatus;
-
-    /// How long a read trusts a status.
-    pub const TTL: Duration = Duration::from_secs(1);
-
-    type Seen = Mutex<HashMap<String, Instant>>;
-
-    fn seen() -> std::sync::MutexGuard<'static, HashMap<String, Instant>> {
-        static SEEN: OnceLock<Seen> = OnceLock::new();
-        SEEN.get_or_init(Default::default)
+    fn seen(&self) -> std::sync::MutexGuard<'_, HashMap<String, std::time::Instant>> {
+        self.seen
+            .get_or_init(Default::default)
             .lock()
             .unwrap_or_else(|p| p.into_inner())
     }
 
-    /// `Valid` if the registry called `jti` valid less than [`TTL`] ago.
-    pub fn recent(jti: &str) -> Option<TokenStatus> {
-        seen()
+    /// Whether `jti` was marked less than `ttl` ago.
+    fn fresh(&self, jti: &str) -> bool {
+        self.seen()
             .get(jti)
-            .filter(|at| at.elapsed() < TTL)
-            .map(|_| TokenStatus::Valid)
+            .is_some_and(|at| at.elapsed() < self.ttl)
     }
 
-    /// The registry called `jti` valid just now.
-    pub fn remember(jti: String) {
-        let mut seen = seen();
-        if seen.len() > 10_000 {
-            seen.retain(|_, at| at.elapsed() < TTL);
+    /// Marks `jti` now; `false` if it was marked less than `ttl` ago (and stays so).
+    fn mark(&self, jti: &str) -> bool {
+        let mut seen = self.seen();
+        if seen.get(jti).is_some_and(|at| at.elapsed() < self.ttl) {
+            return false;
         }
-        seen.insert(jti, Instant::now());
+        if seen.len() > 10_000 {
+            let ttl = self.ttl;
+            seen.retain(|_, at| at.elapsed() < ttl);
+            if seen.len() > 10_000 {
+                seen.clear();
+            }
+        }
+        seen.insert(jti.to_owned(), std::time::Instant::now());
+        true
     }
+}
+
+/// Whether this process should stamp the token's last use now: once an hour per token
+/// (the database update itself is conditional too, so replicas do not add up).
+fn due_for_stamp(jti: &str) -> bool {
+    static STAMPED: Recent = Recent::new(std::time::Duration::from_secs(3600));
+    STAMPED.mark(jti)
+}
+
+/// Tokens the registry called valid, for reads: a read trusts that answer for one
+/// second, so a revocation (`samverkan token revoke`, on any replica) takes effect on
+/// reads within that time; a write always asks the registry, and an unknown or revoked
+/// token is asked about every time.
+static VALID_FOR_READS: Recent = Recent::new(std::time::Duration::from_secs(1));
+
+/// Stamps the token's last use (at most once per [`LAST_USE_RESOLUTION`]).
+fn stamp_use(conn: &mut samverkan_persistence::DbConnection, jti: &str) -> diesel::QueryResult<()> {
+    let now = samverkan_persistence::now();
+    samverkan_persistence::tokens::touch(conn, jti, now, now - LAST_USE_RESOLUTION)
 }
 
 /// The token of an `Authorization` value `Bearer TOKEN` (or `bearer TOKEN`), trimmed.
@@ -385,50 +386,32 @@ async fn check_token(req: &actix_web::dev::ServiceRequest) -> Result<Option<Clai
         *req.method(),
         actix_web::http::Method::GET | actix_web::http::Method::HEAD
     );
-    let status = match reads.then(|| statuses::recent(&jti)).flatten() {
-        Some(status) => {
-            if status == TokenStatus::Valid && stamp {
-                // The hourly last-use stamp, off the request's path.
-                let state = state.clone();
-                actix_web::rt::spawn(async move {
-                    let stamped = crate::db::run(&state, move |conn| {
-                        let now = samverkan_persistence::now();
-                        Ok(samverkan_persistence::tokens::touch(
-                            conn,
-                            &jti,
-                            now,
-                            now - LAST_USE_RESOLUTION,
-                        )?)
-                    })
-                    .await;
-                    if let Err(e) = stamped {
-                        tracing::warn!(error = %e, "could not stamp a token's last use");
-                    }
-                });
-            }
-            status
-        }
-        None => {
-            let key = jti.clone();
-            let status = crate::db::run(&state, move |conn| {
-                let status = samverkan_persistence::tokens::status(conn, &jti)?;
-                if status == TokenStatus::Valid && stamp {
-                    let now = samverkan_persistence::now();
-                    samverkan_persistence::tokens::touch(
-                        conn,
-                        &jti,
-                        now,
-                        now - LAST_USE_RESOLUTION,
-                    )?;
+    let status = if reads && VALID_FOR_READS.fresh(&jti) {
+        if stamp {
+            // The hourly last-use stamp, off the request's path.
+            let state = state.clone();
+            actix_web::rt::spawn(async move {
+                let stamped = crate::db::run(&state, move |conn| Ok(stamp_use(conn, &jti)?)).await;
+                if let Err(e) = stamped {
+                    tracing::warn!(error = %e, "could not stamp a token's last use");
                 }
-                Ok(status)
-            })
-            .await?;
-            if status == TokenStatus::Valid {
-                statuses::remember(key);
-            }
-            status
+            });
         }
+        TokenStatus::Valid
+    } else {
+        let key = jti.clone();
+        let status = crate::db::run(&state, move |conn| {
+            let status = samverkan_persistence::tokens::status(conn, &jti)?;
+            if status == TokenStatus::Valid && stamp {
+                stamp_use(conn, &jti)?;
+            }
+            Ok(status)
+        })
+        .await?;
+        if status == TokenStatus::Valid {
+            VALID_FOR_READS.mark(&key);
+        }
+        status
     };
     match status {
         TokenStatus::Valid => Ok(Some(claims)),

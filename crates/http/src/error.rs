@@ -133,11 +133,16 @@ impl ApiError {
     }
 
     pub fn invalid_fields(errors: Vec<FieldError>) -> Self {
-        let detail = match errors.as_slice() {
-            [one] => format!("`{}` {}", one.field, one.message),
-            many => format!("the request has {} invalid fields", many.len()),
-        };
+        let detail = fields_detail(&errors, |n| format!("the request has {n} invalid fields"));
         ApiError::Unprocessable { detail, errors }
+    }
+
+    /// Fields valid on their own that conflict with what is stored (409).
+    pub fn conflicting_fields(errors: Vec<FieldError>) -> Self {
+        let detail = fields_detail(&errors, |n| {
+            format!("{n} fields conflict with what is stored")
+        });
+        ApiError::ConflictingFields { detail, errors }
     }
 
     /// Fails with all collected field errors, if any (422), so a client sees every bad
@@ -349,29 +354,31 @@ impl samverkan_persistence::write::WriteError for ApiError {
 }
 
 /// A refused command: each kind to its status.
+/// The `detail` of a problem listing fields: the one field and its message, or `many`
+/// of their count.
+fn fields_detail(errors: &[FieldError], many: impl FnOnce(usize) -> String) -> String {
+    match errors {
+        [one] => format!("`{}` {}", one.field, one.message),
+        all => many(all.len()),
+    }
+}
+
+/// A command's `(field, message)` pairs as the problem's field errors.
+fn field_errors(fields: Vec<(String, String)>) -> Vec<FieldError> {
+    fields
+        .into_iter()
+        .map(|(f, m)| FieldError::new(f, m))
+        .collect()
+}
+
 impl From<samverkan_persistence::CommandError> for ApiError {
     fn from(e: samverkan_persistence::CommandError) -> Self {
         use samverkan_persistence::CommandError as C;
         match e {
             C::NotFound(what) => ApiError::NotFound(what),
-            C::Invalid(fields) => ApiError::invalid_fields(
-                fields
-                    .into_iter()
-                    .map(|(f, m)| FieldError::new(f, m))
-                    .collect(),
-            ),
+            C::Invalid(fields) => ApiError::invalid_fields(field_errors(fields)),
             C::Conflict(why) => ApiError::Conflict(why),
-            C::Conflicts(fields) => {
-                let errors: Vec<FieldError> = fields
-                    .into_iter()
-                    .map(|(f, m)| FieldError::new(f, m))
-                    .collect();
-                let detail = match errors.as_slice() {
-                    [one] => format!("`{}` {}", one.field, one.message),
-                    many => format!("{} fields conflict with what is stored", many.len()),
-                };
-                ApiError::ConflictingFields { detail, errors }
-            }
+            C::Conflicts(fields) => ApiError::conflicting_fields(field_errors(fields)),
             C::Corrupt(what) => ApiError::internal(what),
             C::Db(e) => e.into(),
         }

@@ -128,7 +128,8 @@ pub fn parse_sync_cursor(s: &str) -> Result<ChangeCursor, ApiError> {
     Ok((t.naive_utc(), id))
 }
 
-fn not_a_cursor() -> ApiError {
+/// The refusal of an `after` that no `next` link made.
+pub fn not_a_cursor() -> ApiError {
     ApiError::bad_request("after", "not a cursor from a `next` link")
 }
 

@@ -85,7 +85,20 @@ impl ReadCache {
         Some(respond(&k.headers, k.body.clone()))
     }
 
-    fn keep(&self, uri: String, seq: Option<i64>, day: NaiveDate, headers: HeaderMap, body: Bytes) {
+    /// Keeps a 200 with its ETag (added to `headers`, which are returned for the answer
+    /// sent now).
+    fn keep(
+        &self,
+        uri: String,
+        seq: Option<i64>,
+        day: NaiveDate,
+        mut headers: HeaderMap,
+        body: Bytes,
+    ) -> HeaderMap {
+        if let Ok(v) = HeaderValue::from_str(&crate::middleware::strong_etag(&body)) {
+            headers.insert(header::ETAG, v);
+        }
+        let sent = headers.clone();
         let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
         let (map, bytes) = &mut *kept;
         if *bytes + body.len() > MAX_BYTES {
@@ -104,6 +117,7 @@ impl ReadCache {
         ) {
             *bytes -= old.body.len();
         }
+        sent
     }
 }
 
@@ -138,13 +152,9 @@ where
     let body = actix_web::body::to_bytes(body)
         .await
         .map_err(|_| ApiError::internal("could not read the response body"))?;
-    let mut headers = head.headers().clone();
-    if let Ok(v) = HeaderValue::from_str(&crate::middleware::strong_etag(&body)) {
-        headers.insert(header::ETAG, v);
-    }
-    state
+    let headers = state
         .reads
-        .keep(key, seq, day, headers.clone(), body.clone());
+        .keep(key, seq, day, head.headers().clone(), body.clone());
     Ok(respond(&headers, body))
 }
 
@@ -194,16 +204,9 @@ pub async fn serve(
     if res.status() != StatusCode::OK {
         return Ok(res.map_into_boxed_body());
     }
-    let (req, mut head, body) = crate::middleware::body_of(res).await?;
-    let etag = crate::middleware::strong_etag(&body);
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        head.headers_mut().insert(header::ETAG, v);
-    }
-    state
+    let (req, head, body) = crate::middleware::body_of(res).await?;
+    let headers = state
         .reads
         .keep(uri, seq, day, head.headers().clone(), body.clone());
-    Ok(ServiceResponse::new(
-        req,
-        head.set_body(body).map_into_boxed_body(),
-    ))
+    Ok(ServiceResponse::new(req, respond(&headers, body)))
 }

@@ -19,7 +19,7 @@ enum Cursor {
 }
 
 fn parse_cursor(s: &str) -> Result<Cursor, ApiError> {
-    let bad = || ApiError::bad_request("after", "not a cursor from a `next` link");
+    let bad = pagination::not_a_cursor;
     let mut parts = s.splitn(3, '_');
     let (Some(k), Some(v), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(bad());

@@ -37,9 +37,6 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
 
 impl From<SplitError> for ApiError {
     fn from(e: SplitError) -> Self {
-        match e {
-            SplitError::Db(e) => e.into(),
-            other => samverkan_persistence::CommandError::from(other).into(),
-        }
+        samverkan_persistence::CommandError::from(e).into()
     }
 }
