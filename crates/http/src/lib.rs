@@ -1,6 +1,9 @@
 //! The HTTP face of samverkan: actix-web handlers by resource, the OpenAPI document,
 //! authentication, errors as problem documents, and the middleware around them.
 
+#[macro_use]
+pub mod route;
+
 pub mod activities;
 pub mod audit;
 pub mod auth;

@@ -1,7 +1,7 @@
 //! The entry point `GET /api/v1`: what this API is and where everything is (as OParl's
 //! System and Body), so that a client needs one URL.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use chrono::Datelike;
 use samverkan_persistence::registry::{self, MunicipalityFilter};
 use serde::Serialize;
@@ -9,8 +9,8 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
-use crate::error::ApiError;
-use crate::{AppState, db};
+use crate::db;
+use crate::route::{NoQuery, State};
 use samverkan_domain::Role;
 
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
@@ -98,79 +98,74 @@ pub struct SystemLinks {
     pub docs: &'static str,
 }
 
-/// The entry point
-///
-/// What this API is, the committee it serves (name, host municipality, number of members
-/// today), the licence of the data, and links to every list the caller may read, the
-/// spec and the documentation. Public.
-#[utoipa::path(
-    tag = "registry",
-    responses((status = 200, description = "The API and the committee", body = System))
-)]
-#[get("")]
-pub async fn get_system(
-    _query: crate::extract::Query<crate::extract::NoQuery>,
-    state: web::Data<AppState>,
-    caller: Caller,
-) -> Result<HttpResponse, ApiError> {
-    // A link is shown only to a caller it answers.
-    let role = caller.role();
-    let invoices = matches!(
-        role,
-        Some(Role::Treasurer | Role::Admin | Role::Municipality)
-    )
-    .then_some("/api/v1/invoices");
-    let audit = (role == Some(Role::Admin)).then_some("/api/v1/audit");
-    let today = crate::today();
-    let (host, member_count) = db::run(&state, move |conn| {
-        let all = registry::list_municipalities(
-            conn,
-            &MunicipalityFilter {
-                limit: 1000,
-                ..Default::default()
+operation! {
+    /// The entry point
+    ///
+    /// What this API is, the committee it serves (name, host municipality, number of members
+    /// today), the licence of the data, and links to every list the caller may read, the
+    /// spec and the documentation. Public.
+    get_system: get "", tag = "registry",
+    200 "The API and the committee" => System;
+    |_query: NoQuery, state: State, caller: Caller| {
+        // A link is shown only to a caller it answers.
+        let role = caller.role();
+        let invoices = matches!(
+            role,
+            Some(Role::Treasurer | Role::Admin | Role::Municipality)
+        )
+        .then_some("/api/v1/invoices");
+        let audit = (role == Some(Role::Admin)).then_some("/api/v1/audit");
+        let today = crate::today();
+        let (host, member_count) = db::run(&state, move |conn| {
+            let all = registry::list_municipalities(
+                conn,
+                &MunicipalityFilter {
+                    limit: 1000,
+                    ..Default::default()
+                },
+            )?;
+            let members = all
+                .iter()
+                .filter(|m| m.member_from <= today && m.member_to.is_none_or(|t| t >= today))
+                .count();
+            Ok((all.into_iter().find(|m| m.is_host), members))
+        })
+        .await?;
+        Ok(HttpResponse::Ok().json(System {
+            name: "samverkan",
+            api_version: "v1",
+            body: Body {
+                name: "Norrbottens e-nämnd",
+                classification: "gemensam nämnd",
+                host: host.map(|h| HostRef {
+                    href: format!("/api/v1/municipalities/{}", h.scb_code),
+                    scb_code: h.scb_code.to_string(),
+                    name: h.name,
+                }),
+                member_count,
             },
-        )?;
-        let members = all
-            .iter()
-            .filter(|m| m.member_from <= today && m.member_to.is_none_or(|t| t >= today))
-            .count();
-        Ok((all.into_iter().find(|m| m.is_host), members))
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(System {
-        name: "samverkan",
-        api_version: "v1",
-        body: Body {
-            name: "Norrbottens e-nämnd",
-            classification: "gemensam nämnd",
-            host: host.map(|h| HostRef {
-                href: format!("/api/v1/municipalities/{}", h.scb_code),
-                scb_code: h.scb_code.to_string(),
-                name: h.name,
-            }),
-            member_count,
-        },
-        license: License {
-            name: "CC0-1.0",
-            url: "https://creativecommons.org/publicdomain/zero/1.0/",
-        },
-        links: SystemLinks {
-            self_: "/api/v1",
-            municipalities: "/api/v1/municipalities",
-            members: "/api/v1/members",
-            meetings: "/api/v1/meetings",
-            decisions: "/api/v1/decisions",
-            attendance: format!("/api/v1/attendance?year={}", today.year()),
-            activities: "/api/v1/activities",
-            status_reports: "/api/v1/status-reports",
-            status_board: "/api/v1/status-board",
-            procurements: "/api/v1/procurements",
-            contracts: "/api/v1/contracts",
-            cost_streams: "/api/v1/cost-streams",
-            invoices,
-            audit,
-            openapi: "/api-docs/openapi.json",
-            docs: "/docs/",
-        },
-    }))
+            license: License {
+                name: "CC0-1.0",
+                url: "https://creativecommons.org/publicdomain/zero/1.0/",
+            },
+            links: SystemLinks {
+                self_: "/api/v1",
+                municipalities: "/api/v1/municipalities",
+                members: "/api/v1/members",
+                meetings: "/api/v1/meetings",
+                decisions: "/api/v1/decisions",
+                attendance: format!("/api/v1/attendance?year={}", today.year()),
+                activities: "/api/v1/activities",
+                status_reports: "/api/v1/status-reports",
+                status_board: "/api/v1/status-board",
+                procurements: "/api/v1/procurements",
+                contracts: "/api/v1/contracts",
+                cost_streams: "/api/v1/cost-streams",
+                invoices,
+                audit,
+                openapi: "/api-docs/openapi.json",
+                docs: "/docs/",
+            },
+        }))
+    }
 }

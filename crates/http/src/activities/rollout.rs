@@ -8,45 +8,38 @@ use super::json::{PutRolloutBody, Rollout, parse_state};
 use crate::auth::{Authorized, SecretaryOnly};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::ValidJson;
+use crate::route::{Id, NoQuery, State};
 use crate::{AppState, db};
 
-/// List an activity's rollout
-///
-/// One entry per member municipality, by SCB code: whether it participates and its
-/// rollout state (*införandestatus*) with dates and a note. Public.
-#[utoipa::path(
-    tag = "activities",
+operation! {
+    /// List an activity's rollout
+    ///
+    /// One entry per member municipality, by SCB code: whether it participates and its
+    /// rollout state (*införandestatus*) with dates and a note. Public.
+    list_rollout: get "/activities/{id}/rollout", tag = "activities",
     params(("id" = i64, Path, description = "Activity id")),
-    responses(
-        (status = 200, description = "Rollout per municipality", body = Vec<Rollout>),
-        (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/activities/{id}/rollout")]
-pub async fn list_rollout(
-    _query: crate::extract::Query<crate::extract::NoQuery>,
-    state: web::Data<AppState>,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
-    let items = db::run(&state, move |conn| {
-        super::find(conn, id)?;
-        let participants = repo::participants(conn, id)?;
-        let mut rows = repo::list_rollouts(conn, id)?;
-        Ok(registry::all_municipalities(conn)?
-            .into_iter()
-            .map(|m| {
-                let row = rows
-                    .iter()
-                    .position(|r| r.scb_code == m.scb_code)
-                    .map(|i| rows.remove(i));
-                let p = participants.iter().any(|c| m.scb_code == *c);
-                Rollout::new(m.scb_code.to_string(), m.name, p, row)
-            })
-            .collect::<Vec<_>>())
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(items))
+    200 "Rollout per municipality" => Vec<Rollout>, 404 "No such activity";
+    |_query: NoQuery, state: State, path: Id| {
+        let id = path.into_inner();
+        let items = db::run(&state, move |conn| {
+            super::find(conn, id)?;
+            let participants = repo::participants(conn, id)?;
+            let mut rows = repo::list_rollouts(conn, id)?;
+            Ok(registry::all_municipalities(conn)?
+                .into_iter()
+                .map(|m| {
+                    let row = rows
+                        .iter()
+                        .position(|r| r.scb_code == m.scb_code)
+                        .map(|i| rows.remove(i));
+                    let p = participants.iter().any(|c| m.scb_code == *c);
+                    Rollout::new(m.scb_code.to_string(), m.name, p, row)
+                })
+                .collect::<Vec<_>>())
+        })
+        .await?;
+        Ok(HttpResponse::Ok().json(items))
+    }
 }
 
 /// Set the rollout in a municipality

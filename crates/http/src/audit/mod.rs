@@ -1,7 +1,7 @@
 //! `/api/v1/audit`: the append-only audit log of every write, and `/api/v1/tokens`: the
 //! issued tokens with their last use (admin). What the auditors of the members check.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use chrono::{DateTime, Utc};
 use samverkan_persistence::write::{self, AuditEventRow, AuditFilter};
 use serde::{Deserialize, Serialize};
@@ -9,9 +9,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::{AdminOnly, Authorized};
-use crate::error::{ApiError, Problem};
+use crate::db;
 use crate::pagination::{self, Page};
-use crate::{AppState, db};
+use crate::route::{Query, State};
 
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.service(list_audit_events).service(list_tokens);
@@ -133,44 +133,35 @@ pub struct ListAuditQuery {
     pub after: Option<i64>,
 }
 
-/// List the audit log
-///
-/// Every write of the API appends one event per aggregate it changed, in the same
-/// transaction as the change: who (token `sub` and role), when, which request, what and
-/// the state before and after. Ordered by `seq`; page with `after`. Admin only.
-#[utoipa::path(
-    tag = "audit",
-    params(ListAuditQuery),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "A page of events", body = Page<AuditEvent>),
-        (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/audit")]
-pub async fn list_audit_events(
-    _admin: Authorized<AdminOnly>,
-    state: web::Data<AppState>,
-    query: crate::extract::Query<ListAuditQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let q = query.into_inner();
-    let limit = pagination::limit(q.limit)?;
-    let filter = AuditFilter {
-        aggregate_type: q.aggregate_type.map(|t| t.as_str().to_owned()),
-        aggregate_id: q.aggregate_id.clone(),
-        actor: q.actor.clone(),
-        since: q.since.map(|t| t.naive_utc()),
-        after_seq: q.after,
-        limit: limit + 1,
-    };
-    let rows = db::run(&state, move |conn| Ok(write::list_audit(conn, &filter)?)).await?;
-    let page = pagination::Next::new("/api/v1/audit", limit)
-        .with("aggregate_type", q.aggregate_type.map(|t| t.as_str()))
-        .with("aggregate_id", q.aggregate_id.clone())
-        .with("actor", q.actor.clone())
-        .with_time("since", q.since)
-        .page(rows, |e| e.seq.to_string(), AuditEvent::from);
-    Ok(HttpResponse::Ok().json(page))
+operation! {
+    /// List the audit log
+    ///
+    /// Every write of the API appends one event per aggregate it changed, in the same
+    /// transaction as the change: who (token `sub` and role), when, which request, what and
+    /// the state before and after. Ordered by `seq`; page with `after`. Admin only.
+    list_audit_events: get "/audit", tag = "audit",
+    security(("bearer" = [])), params(ListAuditQuery),
+    200 "A page of events" => Page<AuditEvent>, 400 "A query parameter is invalid";
+    |_admin: Authorized<AdminOnly>, state: State, query: Query<ListAuditQuery>| {
+        let q = query.into_inner();
+        let limit = pagination::limit(q.limit)?;
+        let filter = AuditFilter {
+            aggregate_type: q.aggregate_type.map(|t| t.as_str().to_owned()),
+            aggregate_id: q.aggregate_id.clone(),
+            actor: q.actor.clone(),
+            since: q.since.map(|t| t.naive_utc()),
+            after_seq: q.after,
+            limit: limit + 1,
+        };
+        let rows = db::run(&state, move |conn| Ok(write::list_audit(conn, &filter)?)).await?;
+        let page = pagination::Next::new("/api/v1/audit", limit)
+            .with("aggregate_type", q.aggregate_type.map(|t| t.as_str()))
+            .with("aggregate_id", q.aggregate_id.clone())
+            .with("actor", q.actor.clone())
+            .with_time("since", q.since)
+            .page(rows, |e| e.seq.to_string(), AuditEvent::from);
+        Ok(HttpResponse::Ok().json(page))
+    }
 }
 
 /// A token's role.
@@ -213,54 +204,45 @@ pub struct ListTokensQuery {
     pub after: Option<String>,
 }
 
-/// List issued tokens
-///
-/// Every token `samverkan token issue` made: to whom, with which role and municipality,
-/// when it expires, when it was last used (to the hour) and whether it is revoked — so
-/// that access of staff who left can be found and revoked (`samverkan token revoke`).
-/// By jti; page with `after`. Admin only.
-#[utoipa::path(
-    tag = "audit",
-    params(ListTokensQuery),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "A page of tokens", body = Page<IssuedToken>),
-        (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/tokens")]
-pub async fn list_tokens(
-    _admin: Authorized<AdminOnly>,
-    state: web::Data<AppState>,
-    query: crate::extract::Query<ListTokensQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let q = query.into_inner();
-    let limit = pagination::limit(q.limit)?;
-    let (unused, after) = (q.unused_since.map(|t| t.naive_utc()), q.after.clone());
-    let rows = db::run(&state, move |conn| {
-        Ok(samverkan_persistence::tokens::list(
-            conn,
-            unused,
-            after.as_deref(),
-            limit + 1,
-        )?)
-    })
-    .await?;
-    let page = pagination::Next::new("/api/v1/tokens", limit)
-        .with_time("unused_since", q.unused_since)
-        .page(
-            rows,
-            |r| r.token.jti.clone(),
-            |r| IssuedToken {
-                jti: r.token.jti,
-                sub: r.token.sub,
-                role: r.token.role,
-                municipality: r.token.municipality,
-                issued_at: r.token.issued_at.and_utc(),
-                expires_at: r.token.expires_at.and_utc(),
-                last_used_at: r.token.last_used_at.map(|t| t.and_utc()),
-                revoked_at: r.revoked_at.map(|t| t.and_utc()),
-            },
-        );
-    Ok(HttpResponse::Ok().json(page))
+operation! {
+    /// List issued tokens
+    ///
+    /// Every token `samverkan token issue` made: to whom, with which role and municipality,
+    /// when it expires, when it was last used (to the hour) and whether it is revoked — so
+    /// that access of staff who left can be found and revoked (`samverkan token revoke`).
+    /// By jti; page with `after`. Admin only.
+    list_tokens: get "/tokens", tag = "audit",
+    security(("bearer" = [])), params(ListTokensQuery),
+    200 "A page of tokens" => Page<IssuedToken>, 400 "A query parameter is invalid";
+    |_admin: Authorized<AdminOnly>, state: State, query: Query<ListTokensQuery>| {
+        let q = query.into_inner();
+        let limit = pagination::limit(q.limit)?;
+        let (unused, after) = (q.unused_since.map(|t| t.naive_utc()), q.after.clone());
+        let rows = db::run(&state, move |conn| {
+            Ok(samverkan_persistence::tokens::list(
+                conn,
+                unused,
+                after.as_deref(),
+                limit + 1,
+            )?)
+        })
+        .await?;
+        let page = pagination::Next::new("/api/v1/tokens", limit)
+            .with_time("unused_since", q.unused_since)
+            .page(
+                rows,
+                |r| r.token.jti.clone(),
+                |r| IssuedToken {
+                    jti: r.token.jti,
+                    sub: r.token.sub,
+                    role: r.token.role,
+                    municipality: r.token.municipality,
+                    issued_at: r.token.issued_at.and_utc(),
+                    expires_at: r.token.expires_at.and_utc(),
+                    last_used_at: r.token.last_used_at.map(|t| t.and_utc()),
+                    revoked_at: r.revoked_at.map(|t| t.and_utc()),
+                },
+            );
+        Ok(HttpResponse::Ok().json(page))
+    }
 }

@@ -1,15 +1,16 @@
 use std::collections::HashMap;
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use samverkan_domain::meeting::CaseNumber;
 use samverkan_persistence::meetings::{self, DecisionCursor, DecisionFilter, DecisionRow};
 use samverkan_persistence::registry::fold;
 
 use super::json::{Decision, DecisionItem, DecisionVersion, ListDecisionsQuery, Tombstone};
 use crate::auth::Caller;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::meetings::{last_modified, sees_drafts};
 use crate::pagination::{self, Page};
+use crate::route::{Id, NoQuery, Query, State};
 use crate::{AppState, db};
 use samverkan_domain::search::SearchTerms;
 
@@ -39,179 +40,175 @@ fn parse_cursor(s: &str) -> Result<Cursor, ApiError> {
     })
 }
 
-/// List and search decisions
-///
-/// Anonymous and municipality callers see public paragraphs of approved protocols only;
-/// the secretary sees everything. Default order: newest meeting first. With `q`:
-/// Swedish full-text search, best match first. With `modified_since`: changes oldest
-/// first, and decisions withdrawn from view since then as tombstones
-/// `{"id": …, "deleted": true, "updated_at": …}` — follow `next` to the end, then keep the
-/// largest `updated_at` (of decisions and tombstones alike) for the next sync. A withdrawn
-/// decision's own URL answers 410 Gone with its tombstone.
-#[utoipa::path(
-    tag = "decisions",
+operation! {
+    /// List and search decisions
+    ///
+    /// Anonymous and municipality callers see public paragraphs of approved protocols only;
+    /// the secretary sees everything. Default order: newest meeting first. With `q`:
+    /// Swedish full-text search, best match first. With `modified_since`: changes oldest
+    /// first, and decisions withdrawn from view since then as tombstones
+    /// `{"id": …, "deleted": true, "updated_at": …}` — follow `next` to the end, then keep the
+    /// largest `updated_at` (of decisions and tombstones alike) for the next sync. A withdrawn
+    /// decision's own URL answers 410 Gone with its tombstone.
+    list_decisions: get "/decisions", tag = "decisions",
     params(ListDecisionsQuery),
-    responses((status = 200, description = "A page of decisions", body = Page<DecisionItem>))
-)]
-#[get("/decisions")]
-pub async fn list_decisions(
-    state: web::Data<AppState>,
-    caller: Caller,
-    query: crate::extract::Query<ListDecisionsQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let q = query.into_inner();
-    let limit = pagination::limit(q.limit)?;
-    let staff = sees_drafts(&caller);
-    if let Some(p) = q.paragraph
-        && !(1..=10_000).contains(&p)
-    {
-        return Err(ApiError::bad_request(
-            "paragraph",
-            "must be between 1 and 10000",
-        ));
-    }
-    if let Some(c) = &q.case_number {
-        CaseNumber::parse(c).map_err(|e| ApiError::bad_request("case_number", e.to_string()))?;
-    }
-    let text =
-        q.q.as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned);
-    let terms = text
-        .as_deref()
-        .map(SearchTerms::parse)
-        .transpose()
-        .map_err(|e| ApiError::bad_request("q", e.to_string()))?;
-    // With `modified_since`, `q` only filters: the listing stays a sync (changes oldest
-    // first), not a ranking.
-    let feed = q.modified_since.is_some();
-    let ranked = text.is_some() && !feed;
-    let cursor = q.after.as_deref().map(parse_cursor).transpose()?;
-    let (db_after, rank_after) = match cursor {
-        Some(Cursor::Db(c)) => {
-            let ok = matches!(
-                (c, q.modified_since, &text),
-                (DecisionCursor::ByDate(..), None, None)
-                    | (DecisionCursor::ByUpdate(..), Some(_), _)
-            );
-            if !ok {
+    200 "A page of decisions" => Page<DecisionItem>;
+    |state: State, caller: Caller, query: Query<ListDecisionsQuery>| {
+        let q = query.into_inner();
+        let limit = pagination::limit(q.limit)?;
+        let staff = sees_drafts(&caller);
+        if let Some(p) = q.paragraph
+            && !(1..=10_000).contains(&p)
+        {
+            return Err(ApiError::bad_request(
+                "paragraph",
+                "must be between 1 and 10000",
+            ));
+        }
+        if let Some(c) = &q.case_number {
+            CaseNumber::parse(c)
+                .map_err(|e| ApiError::bad_request("case_number", e.to_string()))?;
+        }
+        let text =
+            q.q.as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned);
+        let terms = text
+            .as_deref()
+            .map(SearchTerms::parse)
+            .transpose()
+            .map_err(|e| ApiError::bad_request("q", e.to_string()))?;
+        // With `modified_since`, `q` only filters: the listing stays a sync (changes oldest
+        // first), not a ranking.
+        let feed = q.modified_since.is_some();
+        let ranked = text.is_some() && !feed;
+        let cursor = q.after.as_deref().map(parse_cursor).transpose()?;
+        let (db_after, rank_after) = match cursor {
+            Some(Cursor::Db(c)) => {
+                let ok = matches!(
+                    (c, q.modified_since, &text),
+                    (DecisionCursor::ByDate(..), None, None)
+                        | (DecisionCursor::ByUpdate(..), Some(_), _)
+                );
+                if !ok {
+                    return Err(ApiError::bad_request(
+                        "after",
+                        "the cursor belongs to another listing",
+                    ));
+                }
+                (Some(c), None)
+            }
+            Some(Cursor::Rank(r, id)) if ranked => (None, Some((f64::from_bits(r), id))),
+            Some(Cursor::Rank(..)) => {
                 return Err(ApiError::bad_request(
                     "after",
                     "the cursor belongs to another listing",
                 ));
             }
-            (Some(c), None)
-        }
-        Some(Cursor::Rank(r, id)) if ranked => (None, Some((f64::from_bits(r), id))),
-        Some(Cursor::Rank(..)) => {
-            return Err(ApiError::bad_request(
-                "after",
-                "the cursor belongs to another listing",
-            ));
-        }
-        None => (None, None),
-    };
-    let mut filter = DecisionFilter {
-        staff,
-        year: q.year,
-        paragraph: q.paragraph,
-        meeting_id: q.meeting,
-        kind: q.kind.map(|k| k.domain().as_str().to_owned()),
-        case_number: q.case_number.clone(),
-        recipient: q.recipient.as_deref().map(fold),
-        from: q.from,
-        to: q.to,
-        ids: None,
-        modified_since: q.modified_since.map(|t| t.naive_utc()),
-        after: db_after,
-        limit: Some(limit + 1),
-    };
-    let searching = terms.is_some();
-    let run = move |conn: &mut samverkan_persistence::DbConnection| {
-        let mut ranks = HashMap::new();
-        let rows = if let Some(t) = terms.as_ref().filter(|_| feed) {
-            let hits = meetings::search(conn, t)?;
-            filter.ids = Some(hits.into_iter().map(|h| h.0).collect());
-            meetings::list_decisions(conn, &filter)?
-        } else if let Some(t) = &terms {
-            // Rank all matches by id (cheap), then load only the page's rows.
-            let hits = meetings::search(conn, t)?;
-            filter.ids = Some(hits.iter().map(|h| h.0).collect());
-            filter.limit = None;
-            ranks = hits.into_iter().collect::<HashMap<i64, f64>>();
-            let key = |id: i64| (ranks.get(&id).copied().unwrap_or(0.0), id);
-            let mut ids = meetings::list_decision_ids(conn, &filter)?;
-            ids.sort_by(|a, b| {
-                let (ra, ia) = key(*a);
-                let (rb, ib) = key(*b);
-                rb.total_cmp(&ra).then(ia.cmp(&ib))
-            });
-            if let Some((r, after)) = rank_after {
-                ids.retain(|id| {
-                    let (rd, idd) = key(*id);
-                    rd.total_cmp(&r).is_lt() || (rd.total_cmp(&r).is_eq() && idd > after)
-                });
-            }
-            ids.truncate(usize::try_from(limit + 1).unwrap_or(usize::MAX));
-            let mut rows = meetings::list_decisions(
-                conn,
-                &DecisionFilter {
-                    staff: filter.staff,
-                    ids: Some(ids.clone()),
-                    ..DecisionFilter::default()
-                },
-            )?;
-            rows.sort_by_key(|d| ids.iter().position(|i| *i == d.id));
-            rows
-        } else {
-            meetings::list_decisions(conn, &filter)?
+            None => (None, None),
         };
-        Ok((rows, ranks))
-    };
-    // A search may hold only its share of the pool: reads, writes and health checks
-    // always find a connection.
-    let (rows, ranks) = if searching {
-        db::run_expensive(&state, run).await?
-    } else {
-        db::run(&state, run).await?
-    };
-    let kind = q.kind.map(|k| k.domain().as_str().to_owned());
-    let page = pagination::Next::new("/api/v1/decisions", limit)
-        .with("year", q.year)
-        .with("paragraph", q.paragraph)
-        .with("meeting", q.meeting)
-        .with("kind", kind.clone())
-        .with("case_number", q.case_number.clone())
-        .with("recipient", q.recipient.clone())
-        .with("from", q.from)
-        .with("to", q.to)
-        .with("q", text.clone())
-        .with_time("modified_since", q.modified_since)
-        .page(
-            rows,
-            |d| {
-                if ranked {
-                    format!(
-                        "s_{:x}_{}",
-                        ranks.get(&d.id).copied().unwrap_or(0.0).to_bits(),
-                        d.id
-                    )
-                } else if feed {
-                    pagination::sync_cursor(d.updated_at, d.id)
-                } else {
-                    pagination::date_cursor(d.meeting_date, d.id)
+        let mut filter = DecisionFilter {
+            staff,
+            year: q.year,
+            paragraph: q.paragraph,
+            meeting_id: q.meeting,
+            kind: q.kind.map(|k| k.domain().as_str().to_owned()),
+            case_number: q.case_number.clone(),
+            recipient: q.recipient.as_deref().map(fold),
+            from: q.from,
+            to: q.to,
+            ids: None,
+            modified_since: q.modified_since.map(|t| t.naive_utc()),
+            after: db_after,
+            limit: Some(limit + 1),
+        };
+        let searching = terms.is_some();
+        let run = move |conn: &mut samverkan_persistence::DbConnection| {
+            let mut ranks = HashMap::new();
+            let rows = if let Some(t) = terms.as_ref().filter(|_| feed) {
+                let hits = meetings::search(conn, t)?;
+                filter.ids = Some(hits.into_iter().map(|h| h.0).collect());
+                meetings::list_decisions(conn, &filter)?
+            } else if let Some(t) = &terms {
+                // Rank all matches by id (cheap), then load only the page's rows.
+                let hits = meetings::search(conn, t)?;
+                filter.ids = Some(hits.iter().map(|h| h.0).collect());
+                filter.limit = None;
+                ranks = hits.into_iter().collect::<HashMap<i64, f64>>();
+                let key = |id: i64| (ranks.get(&id).copied().unwrap_or(0.0), id);
+                let mut ids = meetings::list_decision_ids(conn, &filter)?;
+                ids.sort_by(|a, b| {
+                    let (ra, ia) = key(*a);
+                    let (rb, ib) = key(*b);
+                    rb.total_cmp(&ra).then(ia.cmp(&ib))
+                });
+                if let Some((r, after)) = rank_after {
+                    ids.retain(|id| {
+                        let (rd, idd) = key(*id);
+                        rd.total_cmp(&r).is_lt() || (rd.total_cmp(&r).is_eq() && idd > after)
+                    });
                 }
-            },
-            |d| {
-                if staff || d.is_published() {
-                    DecisionItem::Decision(Box::new(Decision::of(d)))
-                } else {
-                    DecisionItem::Tombstone(Tombstone::of(&d))
-                }
-            },
-        );
-    Ok(HttpResponse::Ok().json(page))
+                ids.truncate(usize::try_from(limit + 1).unwrap_or(usize::MAX));
+                let mut rows = meetings::list_decisions(
+                    conn,
+                    &DecisionFilter {
+                        staff: filter.staff,
+                        ids: Some(ids.clone()),
+                        ..DecisionFilter::default()
+                    },
+                )?;
+                rows.sort_by_key(|d| ids.iter().position(|i| *i == d.id));
+                rows
+            } else {
+                meetings::list_decisions(conn, &filter)?
+            };
+            Ok((rows, ranks))
+        };
+        // A search may hold only its share of the pool: reads, writes and health checks
+        // always find a connection.
+        let (rows, ranks) = if searching {
+            db::run_expensive(&state, run).await?
+        } else {
+            db::run(&state, run).await?
+        };
+        let kind = q.kind.map(|k| k.domain().as_str().to_owned());
+        let page = pagination::Next::new("/api/v1/decisions", limit)
+            .with("year", q.year)
+            .with("paragraph", q.paragraph)
+            .with("meeting", q.meeting)
+            .with("kind", kind.clone())
+            .with("case_number", q.case_number.clone())
+            .with("recipient", q.recipient.clone())
+            .with("from", q.from)
+            .with("to", q.to)
+            .with("q", text.clone())
+            .with_time("modified_since", q.modified_since)
+            .page(
+                rows,
+                |d| {
+                    if ranked {
+                        format!(
+                            "s_{:x}_{}",
+                            ranks.get(&d.id).copied().unwrap_or(0.0).to_bits(),
+                            d.id
+                        )
+                    } else if feed {
+                        pagination::sync_cursor(d.updated_at, d.id)
+                    } else {
+                        pagination::date_cursor(d.meeting_date, d.id)
+                    }
+                },
+                |d| {
+                    if staff || d.is_published() {
+                        DecisionItem::Decision(Box::new(Decision::of(d)))
+                    } else {
+                        DecisionItem::Tombstone(Tombstone::of(&d))
+                    }
+                },
+            );
+        Ok(HttpResponse::Ok().json(page))
+    }
 }
 
 /// A decision as the caller may see it: 404 for one never published (to this caller it
@@ -244,68 +241,51 @@ fn gone(t: Tombstone) -> ApiError {
     }
 }
 
-/// Get one decision
-///
-/// A paragraph with its decision points, summary, basis documents, recipients and
-/// appeal deadline. Drafts and non-public paragraphs are 404 except for the secretary.
-#[utoipa::path(
-    tag = "decisions",
+operation! {
+    /// Get one decision
+    ///
+    /// A paragraph with its decision points, summary, basis documents, recipients and
+    /// appeal deadline. Drafts and non-public paragraphs are 404 except for the secretary.
+    get_decision: get "/decisions/{id}", tag = "decisions",
     params(("id" = i64, Path, description = "Decision id")),
-    responses(
-        (status = 200, description = "The decision", body = Decision),
-        (status = 404, description = "No such decision (or not visible)", body = Problem, content_type = "application/problem+json"),
-        (status = 410, description = "Withdrawn after it was published: a problem document whose members `id`, `deleted` and `updated_at` are its tombstone", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/decisions/{id}")]
-pub async fn get_decision(
-    _query: crate::extract::Query<crate::extract::NoQuery>,
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
-    let d = visible(&state, path.into_inner(), sees_drafts(&caller)).await?;
-    let mut res = HttpResponse::Ok();
-    last_modified(&mut res, d.updated_at);
-    Ok(res.json(Decision::of(d)))
+    200 "The decision" => Decision, 404 "No such decision (or not visible)",
+    410 "Withdrawn after it was published: a problem document whose members `id`, `deleted` and `updated_at` are its tombstone";
+    |_query: NoQuery, state: State, caller: Caller, path: Id| {
+        let d = visible(&state, path.into_inner(), sees_drafts(&caller)).await?;
+        let mut res = HttpResponse::Ok();
+        last_modified(&mut res, d.updated_at);
+        Ok(res.json(Decision::of(d)))
+    }
 }
 
-/// List a decision's versions
-///
-/// Version 1 is the text as written in the protocol; each correction adds a version
-/// with its reason and the fields it changed.
-#[utoipa::path(
-    tag = "decisions",
+operation! {
+    /// List a decision's versions
+    ///
+    /// Version 1 is the text as written in the protocol; each correction adds a version
+    /// with its reason and the fields it changed.
+    list_decision_versions: get "/decisions/{id}/versions", tag = "decisions",
     params(("id" = i64, Path, description = "Decision id")),
-    responses(
-        (status = 200, description = "The versions, oldest first", body = Vec<DecisionVersion>),
-        (status = 404, description = "No such decision (or not visible)", body = Problem, content_type = "application/problem+json"),
-        (status = 410, description = "Withdrawn after it was published: a problem document whose members `id`, `deleted` and `updated_at` are its tombstone", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/decisions/{id}/versions")]
-pub async fn list_decision_versions(
-    _query: crate::extract::Query<crate::extract::NoQuery>,
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
-    let d = visible(&state, id, sees_drafts(&caller)).await?;
-    let rows = db::run(&state, move |conn| Ok(meetings::versions_of(conn, id)?)).await?;
-    let versions: Vec<DecisionVersion> = rows
-        .into_iter()
-        .map(|v| {
-            Ok(DecisionVersion {
-                version: v.version,
-                reason: v.reason,
-                changed: serde_json::from_str(&v.changed).map_err(ApiError::internal)?,
-                created_at: v.created_at.and_utc(),
-                content: serde_json::from_str(&v.content).map_err(ApiError::internal)?,
+    200 "The versions, oldest first" => Vec<DecisionVersion>,
+    404 "No such decision (or not visible)",
+    410 "Withdrawn after it was published: a problem document whose members `id`, `deleted` and `updated_at` are its tombstone";
+    |_query: NoQuery, state: State, caller: Caller, path: Id| {
+        let id = path.into_inner();
+        let d = visible(&state, id, sees_drafts(&caller)).await?;
+        let rows = db::run(&state, move |conn| Ok(meetings::versions_of(conn, id)?)).await?;
+        let versions: Vec<DecisionVersion> = rows
+            .into_iter()
+            .map(|v| {
+                Ok(DecisionVersion {
+                    version: v.version,
+                    reason: v.reason,
+                    changed: serde_json::from_str(&v.changed).map_err(ApiError::internal)?,
+                    created_at: v.created_at.and_utc(),
+                    content: serde_json::from_str(&v.content).map_err(ApiError::internal)?,
+                })
             })
-        })
-        .collect::<Result<_, ApiError>>()?;
-    let mut res = HttpResponse::Ok();
-    last_modified(&mut res, d.updated_at);
-    Ok(res.json(versions))
+            .collect::<Result<_, ApiError>>()?;
+        let mut res = HttpResponse::Ok();
+        last_modified(&mut res, d.updated_at);
+        Ok(res.json(versions))
+    }
 }

@@ -1,58 +1,52 @@
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use samverkan_persistence::registry::{self, MemberFilter};
 
 use super::json::{ListMembersQuery, Member};
-use crate::error::{ApiError, Problem};
+use crate::db;
 use crate::pagination::{self, Page};
-use crate::{AppState, db};
+use crate::route::{Query, State};
 
-/// List committee members and substitutes
-///
-/// Every seat period on record (*ledamöter* and *ersättare*), ordered by id (with
-/// `modified_since`: changes oldest first), filterable by municipality, role, office and
-/// the date the seat was held. Public.
-#[utoipa::path(
-    tag = "registry",
+operation! {
+    /// List committee members and substitutes
+    ///
+    /// Every seat period on record (*ledamöter* and *ersättare*), ordered by id (with
+    /// `modified_since`: changes oldest first), filterable by municipality, role, office and
+    /// the date the seat was held. Public.
+    list_members: get "/members", tag = "registry",
     params(ListMembersQuery),
-    responses(
-        (status = 200, description = "A page of seats", body = Page<Member>),
-        (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/members")]
-pub async fn list_members(
-    state: web::Data<AppState>,
-    query: crate::extract::Query<ListMembersQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let q = query.into_inner();
-    let limit = pagination::limit(q.limit)?;
-    let scb_code = crate::municipalities::query_code("municipality", q.municipality.as_deref())?;
-    let (role, office) = (q.role, q.office);
-    let page = pagination::sync_page(q.after.as_deref(), q.modified_since, limit)?;
-    let filter = MemberFilter {
-        scb_code: scb_code.clone(),
-        seat_role: role.map(|r| r.as_str().to_owned()),
-        office: office.map(|o| o.as_str().to_owned()),
-        active_on: q.active_on,
-        page,
-    };
-    let items = db::run(&state, move |conn| {
-        Ok(registry::list_members(conn, &filter)?
-            .into_iter()
-            .map(Member::from)
-            .collect::<Vec<_>>())
-    })
-    .await?;
-    let page = pagination::Next::new("/api/v1/members", limit)
-        .with("municipality", scb_code.clone())
-        .with("role", role.map(|r| r.as_str()))
-        .with("office", office.map(|o| o.as_str()))
-        .with("active_on", q.active_on)
-        .with_time("modified_since", q.modified_since)
-        .page(
-            items,
-            |m| pagination::row_cursor(m.updated_at.naive_utc(), m.id),
-            |m| m,
-        );
-    Ok(HttpResponse::Ok().json(page))
+    200 "A page of seats" => Page<Member>;
+    |state: State, query: Query<ListMembersQuery>| {
+        let q = query.into_inner();
+        let limit = pagination::limit(q.limit)?;
+        let scb_code =
+            crate::municipalities::query_code("municipality", q.municipality.as_deref())?;
+        let (role, office) = (q.role, q.office);
+        let page = pagination::sync_page(q.after.as_deref(), q.modified_since, limit)?;
+        let filter = MemberFilter {
+            scb_code: scb_code.clone(),
+            seat_role: role.map(|r| r.as_str().to_owned()),
+            office: office.map(|o| o.as_str().to_owned()),
+            active_on: q.active_on,
+            page,
+        };
+        let items = db::run(&state, move |conn| {
+            Ok(registry::list_members(conn, &filter)?
+                .into_iter()
+                .map(Member::from)
+                .collect::<Vec<_>>())
+        })
+        .await?;
+        let page = pagination::Next::new("/api/v1/members", limit)
+            .with("municipality", scb_code.clone())
+            .with("role", role.map(|r| r.as_str()))
+            .with("office", office.map(|o| o.as_str()))
+            .with("active_on", q.active_on)
+            .with_time("modified_since", q.modified_since)
+            .page(
+                items,
+                |m| pagination::row_cursor(m.updated_at.naive_utc(), m.id),
+                |m| m,
+            );
+        Ok(HttpResponse::Ok().json(page))
+    }
 }

@@ -1,41 +1,36 @@
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use samverkan_persistence::registry;
 
 use super::json::{GetMunicipalityQuery, Municipality, Population};
-use crate::error::{ApiError, Problem};
-use crate::{AppState, db};
+use crate::db;
+use crate::error::ApiError;
+use crate::route::{Code, Query, State};
 
-/// Get one municipality
-///
-/// With its latest population and, given `?on=YYYY-MM-DD`, the population in force on
-/// that date. Public.
-#[utoipa::path(
-    tag = "registry",
+operation! {
+    /// Get one municipality
+    ///
+    /// With its latest population and, given `?on=YYYY-MM-DD`, the population in force on
+    /// that date. Public.
+    get_municipality: get "/municipalities/{scb_code}", tag = "registry",
+
     params(("scb_code" = String, Path, description = "SCB municipality code (*kommunkod*)", example = "2580", pattern = "^(0[1-9]|[1-9][0-9])[0-9]{2}$"), GetMunicipalityQuery),
-    responses(
-        (status = 200, description = "The municipality", body = Municipality),
-        (status = 404, description = "No such municipality", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/municipalities/{scb_code}")]
-pub async fn get_municipality(
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    query: crate::extract::Query<GetMunicipalityQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let code = super::path_code(&path)?.to_string();
-    let on = query.on;
-    let (m, pops) = db::run(&state, move |conn| {
-        let m = registry::find_municipality(conn, &code)?
-            .ok_or_else(|| ApiError::not_found(format!("no municipality with SCB code {code}")))?;
-        Ok((m, registry::list_populations(conn, &code)?))
-    })
-    .await?;
-    let latest = pops.first().map(Population::from);
-    let population_on = on.and_then(|d| {
-        pops.iter()
-            .find(|p| p.snapshot_date <= d)
-            .map(Population::from)
-    });
-    Ok(HttpResponse::Ok().json(Municipality::from_row(m, latest, population_on)))
+    200 "The municipality" => Municipality, 404 "No such municipality";
+    |state: State, path: Code, query: Query<GetMunicipalityQuery>| {
+        let code = super::path_code(&path)?.to_string();
+        let on = query.on;
+        let (m, pops) = db::run(&state, move |conn| {
+            let m = registry::find_municipality(conn, &code)?.ok_or_else(|| {
+                ApiError::not_found(format!("no municipality with SCB code {code}"))
+            })?;
+            Ok((m, registry::list_populations(conn, &code)?))
+        })
+        .await?;
+        let latest = pops.first().map(Population::from);
+        let population_on = on.and_then(|d| {
+            pops.iter()
+                .find(|p| p.snapshot_date <= d)
+                .map(Population::from)
+        });
+        Ok(HttpResponse::Ok().json(Municipality::from_row(m, latest, population_on)))
+    }
 }
