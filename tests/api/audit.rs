@@ -783,6 +783,39 @@ async fn create_population(c: &Ctx) -> Step {
     Step::new(&u, mark, res).changes("municipality", "2580", "create_population")
 }
 
+async fn create_person(c: &Ctx) -> Step {
+    let u = c.user(Role::Secretary, "vera");
+    let mark = c.mark().await;
+    let res = u
+        .app
+        .post(
+            "/api/v1/persons",
+            &json!({"name": "Anna Berg", "variants": ["Anna Bergh"]}),
+        )
+        .await;
+    let p = id(&res);
+    Step::new(&u, mark, res).changes("person", p, "create")
+}
+
+async fn correct_person(c: &Ctx) -> Step {
+    let setup = c.user(Role::Secretary, "setup");
+    let r = setup
+        .app
+        .post("/api/v1/persons", &json!({"name": "Bo Ek"}))
+        .await;
+    let p = id(&r);
+    let u = c.user(Role::Admin, "wilma");
+    let mark = c.mark().await;
+    let res = u
+        .app
+        .patch(
+            &format!("/api/v1/persons/{p}"),
+            &json!({"name": "Bo Eek", "note": "stavning enligt protokollet"}),
+        )
+        .await;
+    Step::new(&u, mark, res).changes("person", p, "correct")
+}
+
 type Op = for<'a> fn(&'a Ctx) -> LocalBoxFuture<'a, Step>;
 
 macro_rules! op {
@@ -864,6 +897,14 @@ fn writes() -> BTreeMap<&'static str, (&'static str, &'static str, Op)> {
                 "/api/v1/invoices/{id}/credit-notes",
                 op!(create_credit_note),
             ),
+        ),
+        (
+            "create_person",
+            ("POST", "/api/v1/persons", op!(create_person)),
+        ),
+        (
+            "correct_person",
+            ("PATCH", "/api/v1/persons/{id}", op!(correct_person)),
         ),
         (
             "create_meeting",

@@ -19,6 +19,7 @@ mod money;
 mod municipalities;
 mod openapi;
 mod ops;
+mod persons;
 mod read_cache;
 mod search;
 mod statements;

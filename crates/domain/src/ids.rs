@@ -28,4 +28,6 @@ id_type! {
     ContractId,
     /// Id of a cost stream.
     CostStreamId,
+    /// Id of a person of the registry (stable across seats, offices and years).
+    PersonId,
 }

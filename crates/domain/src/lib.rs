@@ -42,6 +42,7 @@ pub mod invoice;
 pub mod meeting;
 pub mod money;
 pub mod peppol;
+pub mod person;
 pub mod registry;
 pub mod search;
 pub mod ubl;

@@ -216,7 +216,8 @@ fn declare_request_rules(spec: Spec) -> Spec {
         }
     }
     /// The fields whose shape follows from their name on every schema: SCB codes
-    /// (`scb_code`, the items of `participants`) and meeting times.
+    /// (`scb_code`, the items of `participants`), meeting times and a person's other
+    /// spellings (the items of `variants`).
     fn declare_named(s: &mut Value) {
         match s {
             Value::Object(o) => {
@@ -230,6 +231,11 @@ fn declare_request_rules(spec: Spec) -> Spec {
                                 Some(Value::Object(items)) => Some((items, SCB_CODE_PATTERN)),
                                 _ => None,
                             },
+                            // A person's other spellings: names, not blank.
+                            "variants" => match po.get_mut("items") {
+                                Some(Value::Object(items)) => Some((items, NOT_BLANK_PATTERN)),
+                                _ => None,
+                            },
                             _ => None,
                         };
                         if let Some((t, pattern)) = target
@@ -237,6 +243,10 @@ fn declare_request_rules(spec: Spec) -> Spec {
                             && !t.contains_key("pattern")
                         {
                             t.insert("pattern".into(), pattern.into());
+                            if name == "variants" {
+                                let most = samverkan_domain::person::MAX_NAME_CHARS;
+                                t.insert("maxLength".into(), most.into());
+                            }
                         }
                     }
                 }

@@ -22,6 +22,7 @@ pub mod municipalities;
 pub mod ops;
 pub mod pages;
 pub mod pagination;
+pub mod persons;
 pub mod read_cache;
 pub mod refs;
 pub mod system;
@@ -103,6 +104,7 @@ fn api(cfg: &mut ServiceConfig<'_>) {
             .configure(system::configure)
             .configure(municipalities::configure)
             .configure(members::configure)
+            .configure(persons::configure)
             .configure(meetings::configure)
             .configure(decisions::configure)
             .configure(activities::configure)

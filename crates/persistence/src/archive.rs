@@ -88,6 +88,18 @@ pub const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "persons",
+        key: &["id"],
+        columns: &[
+            ("id", Int),
+            ("name", Str),
+            ("variants", Str),
+            ("note", Str),
+            ("created_at", Ts),
+            ("updated_at", Ts),
+        ],
+    },
+    Table {
         name: "committee_members",
         key: &["id"],
         columns: &[
@@ -102,6 +114,7 @@ pub const TABLES: &[Table] = &[
             ("source", Str),
             ("created_at", Ts),
             ("updated_at", Ts),
+            ("person_id", Int),
         ],
     },
     Table {

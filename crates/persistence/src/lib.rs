@@ -180,6 +180,7 @@ pub mod invoice;
 pub mod meetings;
 pub mod money;
 pub mod municipality;
+pub mod person;
 pub mod protocol;
 pub mod registry;
 pub mod schema;

@@ -82,6 +82,8 @@ stored_row! {
         pub source: Option<String>,
         pub created_at: NaiveDateTime,
         pub updated_at: NaiveDateTime,
+        /// The person holding the seat (null for a seat recorded before persons were).
+        pub person_id: Option<i64>,
     }
 }
 
@@ -220,6 +222,8 @@ pub struct MemberFilter {
     pub seat_role: Option<String>,
     pub office: Option<String>,
     pub active_on: Option<NaiveDate>,
+    /// The seats of one person.
+    pub person_id: Option<i64>,
     pub page: crate::SyncPage,
 }
 
@@ -237,6 +241,9 @@ pub fn list_members(conn: &mut DbConnection, f: &MemberFilter) -> QueryResult<Ve
     }
     if let Some(o) = &f.office {
         q = q.filter(committee_members::office.eq(o.clone()));
+    }
+    if let Some(p) = f.person_id {
+        q = q.filter(committee_members::person_id.eq(p));
     }
     if let Some(d) = f.active_on {
         q = q.filter(committee_members::term_from.le(d)).filter(

@@ -46,6 +46,18 @@ diesel::table! {
         source -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        person_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    persons (id) {
+        id -> BigInt,
+        name -> Text,
+        variants -> Text,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -367,6 +379,7 @@ diesel::table! {
 
 diesel::joinable!(population_snapshots -> municipalities (scb_code));
 diesel::joinable!(committee_members -> municipalities (scb_code));
+diesel::joinable!(committee_members -> persons (person_id));
 diesel::joinable!(meeting_notices -> meetings (meeting_id));
 diesel::joinable!(decisions -> meetings (meeting_id));
 diesel::joinable!(decision_versions -> decisions (decision_id));
@@ -382,6 +395,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     municipalities,
     population_snapshots,
     committee_members,
+    persons,
     revoked_tokens,
     issued_tokens,
     meetings,

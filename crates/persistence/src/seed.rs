@@ -44,6 +44,7 @@ pub struct SeedReport {
     pub municipalities: usize,
     pub populations: usize,
     pub members: usize,
+    pub persons: usize,
     pub meetings: usize,
     pub decisions: usize,
 }
@@ -204,6 +205,7 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
                 return Ok(report);
             }
         }
+        let mut persons: std::collections::HashMap<String, i64> = Default::default();
         for (line, r) in rows::<MemberCsv>(C, MEMBERS_CSV)? {
             let seat_role = SeatRole::parse(&r.role).ok_or_else(|| {
                 bad(
@@ -222,9 +224,31 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
             if !samverkan_domain::registry::valid_range(r.term_from, r.term_to) {
                 return Err(bad(C, line, "term_to is before term_from"));
             }
+            // One person per name: a member who holds several seats keeps one id.
+            let person_id = match persons.get(&r.name) {
+                Some(id) => *id,
+                None => {
+                    let name = samverkan_domain::person::PersonName::parse(&r.name)
+                        .map_err(|e| bad(C, line, format!("name {e}")))?;
+                    let p = crate::person::insert_person(
+                        conn,
+                        &crate::person::NewPerson {
+                            name: name.to_string(),
+                            variants: "[]".into(),
+                            note: None,
+                            created_at: now,
+                            updated_at: now,
+                        },
+                    )?;
+                    persons.insert(r.name.clone(), p.id);
+                    report.persons += 1;
+                    p.id
+                }
+            };
             registry::insert_member(
                 conn,
                 &NewMember {
+                    person_id: Some(person_id),
                     name: r.name,
                     party: r.party,
                     scb_code: code(C, line, &r.scb_code)?,

@@ -195,6 +195,7 @@ aggregate! {
     samverkan_domain::ids::ProcurementId => "procurement",
     samverkan_domain::ids::ContractId => "contract",
     samverkan_domain::ids::CostStreamId => "cost_stream",
+    samverkan_domain::ids::PersonId => "person",
     samverkan_domain::ScbCode => "municipality",
 }
 

@@ -29,6 +29,8 @@ pub enum AggregateType {
     Municipality,
     CostStream,
     Invoice,
+    /// A person of the registry.
+    Person,
     /// The demo seed (`samverkan seed`).
     Seed,
     /// A token revoked with `samverkan token revoke`.
@@ -46,6 +48,7 @@ impl AggregateType {
             AggregateType::Municipality => "municipality",
             AggregateType::CostStream => "cost_stream",
             AggregateType::Invoice => "invoice",
+            AggregateType::Person => "person",
             AggregateType::Seed => "seed",
             AggregateType::Token => "token",
         }

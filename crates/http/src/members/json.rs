@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 /// office has one entry per period, so history is kept.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
-    "id": 3, "name": "Carina Sammeli", "party": "S", "scb_code": "2580",
+    "id": 3, "name": "Carina Sammeli", "person_id": 3, "party": "S", "scb_code": "2580",
     "role": "member", "office": "chair", "term_from": "2021-09-17", "term_to": "2022-12-31",
     "source": "protocol 2021-09-17 § 28",
     "created_at": "2021-09-17T12:00:00Z", "updated_at": "2021-09-17T12:00:00Z"
@@ -16,6 +16,9 @@ use utoipa::{IntoParams, ToSchema};
 pub struct Member {
     pub id: i64,
     pub name: String,
+    /// The person holding the seat (`/api/v1/persons/{id}`); null for a seat not linked
+    /// to one.
+    pub person_id: Option<i64>,
     /// Party abbreviation (S, C, M, MP, KD, V, FS, SJVP …).
     pub party: String,
     /// The municipality the seat represents.
@@ -37,6 +40,7 @@ impl From<MemberRow> for Member {
         Member {
             id: m.id,
             name: m.name,
+            person_id: m.person_id,
             party: m.party,
             scb_code: m.scb_code.to_string(),
             role: m.seat_role,
@@ -57,6 +61,9 @@ pub struct ListMembersQuery {
     /// SCB code of the municipality the seat represents.
     #[param(example = "2580", pattern = "^(0[1-9]|[1-9][0-9])[0-9]{2}$")]
     pub municipality: Option<String>,
+    /// Only the seats of this person.
+    #[param(minimum = 1)]
+    pub person: Option<i64>,
     #[param(inline)]
     pub role: Option<SeatRole>,
     #[param(inline)]

@@ -27,6 +27,7 @@ operation! {
             seat_role: role.map(|r| r.as_str().to_owned()),
             office: office.map(|o| o.as_str().to_owned()),
             active_on: q.active_on,
+            person_id: q.person,
             page,
         };
         let items = db::run(&state, move |conn| {
@@ -41,6 +42,7 @@ operation! {
             .with("role", role.map(|r| r.as_str()))
             .with("office", office.map(|o| o.as_str()))
             .with("active_on", q.active_on)
+            .with("person", q.person)
             .with_time("modified_since", q.modified_since)
             .page(
                 items,

@@ -56,7 +56,7 @@ pub struct NewPopulationBody {
 }
 
 /// `Some(None)` for an explicit `null`, `None` for an absent field.
-fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+pub(crate) fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: Deserialize<'de>,

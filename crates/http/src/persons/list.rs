@@ -1,0 +1,122 @@
+use actix_web::{HttpResponse, get};
+use samverkan_domain::person::{Known, NameMatch, PersonName, match_name};
+use samverkan_persistence::person;
+
+use super::json::{ListPersonsQuery, MatchKind, MatchQuery, NameMatchJson, Person, SuggestionJson};
+use crate::db;
+use crate::error::ApiError;
+use crate::pagination::{self, Page};
+use crate::route::{Id, NoQuery, Query, State};
+
+operation! {
+    /// List persons
+    ///
+    /// The people of the registry (members, substitutes, officers, staff), ordered by id
+    /// (with `modified_since`: changes oldest first). Each person keeps one id across
+    /// seats, offices and years; their seats are `GET /members?person={id}`. Public.
+    list_persons: get "/persons", tag = "registry",
+    params(ListPersonsQuery),
+    200 "A page of persons" => Page<Person>;
+    |state: State, query: Query<ListPersonsQuery>| {
+        let q = query.into_inner();
+        let limit = pagination::limit(q.limit)?;
+        let page = pagination::sync_page(q.after.as_deref(), q.modified_since, limit)?;
+        let rows = db::run(&state, move |conn| Ok(person::list_persons(conn, &page)?)).await?;
+        let page = pagination::Next::new("/api/v1/persons", limit)
+            .with_time("modified_since", q.modified_since)
+            .page(
+                rows,
+                |p| pagination::row_cursor(p.updated_at, p.id),
+                Person::from,
+            );
+        Ok(HttpResponse::Ok().json(page))
+    }
+}
+
+operation! {
+    /// Match a written name against the registry
+    ///
+    /// What a name as a protocol writes it is: `exact` (a person's name or recorded
+    /// variant, letter for letter), `near` (within one edit of a person's spelling, two
+    /// from 12 letters — a transposed, dropped, added or changed letter; case and
+    /// diacritics do not count — with the persons it may mean, nearest first) or
+    /// `unknown`. Nothing is stored. Public.
+    match_person: get "/persons/match", tag = "registry",
+    params(MatchQuery),
+    200 "What the name is to the registry" => NameMatchJson;
+    |state: State, query: Query<MatchQuery>| {
+        let written = PersonName::parse(&query.name)
+            .map_err(|e| ApiError::bad_request("name", e.to_string()))?;
+        let rows = db::run(&state, move |conn| Ok(person::all_persons(conn)?)).await?;
+        let parsed = rows
+            .iter()
+            .map(|p| {
+                let name = PersonName::parse(&p.name);
+                let variants = p.variants.iter().map(|v| PersonName::parse(v)).collect();
+                match (name, variants) {
+                    (Ok(n), Ok(v)) => Ok((p, n, v)),
+                    _ => Err(ApiError::internal(format!(
+                        "person {}: a stored spelling is not a name",
+                        p.id
+                    ))),
+                }
+            })
+            .collect::<Result<Vec<(&person::PersonRow, PersonName, Vec<PersonName>)>, ApiError>>(
+            )?;
+        let known: Vec<Known<'_, i64>> = parsed
+            .iter()
+            .map(|(p, name, variants)| Known {
+                id: p.id,
+                name,
+                variants,
+            })
+            .collect();
+        let name_of = |id: i64| {
+            rows.iter()
+                .find(|p| p.id == id)
+                .map(|p| p.name.clone())
+                .unwrap_or_default()
+        };
+        let (result, person_id, suggestions) = match match_name(&written, &known) {
+            NameMatch::Exact(id) => (MatchKind::Exact, Some(id), Vec::new()),
+            NameMatch::Near(s) => (
+                MatchKind::Near,
+                None,
+                s.into_iter()
+                    .map(|s| SuggestionJson {
+                        person_id: s.id,
+                        name: name_of(s.id),
+                        spelling: s.spelling,
+                        distance: u32::try_from(s.distance).unwrap_or(u32::MAX),
+                        href: format!("/api/v1/persons/{}", s.id),
+                    })
+                    .collect(),
+            ),
+            NameMatch::Unknown => (MatchKind::Unknown, None, Vec::new()),
+        };
+        Ok(HttpResponse::Ok().json(NameMatchJson {
+            name: written.to_string(),
+            result,
+            person_id,
+            suggestions,
+        }))
+    }
+}
+
+operation! {
+    /// Get one person
+    ///
+    /// With the spellings on record. Public.
+    get_person: get "/persons/{id}", tag = "registry",
+    params(("id" = i64, Path, description = "Person id")),
+    200 "The person" => Person, 404 "No such person";
+    |_query: NoQuery, state: State, path: Id| {
+        let id = path.into_inner();
+        let row = db::run(&state, move |conn| {
+            person::find_person(conn, id)?
+                .ok_or_else(|| ApiError::not_found(format!("no person {id}")))
+        })
+        .await?;
+        Ok(HttpResponse::Ok().json(Person::from(row)))
+    }
+}

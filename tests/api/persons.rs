@@ -1,0 +1,316 @@
+//! The people of the registry: one id per person across seats, spellings on record, the
+//! name rule, corrections that are audited and reach the seats, and sync.
+
+use futures_util::future::join_all;
+use samverkan_domain::Role;
+use serde_json::{Value, json};
+
+use crate::both;
+use crate::support::TestApp;
+
+async fn person_named(app: &TestApp, name: &str) -> Value {
+    let page = app.get("/api/v1/persons?limit=200").await.json();
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|p| p["name"] == name)
+        .unwrap_or_else(|| panic!("no person {name}"))
+        .clone()
+}
+
+both!(every_seed_seat_names_its_person, |app| async move {
+    let seats = app.get("/api/v1/members?limit=200").await.json();
+    let seats = seats["items"].as_array().expect("items").clone();
+    assert!(!seats.is_empty());
+    for s in &seats {
+        let id = s["person_id"]
+            .as_i64()
+            .expect("every seed seat has a person");
+        let p = app.get(&format!("/api/v1/persons/{id}")).await;
+        assert_eq!(p.status, 200);
+        assert_eq!(p.json()["name"], s["name"], "seat {s}");
+    }
+    // A person who held two seats (chair, then member) has one id: Carina Sammeli.
+    let carina = person_named(&app, "Carina Sammeli").await;
+    let id = carina["id"].as_i64().expect("id");
+    let hers = app
+        .get(&format!("/api/v1/members?person={id}&limit=200"))
+        .await
+        .json();
+    let hers = hers["items"].as_array().expect("items");
+    assert!(!hers.is_empty());
+    assert!(hers.iter().all(|s| s["person_id"] == id));
+    assert_eq!(
+        carina["links"]["seats"],
+        format!("/api/v1/members?person={id}")
+    );
+});
+
+both!(
+    a_person_is_registered_and_corrected_with_history,
+    |app| async move {
+        let sec = app.as_role(Role::Secretary);
+        let res = sec
+        .post(
+            "/api/v1/persons",
+            &json!({"name": "  Anna   Berg ", "variants": ["Anna Bergh"], "note": "ny ersättare"}),
+        )
+        .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        let p = res.json();
+        let id = p["id"].as_i64().expect("id");
+        assert_eq!(p["name"], "Anna Berg");
+        assert_eq!(p["variants"], json!(["Anna Bergh"]));
+        assert_eq!(
+            res.header("location"),
+            Some(format!("/api/v1/persons/{id}").as_str())
+        );
+        assert_eq!(
+            app.get(&format!("/api/v1/persons/{id}")).await.json()["name"],
+            "Anna Berg"
+        );
+
+        let res = sec
+            .patch(
+                &format!("/api/v1/persons/{id}"),
+                &json!({"name": "Anna Berglund", "note": null}),
+            )
+            .await;
+        assert_eq!(res.status, 200, "{}", res.text());
+        let after = res.json();
+        assert_eq!(after["name"], "Anna Berglund");
+        assert_eq!(after["variants"], json!(["Anna Bergh"]));
+        assert_eq!(after["note"], Value::Null);
+        assert_eq!(after["created_at"], p["created_at"]);
+
+        // The correction is audited with the person before and after.
+        let admin = app.as_role(Role::Admin);
+        let events = admin
+            .get(&format!(
+                "/api/v1/audit?aggregate_type=person&aggregate_id={id}"
+            ))
+            .await
+            .json();
+        let events = events["items"].as_array().expect("items");
+        let actions: Vec<&str> = events
+            .iter()
+            .map(|e| e["action"].as_str().expect("action"))
+            .collect();
+        assert_eq!(actions, ["create", "correct"]);
+        let change = &events[1]["change"];
+        assert_eq!(change["before"]["name"], "Anna Berg");
+        assert_eq!(change["after"]["name"], "Anna Berglund");
+    }
+);
+
+both!(
+    a_renamed_person_is_renamed_on_their_seats,
+    |app| async move {
+        let carina = person_named(&app, "Carina Sammeli").await;
+        let id = carina["id"].as_i64().expect("id");
+        let seats_url = format!("/api/v1/members?person={id}&limit=200");
+        let before = app.get(&seats_url).await.json();
+        let res = app
+            .as_role(Role::Secretary)
+            .patch(
+                &format!("/api/v1/persons/{id}"),
+                &json!({"name": "Carina Sammeli-Test"}),
+            )
+            .await;
+        assert_eq!(res.status, 200, "{}", res.text());
+        let after = app.get(&seats_url).await.json();
+        let (b, a) = (
+            before["items"].as_array().expect("items"),
+            after["items"].as_array().expect("items"),
+        );
+        assert_eq!(a.len(), b.len());
+        for (b, a) in b.iter().zip(a) {
+            assert_eq!(a["name"], "Carina Sammeli-Test");
+            assert!(a["updated_at"].as_str() > b["updated_at"].as_str(), "{a}");
+        }
+    }
+);
+
+both!(bad_persons_are_refused_naming_the_field, |app| async move {
+    let sec = app.as_role(Role::Secretary);
+    let before = app.get("/api/v1/persons?limit=200").await.json()["items"]
+        .as_array()
+        .expect("items")
+        .len();
+    sec.post("/api/v1/persons", &json!({"name": "   "}))
+        .await
+        .problem_field(422, "name");
+    sec.post(
+        "/api/v1/persons",
+        &json!({"name": "Anna Berg", "variants": ["Anna Bergh", "Anna  Bergh"]}),
+    )
+    .await
+    .problem_field(422, "variants[1]");
+    sec.post(
+        "/api/v1/persons",
+        &json!({"name": "Anna Berg", "variants": ["Anna Berg"]}),
+    )
+    .await
+    .problem_field(422, "variants[0]");
+    sec.post(
+        "/api/v1/persons",
+        &json!({"name": "Anna Berg", "variants": [""]}),
+    )
+    .await
+    .problem_field(422, "variants[0]");
+    sec.post(
+        "/api/v1/persons",
+        &json!({"name": "Anna Berg", "note": " "}),
+    )
+    .await
+    .problem_field(422, "note");
+    sec.post("/api/v1/persons", &json!({"name": "Anna Berg", "id": 3}))
+        .await
+        .problem_field(422, "id");
+    sec.patch("/api/v1/persons/999999", &json!({"name": "X Y"}))
+        .await
+        .problem(404);
+    let after = app.get("/api/v1/persons?limit=200").await.json()["items"]
+        .as_array()
+        .expect("items")
+        .len();
+    assert_eq!(before, after, "nothing stored");
+    // Only the secretary and the admin register people.
+    for role in [Role::Treasurer, Role::Municipality] {
+        let r = app
+            .as_role(role)
+            .post("/api/v1/persons", &json!({"name": "Anna Berg"}))
+            .await;
+        assert_eq!(r.status, 403, "{role:?}");
+    }
+    app.post("/api/v1/persons", &json!({"name": "Anna Berg"}))
+        .await
+        .problem(401);
+    app.get("/api/v1/persons/0").await.problem(404);
+    app.get("/api/v1/persons/match").await.problem(400);
+    app.get("/api/v1/persons/match?name=%20").await.problem(400);
+});
+
+both!(written_names_are_matched_by_the_rule, |app| async move {
+    let m = |name: &str| {
+        let app = app.clone();
+        let url = format!("/api/v1/persons/match?name={}", name.replace(' ', "%20"));
+        async move { app.get(&url).await.json() }
+    };
+    let isak = person_named(&app, "Isak Utsi").await;
+    let exact = m("Isak Utsi").await;
+    assert_eq!(exact["result"], "exact");
+    assert_eq!(exact["person_id"], isak["id"]);
+    for near in ["Iska Utsi", "Isak Uts", "isak utsi", "Isak Utsi Utsi"] {
+        let r = m(near).await;
+        if near == "Isak Utsi Utsi" {
+            assert_eq!(r["result"], "unknown", "{near}: {r}");
+            continue;
+        }
+        assert_eq!(r["result"], "near", "{near}: {r}");
+        assert_eq!(r["person_id"], Value::Null);
+        assert_eq!(r["suggestions"][0]["person_id"], isak["id"], "{near}");
+        assert_eq!(r["suggestions"][0]["name"], "Isak Utsi");
+    }
+    assert_eq!(m("Zacharias Qvist").await["result"], "unknown");
+
+    // A recorded variant is the person's own spelling: no longer a near miss.
+    let id = isak["id"].as_i64().expect("id");
+    let res = app
+        .as_role(Role::Secretary)
+        .patch(
+            &format!("/api/v1/persons/{id}"),
+            &json!({"variants": ["Iska Utsi"]}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let r = m("Iska Utsi").await;
+    assert_eq!(r["result"], "exact");
+    assert_eq!(r["person_id"], id);
+});
+
+both!(persons_sync_converges, |app| async move {
+    // A full sync, then a change, then nothing.
+    async fn sync(app: &TestApp, since: Option<&str>) -> (Vec<Value>, Option<String>) {
+        let mut url = match since {
+            Some(s) => format!("/api/v1/persons?limit=7&modified_since={s}"),
+            None => "/api/v1/persons?limit=7".to_owned(),
+        };
+        let mut seen = Vec::new();
+        loop {
+            let page = app.get(&url).await;
+            assert_eq!(page.status, 200, "{url}: {}", page.text());
+            let page = page.json();
+            seen.extend(page["items"].as_array().expect("items").iter().cloned());
+            match page["next"].as_str() {
+                Some(n) => url = n.to_owned(),
+                None => break,
+            }
+        }
+        let mark = seen
+            .iter()
+            .filter_map(|p| p["updated_at"].as_str())
+            .max()
+            .map(str::to_owned);
+        (seen, mark)
+    }
+    let (all, mark) = sync(&app, None).await;
+    let ids: std::collections::BTreeSet<i64> =
+        all.iter().map(|p| p["id"].as_i64().expect("id")).collect();
+    assert_eq!(ids.len(), all.len(), "each person once");
+    let mark = mark.expect("persons");
+    let since = mark.replace('+', "%2B");
+    let sec = app.as_role(Role::Secretary);
+    let new = sec
+        .post("/api/v1/persons", &json!({"name": "Per Persson"}))
+        .await
+        .json();
+    let (changed, mark2) = sync(&app, Some(&since)).await;
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0]["id"], new["id"]);
+    let (none, _) = sync(&app, Some(&mark2.expect("mark").replace('+', "%2B"))).await;
+    assert!(none.is_empty());
+});
+
+both!(
+    concurrent_corrections_on_two_instances_all_land,
+    |app| async move {
+        let a = app.as_role(Role::Secretary);
+        let b = a.second_instance().await;
+        let p = a
+            .post("/api/v1/persons", &json!({"name": "Eva Ek"}))
+            .await
+            .json();
+        let id = p["id"].as_i64().expect("id");
+        let url = format!("/api/v1/persons/{id}");
+        let n = 16;
+        let rs = join_all((0..n).map(|i| {
+            let t = if i % 2 == 0 { a.clone() } else { b.clone() };
+            let url = url.clone();
+            async move {
+                t.patch(&url, &json!({"note": format!("correction {i}")}))
+                    .await
+            }
+        }))
+        .await;
+        for r in &rs {
+            assert_eq!(r.status, 200, "{}", r.text());
+        }
+        // Every correction is one audit event, each starting from the one before it.
+        let events = app
+            .as_role(Role::Admin)
+            .get(&format!(
+                "/api/v1/audit?aggregate_type=person&aggregate_id={id}&limit=200"
+            ))
+            .await
+            .json();
+        let events = events["items"].as_array().expect("items");
+        assert_eq!(events.len(), n + 1);
+        for w in events.windows(2) {
+            assert_eq!(w[1]["change"]["before"], w[0]["change"]["after"]);
+        }
+        let last = &events[n]["change"]["after"];
+        assert_eq!(a.get(&url).await.json()["note"], last["note"]);
+    }
+);
