@@ -22,9 +22,11 @@
 //! them (`request_body = X`). The success response is a status, a description and a
 //! schema by name (`X`, `Vec<X>` or `Page<X>`; none for an empty answer), with
 //! `located "…"` where it carries a `Location`; each error status after it is a problem
-//! document with that description. Statuses that follow from
-//! the operation's shape (400 for a bad query, 401, 500 …) are added to every operation by
-//! [`crate::docs`] and are not written here.
+//! document with that description. A list says `page of Item by ListQuery as (q, limit),
+//! "A page of …"`: the query type is its parameters and its last extractor, the answer a
+//! `Page<Item>`, and its body starts with the query parsed as `q` and the page size checked
+//! as `limit`. Statuses that follow from the operation's shape (400 for a bad query, 401,
+//! 500 …) are added to every operation by [`crate::docs`] and are not written here.
 
 /// The application state, as a handler takes it.
 pub type State = actix_web::web::Data<crate::AppState>;
@@ -42,6 +44,35 @@ pub type Reply = Result<actix_web::HttpResponse, crate::error::ApiError>;
 /// extractor named by one identifier, optionally with one type argument). The calling
 /// module imports the method's route attribute (`actix_web::get`, `post` …).
 macro_rules! operation {
+    // A list: its query type is its parameters, its answer a page of its items; the
+    // handler gets the query parsed (`$q`) and the page size checked (`$limit`).
+    (
+        $(#[doc = $doc:literal])*
+        $name:ident: get $route:literal, tag = $tag:literal, $(security($($security:tt)*),)?
+        page of $item:ident by $query:ident as ($q:ident, $limit:ident), $ok:literal
+        $(, $status:literal $desc:literal)* ;
+        |$($arg:ident: $aty:ident $(<$ainner:ident>)?),* $(,)?| $block:block
+    ) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(
+            tag = $tag,
+            params($query),
+            $(security($($security)*),)?
+            responses(
+                (status = 200, description = $ok, body = crate::pagination::Page<$item>),
+                $((status = $status, description = $desc, body = crate::error::Problem, content_type = "application/problem+json"),)*
+            )
+        )]
+        #[get($route)]
+        pub async fn $name(
+            $($arg: $aty $(<$ainner>)?,)*
+            query: crate::extract::Query<$query>,
+        ) -> $crate::route::Reply {
+            let $q = query.into_inner();
+            let $limit = crate::pagination::limit($q.limit)?;
+            $block
+        }
+    };
     (
         $(#[doc = $doc:literal])*
         $name:ident: $method:ident $route:literal, tag = $tag:literal,

@@ -10,8 +10,8 @@ use crate::auth::{Authorized, SecretaryOnly};
 use crate::db;
 use crate::error::FieldError;
 use crate::extract::ValidJson;
-use crate::pagination::{self, Page};
-use crate::route::{Query, State};
+use crate::pagination::{self};
+use crate::route::State;
 
 operation! {
     /// List contracts
@@ -20,11 +20,8 @@ operation! {
     /// them, by id. `expiring_before=YYYY-MM-DD` keeps contracts whose known end date is
     /// before that date. Public.
     list_contracts: get "/contracts", tag = "activities",
-    params(ListContractsQuery),
-    200 "A page of contracts" => Page<Contract>;
-    |state: State, query: Query<ListContractsQuery>| {
-        let q = query.into_inner();
-        let limit = pagination::limit(q.limit)?;
+    page of Contract by ListContractsQuery as (q, limit), "A page of contracts";
+    |state: State| {
         let filter = ContractFilter {
             activity_id: q.activity,
             expiring_before: q.expiring_before,

@@ -4,8 +4,8 @@ use samverkan_persistence::activities::{self as repo, ActivityFilter};
 use super::json::{Activity, ListActivitiesQuery, parse_category, parse_phase};
 use crate::db;
 use crate::error::ApiError;
-use crate::pagination::{self, Page};
-use crate::route::{Query, State};
+use crate::pagination::{self};
+use crate::route::State;
 
 operation! {
     /// List activities
@@ -15,11 +15,8 @@ operation! {
     /// each with its participants, latest status report and phase history. Filter by
     /// `category`, `phase`, participating `municipality` and `active_on`. Public.
     list_activities: get "/activities", tag = "activities",
-    params(ListActivitiesQuery),
-    200 "A page of activities" => Page<Activity>;
-    |state: State, query: Query<ListActivitiesQuery>| {
-        let q = query.into_inner();
-        let limit = pagination::limit(q.limit)?;
+    page of Activity by ListActivitiesQuery as (q, limit), "A page of activities";
+    |state: State| {
         let bad = |e: crate::error::FieldError| ApiError::bad_request(&e.field, e.message);
         let category = q
             .category

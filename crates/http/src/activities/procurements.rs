@@ -10,8 +10,8 @@ use crate::auth::{Authorized, SecretaryOnly};
 use crate::db;
 use crate::error::{ApiError, FieldError};
 use crate::extract::ValidJson;
-use crate::pagination::{self, Page};
-use crate::route::{Query, State};
+use crate::pagination::{self};
+use crate::route::State;
 
 fn parse_status(s: &str) -> Option<ProcurementStatus> {
     ProcurementStatus::parse(s)
@@ -24,11 +24,8 @@ operation! {
     /// deciding paragraph, supplier and organisation number). Filter by `activity` and
     /// `status`. Public.
     list_procurements: get "/procurements", tag = "activities",
-    params(ListProcurementsQuery),
-    200 "A page of procurements" => Page<Procurement>;
-    |state: State, query: Query<ListProcurementsQuery>| {
-        let q = query.into_inner();
-        let limit = pagination::limit(q.limit)?;
+    page of Procurement by ListProcurementsQuery as (q, limit), "A page of procurements";
+    |state: State| {
         if let Some(s) = &q.status
             && parse_status(s).is_none()
         {

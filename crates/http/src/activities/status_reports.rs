@@ -7,8 +7,8 @@ use super::json::{ListStatusReportsQuery, NewStatusReportBody, StatusReport};
 use crate::auth::{Authorized, SecretaryOnly};
 use crate::db;
 use crate::error::FieldError;
-use crate::extract::{Query, ValidJson};
-use crate::pagination::{self, Page};
+use crate::extract::ValidJson;
+use crate::pagination::{self};
 use crate::route::{Id, NoQuery, State};
 
 operation! {
@@ -37,11 +37,8 @@ operation! {
     /// `modified_since`: changes oldest first): what a mirror of the status history syncs.
     /// Public.
     list_all_status_reports: get "/status-reports", tag = "activities",
-    params(ListStatusReportsQuery),
-    200 "A page of status reports" => Page<StatusReport>;
-    |state: State, query: Query<ListStatusReportsQuery>| {
-        let q = query.into_inner();
-        let limit = pagination::limit(q.limit)?;
+    page of StatusReport by ListStatusReportsQuery as (q, limit), "A page of status reports";
+    |state: State| {
         let page = pagination::sync_page(q.after.as_deref(), q.modified_since, limit)?;
         let filter = StatusReportFilter {
             activity_id: q.activity,

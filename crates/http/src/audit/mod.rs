@@ -10,8 +10,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::{AdminOnly, Authorized};
 use crate::db;
-use crate::pagination::{self, Page};
-use crate::route::{Query, State};
+use crate::pagination::{self};
+use crate::route::State;
 
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.service(list_audit_events).service(list_tokens);
@@ -143,11 +143,8 @@ operation! {
     /// transaction as the change: who (token `sub` and role), when, which request, what and
     /// the state before and after. Ordered by `seq`; page with `after`. Admin only.
     list_audit_events: get "/audit", tag = "audit",
-    security(("bearer" = [])), params(ListAuditQuery),
-    200 "A page of events" => Page<AuditEvent>, 400 "A query parameter is invalid";
-    |_admin: Authorized<AdminOnly>, state: State, query: Query<ListAuditQuery>| {
-        let q = query.into_inner();
-        let limit = pagination::limit(q.limit)?;
+    security(("bearer" = [])), page of AuditEvent by ListAuditQuery as (q, limit), "A page of events", 400 "A query parameter is invalid";
+    |_admin: Authorized<AdminOnly>, state: State| {
         let filter = AuditFilter {
             aggregate_type: q.aggregate_type.map(|t| t.as_str().to_owned()),
             aggregate_id: q.aggregate_id.clone(),
@@ -215,11 +212,8 @@ operation! {
     /// that access of staff who left can be found and revoked (`samverkan token revoke`).
     /// By jti; page with `after`. Admin only.
     list_tokens: get "/tokens", tag = "audit",
-    security(("bearer" = [])), params(ListTokensQuery),
-    200 "A page of tokens" => Page<IssuedToken>, 400 "A query parameter is invalid";
-    |_admin: Authorized<AdminOnly>, state: State, query: Query<ListTokensQuery>| {
-        let q = query.into_inner();
-        let limit = pagination::limit(q.limit)?;
+    security(("bearer" = [])), page of IssuedToken by ListTokensQuery as (q, limit), "A page of tokens", 400 "A query parameter is invalid";
+    |_admin: Authorized<AdminOnly>, state: State| {
         let (unused, after) = (q.unused_since.map(|t| t.naive_utc()), q.after.clone());
         let rows = db::run(&state, move |conn| {
             Ok(samverkan_persistence::tokens::list(

@@ -9,8 +9,8 @@ use super::json::{Decision, DecisionItem, DecisionVersion, ListDecisionsQuery, T
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::meetings::{last_modified, sees_drafts};
-use crate::pagination::{self, Page};
-use crate::route::{Id, NoQuery, Query, State};
+use crate::pagination::{self};
+use crate::route::{Id, NoQuery, State};
 use crate::{AppState, db};
 use samverkan_domain::search::SearchTerms;
 
@@ -51,11 +51,8 @@ operation! {
     /// largest `updated_at` (of decisions and tombstones alike) for the next sync. A withdrawn
     /// decision's own URL answers 410 Gone with its tombstone.
     list_decisions: get "/decisions", tag = "decisions",
-    params(ListDecisionsQuery),
-    200 "A page of decisions" => Page<DecisionItem>;
-    |state: State, caller: Caller, query: Query<ListDecisionsQuery>| {
-        let q = query.into_inner();
-        let limit = pagination::limit(q.limit)?;
+    page of DecisionItem by ListDecisionsQuery as (q, limit), "A page of decisions";
+    |state: State, caller: Caller| {
         let staff = sees_drafts(&caller);
         if let Some(p) = q.paragraph
             && !(1..=10_000).contains(&p)

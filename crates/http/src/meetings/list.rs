@@ -6,8 +6,8 @@ use crate::auth::Caller;
 use crate::db;
 use crate::decisions::json::Decision;
 use crate::error::ApiError;
-use crate::pagination::{self, Page};
-use crate::route::{Id, NoQuery, Query, State};
+use crate::pagination::{self};
+use crate::route::{Id, NoQuery, State};
 
 operation! {
     /// List meetings
@@ -17,11 +17,8 @@ operation! {
     /// secretary also sees drafts. Each item carries its
     /// notices and appeal deadline but not its paragraphs.
     list_meetings: get "/meetings", tag = "meetings",
-    params(ListMeetingsQuery),
-    200 "A page of meetings" => Page<Meeting>;
-    |state: State, caller: Caller, query: Query<ListMeetingsQuery>| {
-        let q = query.into_inner();
-        let limit = pagination::limit(q.limit)?;
+    page of Meeting by ListMeetingsQuery as (q, limit), "A page of meetings";
+    |state: State, caller: Caller| {
         let staff = super::sees_drafts(&caller);
         let filter = MeetingFilter {
             staff,

@@ -3,8 +3,8 @@ use samverkan_persistence::registry::{self, MemberFilter};
 
 use super::json::{ListMembersQuery, Member};
 use crate::db;
-use crate::pagination::{self, Page};
-use crate::route::{Query, State};
+use crate::pagination::{self};
+use crate::route::State;
 
 operation! {
     /// List committee members and substitutes
@@ -13,11 +13,8 @@ operation! {
     /// `modified_since`: changes oldest first), filterable by municipality, role, office and
     /// the date the seat was held. Public.
     list_members: get "/members", tag = "registry",
-    params(ListMembersQuery),
-    200 "A page of seats" => Page<Member>;
-    |state: State, query: Query<ListMembersQuery>| {
-        let q = query.into_inner();
-        let limit = pagination::limit(q.limit)?;
+    page of Member by ListMembersQuery as (q, limit), "A page of seats";
+    |state: State| {
         let scb_code =
             crate::municipalities::query_code("municipality", q.municipality.as_deref())?;
         let (role, office) = (q.role, q.office);

@@ -7,8 +7,8 @@ use super::json::{AllocationJson, CostStream, ListStreamsQuery, NewCostStreamBod
 use crate::auth::{Authorized, TreasurerOnly};
 use crate::error::ApiError;
 use crate::extract::ValidJson;
-use crate::pagination::{self, Page};
-use crate::route::{Id, NoQuery, Query, State};
+use crate::pagination::{self};
+use crate::route::{Id, NoQuery, State};
 use crate::{AppState, db};
 
 operation! {
@@ -16,11 +16,8 @@ operation! {
     ///
     /// Cost streams (*kostnadsströmmar*) ordered by id, optionally of one year. Public.
     list_cost_streams: get "/cost-streams", tag = "money",
-    params(ListStreamsQuery),
-    200 "A page of cost streams" => Page<CostStream>;
-    |state: State, query: Query<ListStreamsQuery>| {
-        let q = query.into_inner();
-        let limit = pagination::limit(q.limit)?;
+    page of CostStream by ListStreamsQuery as (q, limit), "A page of cost streams";
+    |state: State| {
         let (year, since) = (q.year, q.modified_since);
         let filter = money::CostStreamFilter {
             year,

@@ -5,8 +5,8 @@ use samverkan_persistence::registry::{self, MunicipalityFilter};
 
 use super::json::{ListMunicipalitiesQuery, Municipality, Population};
 use crate::db;
-use crate::pagination::{self, Page};
-use crate::route::{Query, State};
+use crate::pagination::{self};
+use crate::route::State;
 
 operation! {
     /// List member municipalities
@@ -14,11 +14,8 @@ operation! {
     /// The 14 municipalities of the joint committee, ordered by SCB code, each with its
     /// latest population snapshot. Public.
     list_municipalities: get "/municipalities", tag = "registry",
-    params(ListMunicipalitiesQuery),
-    200 "A page of municipalities" => Page<Municipality>;
-    |state: State, query: Query<ListMunicipalitiesQuery>| {
-        let q = query.into_inner();
-        let limit = pagination::limit(q.limit)?;
+    page of Municipality by ListMunicipalitiesQuery as (q, limit), "A page of municipalities";
+    |state: State| {
         super::query_code("after", q.after.as_deref())?;
         let filter = MunicipalityFilter {
             member_on: q.member_on,

@@ -5,7 +5,7 @@ use samverkan_persistence::person;
 use super::json::{ListPersonsQuery, MatchKind, MatchQuery, NameMatchJson, Person, SuggestionJson};
 use crate::db;
 use crate::error::ApiError;
-use crate::pagination::{self, Page};
+use crate::pagination::{self};
 use crate::route::{Id, NoQuery, Query, State};
 
 operation! {
@@ -15,11 +15,8 @@ operation! {
     /// (with `modified_since`: changes oldest first). Each person keeps one id across
     /// seats, offices and years; their seats are `GET /members?person={id}`. Public.
     list_persons: get "/persons", tag = "registry",
-    params(ListPersonsQuery),
-    200 "A page of persons" => Page<Person>;
-    |state: State, query: Query<ListPersonsQuery>| {
-        let q = query.into_inner();
-        let limit = pagination::limit(q.limit)?;
+    page of Person by ListPersonsQuery as (q, limit), "A page of persons";
+    |state: State| {
         let page = pagination::sync_page(q.after.as_deref(), q.modified_since, limit)?;
         let rows = db::run(&state, move |conn| Ok(person::list_persons(conn, &page)?)).await?;
         let page = pagination::Next::new("/api/v1/persons", limit)
