@@ -314,3 +314,93 @@ both!(
         assert_eq!(a.get(&url).await.json()["note"], last["note"]);
     }
 );
+
+both!(meeting_names_are_linked_or_warned_about, |app| async move {
+    let sec = app.as_role(Role::Secretary);
+    let isak = person_named(&app, "Isak Utsi").await;
+    let carina = person_named(&app, "Carina Sammeli").await;
+    let body = json!({
+        "kind": "committee_meeting", "date": "2022-02-10", "place": "Teams",
+        "chair": "Carina Samelli", "adjusters": ["Isak Utsi"],
+        "attendance": [
+            {"name": "Isak Utsi", "party": "S", "scb_code": "2506", "kind": "serving_member"},
+            {"name": "Iska Utsi", "party": "S", "scb_code": "2582", "kind": "serving_member"},
+            {"name": "Zacharias Qvist", "party": "M", "scb_code": "2580", "kind": "serving_member"}
+        ]
+    });
+    let res = sec.post("/api/v1/meetings", &body).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let m = res.json();
+    let att = m["attendance"].as_array().expect("attendance");
+    // The right spelling is linked, with no warning; the others are stored as written.
+    assert_eq!(att[0]["person_id"], isak["id"]);
+    assert_eq!(att[1]["name"], "Iska Utsi");
+    assert_eq!(att[1].get("person_id"), None);
+    assert_eq!(att[2]["name"], "Zacharias Qvist");
+    let warnings = m["warnings"].as_array().expect("warnings");
+    let by_field = |f: &str| {
+        warnings
+            .iter()
+            .find(|w| w["field"] == f)
+            .unwrap_or_else(|| panic!("no warning on {f}: {warnings:?}"))
+    };
+    assert_eq!(by_field("chair")["result"], "near");
+    assert_eq!(
+        by_field("chair")["suggestions"][0]["person_id"],
+        carina["id"]
+    );
+    let near = by_field("attendance[1].name");
+    assert_eq!(near["result"], "near");
+    assert_eq!(near["suggestions"][0]["person_id"], isak["id"]);
+    assert!(
+        near["message"]
+            .as_str()
+            .is_some_and(|t| t.contains("Isak Utsi"))
+    );
+    assert_eq!(by_field("attendance[2].name")["result"], "unknown");
+    assert!(
+        !warnings
+            .iter()
+            .any(|w| w["field"] == "attendance[0].name" || w["field"] == "adjusters[0]"),
+        "the right spelling warned: {warnings:?}"
+    );
+    assert_eq!(warnings.len(), 3, "{warnings:?}");
+    // Warnings are an answer, not part of the record.
+    let id = m["id"].as_i64().expect("id");
+    let stored = sec.get(&format!("/api/v1/meetings/{id}")).await.json();
+    assert_eq!(stored.get("warnings"), None);
+    assert_eq!(stored["chair"], "Carina Samelli");
+
+    // Linking a misspelt name by id: kept as written, linked, still warned about.
+    let fixed = json!({"attendance": [
+        {"name": "Iska Utsi", "party": "S", "scb_code": "2582", "kind": "serving_member",
+         "person_id": isak["id"]}
+    ], "chair": "Carina Sammeli"});
+    let res = sec.patch(&format!("/api/v1/meetings/{id}"), &fixed).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let m = res.json();
+    assert_eq!(m["attendance"][0]["person_id"], isak["id"]);
+    let fields: Vec<&str> = m["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .map(|w| w["field"].as_str().expect("field"))
+        .collect();
+    assert_eq!(fields, ["attendance[0].name"]);
+
+    // A person id that names nobody: 409 naming it, nothing stored.
+    let mut bad = body.clone();
+    bad["attendance"][0]["person_id"] = json!(999_999);
+    let before = sec.get("/api/v1/meetings?limit=200").await.json()["items"]
+        .as_array()
+        .expect("items")
+        .len();
+    sec.post("/api/v1/meetings", &bad)
+        .await
+        .problem_field(409, "attendance[0].person_id");
+    let after = sec.get("/api/v1/meetings?limit=200").await.json()["items"]
+        .as_array()
+        .expect("items")
+        .len();
+    assert_eq!(before, after);
+});

@@ -70,6 +70,11 @@ pub struct Meeting {
     pub updated_at: DateTime<Utc>,
     /// The meeting's public page with its protocol (HTML, Swedish); null for a draft.
     pub web: Option<String>,
+    /// Only in the answer to a create or a change: each name of the meeting that is not
+    /// a person's own spelling in the registry (near one, or nobody's). The names are
+    /// stored as written; the warnings are not stored.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<samverkan_persistence::person::view::NameWarning>,
 }
 
 impl Meeting {
@@ -108,6 +113,7 @@ impl Meeting {
             decision_count,
             decisions,
             updated_at: m.updated_at.and_utc(),
+            warnings: Vec::new(),
         }
     }
 }

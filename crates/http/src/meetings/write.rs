@@ -58,7 +58,11 @@ operation! {
     /// Create a meeting
     ///
     /// The protocol starts as a draft, visible only to the secretary. Attendance lines
-    /// must name member municipalities. Secretary only.
+    /// must name member municipalities. Names are linked to the registry: an attendance
+    /// line whose name is a person's own spelling gets their `person_id`; a `person_id`
+    /// given must exist (409 naming it); every other name (chair, secretary, adjusters,
+    /// attendance, whom a substitute replaces) is stored as written and answered in
+    /// `warnings` with the persons it may mean. Secretary only.
     create_meeting: post "/meetings", tag = "meetings",
     security(("bearer" = [])), request_body = CreateMeeting,
     201 "Created" => Meeting;
@@ -75,11 +79,12 @@ operation! {
             adjusters: b.adjusters,
             attendance: b.attendance,
         };
-        let row = db::write(&state, who.context(), move |tx| {
+        let (row, warnings) = db::write(&state, who.context(), move |tx| {
             Ok(commands::create(tx, &Shown, &input)?)
         })
         .await?;
-        let m = load_meeting(&state, row.id).await?;
+        let mut m = load_meeting(&state, row.id).await?;
+        m.warnings = warnings;
         Ok(HttpResponse::Created()
             .insert_header((header::LOCATION, format!("/api/v1/meetings/{}", row.id)))
             .json(m))
@@ -89,7 +94,8 @@ operation! {
 operation! {
     /// Change a draft meeting
     ///
-    /// Absent fields are kept. An approved protocol is frozen: 409. Secretary only.
+    /// Absent fields are kept. An approved protocol is frozen: 409. Names are linked and
+    /// warned about as on create. Secretary only.
     update_meeting: patch "/meetings/{id}", tag = "meetings",
     security(("bearer" = [])), params(("id" = i64, Path, description = "Meeting id")),
     request_body = UpdateMeeting,
@@ -108,11 +114,13 @@ operation! {
             adjusters: b.adjusters,
             attendance: b.attendance,
         };
-        db::write(&state, who.context(), move |tx| {
+        let warnings = db::write(&state, who.context(), move |tx| {
             Ok(commands::edit(tx, &Shown, MeetingId(id), &edit)?)
         })
         .await?;
-        Ok(HttpResponse::Ok().json(load_meeting(&state, id).await?))
+        let mut m = load_meeting(&state, id).await?;
+        m.warnings = warnings;
+        Ok(HttpResponse::Ok().json(m))
     }
 }
 

@@ -5,7 +5,7 @@ use validator::Validate;
 
 use crate::error::FieldError;
 use crate::municipalities::json::double_option;
-pub use samverkan_persistence::person::view::{Person, PersonLinks};
+pub use samverkan_persistence::person::view::{MatchKind, Person, PersonLinks, Suggestion};
 
 /// A new person of the registry.
 #[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
@@ -109,19 +109,6 @@ pub struct MatchQuery {
     pub name: String,
 }
 
-/// What a written name is to the registry.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MatchKind {
-    /// A person's name or recorded variant, letter for letter.
-    Exact,
-    /// Close to a person's spelling (a transposed, dropped, added or changed letter, or
-    /// a missing diacritic): kept as written, with the suggestions.
-    Near,
-    /// Nobody on record is near it.
-    Unknown,
-}
-
 /// The registry's answer for a written name.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -135,18 +122,5 @@ pub struct NameMatchJson {
     /// The person, when the result is `exact`.
     pub person_id: Option<i64>,
     /// With `near`: the persons it may mean, nearest first.
-    pub suggestions: Vec<SuggestionJson>,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct SuggestionJson {
-    pub person_id: i64,
-    /// The person's name as the registry spells it.
-    pub name: String,
-    /// The spelling on record the written name is nearest to.
-    pub spelling: String,
-    /// Edits between the two (a swap of neighbouring letters is one; letters compared
-    /// without case or diacritics).
-    pub distance: u32,
-    pub href: String,
+    pub suggestions: Vec<Suggestion>,
 }

@@ -1,8 +1,8 @@
 use actix_web::{HttpResponse, get};
-use samverkan_domain::person::{Known, NameMatch, PersonName, match_name};
+use samverkan_domain::person::{NameMatch, PersonName};
 use samverkan_persistence::person;
 
-use super::json::{ListPersonsQuery, MatchKind, MatchQuery, NameMatchJson, Person, SuggestionJson};
+use super::json::{ListPersonsQuery, MatchKind, MatchQuery, NameMatchJson, Person};
 use crate::db;
 use crate::error::ApiError;
 use crate::pagination::{self};
@@ -44,51 +44,10 @@ operation! {
     |state: State, query: Query<MatchQuery>| {
         let written = PersonName::parse(&query.name)
             .map_err(|e| ApiError::bad_request("name", e.to_string()))?;
-        let rows = db::run(&state, move |conn| Ok(person::all_persons(conn)?)).await?;
-        let parsed = rows
-            .iter()
-            .map(|p| {
-                let name = PersonName::parse(&p.name);
-                let variants = p.variants.iter().map(|v| PersonName::parse(v)).collect();
-                match (name, variants) {
-                    (Ok(n), Ok(v)) => Ok((p, n, v)),
-                    _ => Err(ApiError::internal(format!(
-                        "person {}: a stored spelling is not a name",
-                        p.id
-                    ))),
-                }
-            })
-            .collect::<Result<Vec<(&person::PersonRow, PersonName, Vec<PersonName>)>, ApiError>>(
-            )?;
-        let known: Vec<Known<'_, i64>> = parsed
-            .iter()
-            .map(|(p, name, variants)| Known {
-                id: p.id,
-                name,
-                variants,
-            })
-            .collect();
-        let name_of = |id: i64| {
-            rows.iter()
-                .find(|p| p.id == id)
-                .map(|p| p.name.clone())
-                .unwrap_or_default()
-        };
-        let (result, person_id, suggestions) = match match_name(&written, &known) {
+        let people = db::run(&state, move |conn| Ok(person::People::load(conn)?)).await?;
+        let (result, person_id, suggestions) = match people.check(&written) {
             NameMatch::Exact(id) => (MatchKind::Exact, Some(id), Vec::new()),
-            NameMatch::Near(s) => (
-                MatchKind::Near,
-                None,
-                s.into_iter()
-                    .map(|s| SuggestionJson {
-                        person_id: s.id,
-                        name: name_of(s.id),
-                        spelling: s.spelling,
-                        distance: u32::try_from(s.distance).unwrap_or(u32::MAX),
-                        href: format!("/api/v1/persons/{}", s.id),
-                    })
-                    .collect(),
-            ),
+            NameMatch::Near(s) => (MatchKind::Near, None, people.suggestions(s)),
             NameMatch::Unknown => (MatchKind::Unknown, None, Vec::new()),
         };
         Ok(HttpResponse::Ok().json(NameMatchJson {

@@ -45,6 +45,11 @@ pub struct AttendanceEntry {
     /// Free text: office held, organisation of staff.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The person of the registry (`/api/v1/persons/{id}`): filled in when the name is a
+    /// person's own spelling, or given to link a name the registry spells otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1)]
+    pub person_id: Option<i64>,
 }
 
 /// A signature on the approved protocol: SHA-256 of the signed document or a BankID

@@ -6,6 +6,7 @@ pub mod view;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use samverkan_domain::person::{self, Known, NameMatch, PersonName};
 
 use crate::registry::MemberRow;
 use crate::schema::{committee_members, persons};
@@ -107,4 +108,91 @@ pub(crate) fn rename_seats(
             committee_members::updated_at.eq(at),
         ))
         .execute(conn)
+}
+
+/// Everyone on record with their spellings parsed: what the name rule compares a written
+/// name with.
+pub struct People(Vec<(i64, PersonName, Vec<PersonName>)>);
+
+impl People {
+    /// Loads every person; a stored spelling that is not a name is an error naming the
+    /// person, never skipped.
+    pub fn load(conn: &mut DbConnection) -> Result<People, crate::CommandError> {
+        let bad = |id: i64, e: person::NameError| {
+            crate::CommandError::Corrupt(format!("person {id}: a stored spelling {e}"))
+        };
+        all_persons(conn)?
+            .into_iter()
+            .map(|p| {
+                let name = PersonName::parse(&p.name).map_err(|e| bad(p.id, e))?;
+                let variants = p
+                    .variants
+                    .iter()
+                    .map(|v| PersonName::parse(v))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| bad(p.id, e))?;
+                Ok((p.id, name, variants))
+            })
+            .collect::<Result<_, _>>()
+            .map(People)
+    }
+
+    pub fn contains(&self, id: i64) -> bool {
+        self.0.iter().any(|(i, _, _)| *i == id)
+    }
+
+    /// What `written` is to the registry.
+    pub fn check(&self, written: &PersonName) -> NameMatch<i64> {
+        let known: Vec<Known<'_, i64>> = self
+            .0
+            .iter()
+            .map(|(id, name, variants)| Known {
+                id: *id,
+                name,
+                variants,
+            })
+            .collect();
+        person::match_name(written, &known)
+    }
+
+    /// The suggestions of a near miss as the API shows them.
+    pub fn suggestions(&self, near: Vec<person::Suggestion<i64>>) -> Vec<view::Suggestion> {
+        near.into_iter()
+            .filter_map(|s| {
+                let (_, name, _) = self.0.iter().find(|(id, _, _)| *id == s.id)?;
+                Some(view::Suggestion {
+                    person_id: s.id,
+                    name: name.to_string(),
+                    spelling: s.spelling,
+                    distance: u32::try_from(s.distance).unwrap_or(u32::MAX),
+                    href: format!("/api/v1/persons/{}", s.id),
+                })
+            })
+            .collect()
+    }
+
+    /// A warning for a name written in `field` that is not a person's own spelling (near
+    /// a person's, or nobody's); none for an exact one or a text that is not a name.
+    pub fn warning(&self, field: String, written: &str) -> Option<view::NameWarning> {
+        let name = PersonName::parse(written).ok()?;
+        let (kind, suggestions) = match self.check(&name) {
+            NameMatch::Exact(_) => return None,
+            NameMatch::Near(s) => (view::MatchKind::Near, self.suggestions(s)),
+            NameMatch::Unknown => (view::MatchKind::Unknown, Vec::new()),
+        };
+        let message = match suggestions.first() {
+            Some(s) => format!(
+                "`{name}` is not in the registry; did you mean {} (person {})? Stored as written",
+                s.name, s.person_id
+            ),
+            None => format!("`{name}` is not in the registry; stored as written"),
+        };
+        Some(view::NameWarning {
+            field,
+            name: name.to_string(),
+            result: kind,
+            message,
+            suggestions,
+        })
+    }
 }

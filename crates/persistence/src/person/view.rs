@@ -52,3 +52,49 @@ impl From<PersonRow> for Person {
         }
     }
 }
+
+/// What a written name is to the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchKind {
+    /// A person's name or recorded variant, letter for letter.
+    Exact,
+    /// Close to a person's spelling (a transposed, dropped, added or changed letter, or
+    /// a missing diacritic): kept as written, with the suggestions.
+    Near,
+    /// Nobody on record is near it.
+    Unknown,
+}
+
+/// A person a near miss may mean.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Suggestion {
+    pub person_id: i64,
+    /// The person's name as the registry spells it.
+    pub name: String,
+    /// The spelling on record the written name is nearest to.
+    pub spelling: String,
+    /// Edits between the two (a swap of neighbouring letters is one; letters compared
+    /// without case or diacritics).
+    pub distance: u32,
+    pub href: String,
+}
+
+/// A name written in a record that is not a person's own spelling: stored as written,
+/// never merged, never refused for it; `suggestions` name whom it may mean.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "field": "attendance[3].name", "name": "Iska Utsi", "result": "near",
+    "message": "`Iska Utsi` is not in the registry; did you mean Isak Utsi (person 12)? Stored as written",
+    "suggestions": [{"person_id": 12, "name": "Isak Utsi", "spelling": "Isak Utsi", "distance": 1, "href": "/api/v1/persons/12"}]
+}))]
+pub struct NameWarning {
+    /// Where the name stands in the request (`chair`, `adjusters[0]`, `attendance[3].name` …).
+    pub field: String,
+    /// The name as written, white space folded.
+    pub name: String,
+    /// `near` or `unknown`.
+    pub result: MatchKind,
+    pub message: String,
+    pub suggestions: Vec<Suggestion>,
+}

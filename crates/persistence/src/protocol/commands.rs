@@ -5,6 +5,8 @@ use chrono::{NaiveDate, NaiveTime};
 use samverkan_domain::ids::{DecisionId, MeetingId};
 use samverkan_domain::meeting::{DecisionKind, MeetingKind};
 
+use samverkan_domain::person::{NameMatch, PersonName};
+
 use super::Views;
 use crate::Tx;
 use crate::command::CommandError;
@@ -12,6 +14,8 @@ use crate::meetings::{
     self, AttendanceEntry, BasisDocument, DecisionInput, DecisionRow, MeetingInput, MeetingRow,
     NoticeInput, NoticeRow, Signature,
 };
+use crate::person::People;
+use crate::person::view::NameWarning;
 
 /// The meeting's audit event of a command: its state before (given) and now.
 fn record_meeting(
@@ -69,14 +73,61 @@ fn lock(
 }
 
 /// A new draft protocol.
+/// Creates a draft meeting. Returns it with a warning for every name that is not a
+/// person's own spelling ([`link_people`]).
 pub fn create(
     tx: &mut Tx<'_>,
     views: &dyn Views,
     m: &MeetingInput,
-) -> Result<MeetingRow, CommandError> {
-    let row = meetings::insert_meeting(tx, m)?;
+) -> Result<(MeetingRow, Vec<NameWarning>), CommandError> {
+    let mut m = m.clone();
+    let warnings = link_people(tx, &mut m)?;
+    let row = meetings::insert_meeting(tx, &m)?;
     record_meeting(tx, views, MeetingId(row.id), None, "create")?;
-    Ok(row)
+    Ok((row, warnings))
+}
+
+/// Links a meeting's names to the registry. An attendance line whose name is a person's
+/// own spelling (name or recorded variant) gets their id; one that gives `person_id` must
+/// name a person on record (409 naming it). Every name that is not the own spelling of
+/// its person — the chair, the secretary, the adjusters, attendance names and whom a
+/// substitute replaces — is kept as written and answered with a warning.
+fn link_people(tx: &mut Tx<'_>, m: &mut MeetingInput) -> Result<Vec<NameWarning>, CommandError> {
+    let people = People::load(tx)?;
+    let mut warnings = Vec::new();
+    let mut missing = Vec::new();
+    for (field, name) in [("chair", &m.chair), ("secretary", &m.secretary)] {
+        if let Some(n) = name {
+            warnings.extend(people.warning(field.into(), n));
+        }
+    }
+    for (i, a) in m.adjusters.iter().enumerate() {
+        warnings.extend(people.warning(format!("adjusters[{i}]"), a));
+    }
+    for (i, a) in m.attendance.iter_mut().enumerate() {
+        let exact = PersonName::parse(&a.name)
+            .ok()
+            .and_then(|n| match people.check(&n) {
+                NameMatch::Exact(id) => Some(id),
+                _ => None,
+            });
+        match a.person_id {
+            Some(id) if !people.contains(id) => missing.push((
+                format!("attendance[{i}].person_id"),
+                format!("no person {id} in the registry"),
+            )),
+            Some(_) => {}
+            None => a.person_id = exact,
+        }
+        if exact.is_none() {
+            warnings.extend(people.warning(format!("attendance[{i}].name"), &a.name));
+        }
+        if let Some(r) = &a.replaces {
+            warnings.extend(people.warning(format!("attendance[{i}].replaces"), r));
+        }
+    }
+    CommandError::refuse(Vec::new(), missing)?;
+    Ok(warnings)
 }
 
 /// Changes to a draft meeting: absent fields are kept.
@@ -99,12 +150,12 @@ pub fn edit(
     views: &dyn Views,
     id: MeetingId,
     e: &Edit,
-) -> Result<(), CommandError> {
+) -> Result<Vec<NameWarning>, CommandError> {
     let (before, decisions) = lock(tx, views, id)?;
     let old = meetings::find_meeting(tx, id.0)?
         .ok_or_else(|| CommandError::not_found(format!("no meeting {id}")))?;
     let e = e.clone();
-    let input = MeetingInput {
+    let mut input = MeetingInput {
         kind: e.kind.unwrap_or(old.kind),
         date: e.date.unwrap_or(old.meeting_date),
         start_time: e.start_time.or(old.start_time),
@@ -115,10 +166,11 @@ pub fn edit(
         adjusters: e.adjusters.unwrap_or(old.adjusters),
         attendance: e.attendance.unwrap_or(old.attendance),
     };
+    let warnings = link_people(tx, &mut input)?;
     meetings::update_meeting(tx, id.0, &input)?;
     record_meeting(tx, views, id, Some(before), "update")?;
     record_decisions(tx, views, id, &decisions, "update")?;
-    Ok(())
+    Ok(warnings)
 }
 
 /// Adds a paragraph to a draft protocol.
