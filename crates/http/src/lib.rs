@@ -136,6 +136,49 @@ fn release_free_memory() {
     }
 }
 
+/// Gives back the memory that only starting needed, once the server has started.
+/// Starting runs code that serving never runs again (migrations, the seed, building the
+/// spec and the route tables, the TLS and database libraries' set-up), and a page of code
+/// or constants, once read, stays resident; so do the heap pages freed since the workers
+/// were built. Every read-only file mapping (the executable's and the libraries' code and
+/// constants) is marked as read at random (no read-ahead, so a later fault brings in the
+/// page it needs, not its neighbours) and paged out; what serving runs comes back as it
+/// runs. Read-only mappings are never written, and paging out never drops a changed page,
+/// so nothing can be lost; pages other processes share stay.
+#[allow(unsafe_code)]
+pub fn release_startup_memory() {
+    #[cfg(target_os = "linux")]
+    {
+        let Ok(maps) = std::fs::read_to_string("/proc/self/maps") else {
+            return;
+        };
+        let read_only = maps.lines().filter_map(|line| {
+            let mut f = line.split_whitespace();
+            let (range, perms) = (f.next()?, f.next()?);
+            // A file's mapping: its path is absolute (not [heap], [stack], anonymous).
+            let path = f.nth(3)?;
+            if !path.starts_with('/') || !perms.starts_with('r') || perms.as_bytes()[1] != b'-' {
+                return None;
+            }
+            let (a, b) = range.split_once('-')?;
+            let a = usize::from_str_radix(a, 16).ok()?;
+            let b = usize::from_str_radix(b, 16).ok()?;
+            Some((a, b.checked_sub(a)?))
+        });
+        for (start, len) in read_only {
+            // SAFETY: the range is a whole read-only file mapping of this process, as the
+            // kernel lists it; both advices only change how its pages are kept and read
+            // back, never what they hold.
+            unsafe {
+                let at = start as *mut libc::c_void;
+                libc::madvise(at, len, libc::MADV_RANDOM);
+                libc::madvise(at, len, libc::MADV_PAGEOUT);
+            }
+        }
+    }
+    release_free_memory();
+}
+
 /// The whole application, used by the server and by the tests alike.
 pub fn app(
     state: AppState,

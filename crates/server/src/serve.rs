@@ -88,6 +88,11 @@ where
         })?;
     }
     let server = builder.run();
+    // Once every worker has built its routes, what only starting needed goes.
+    actix_web::rt::spawn(async {
+        actix_web::rt::time::sleep(std::time::Duration::from_secs(2)).await;
+        samverkan_http::release_startup_memory();
+    });
     let handle = server.handle();
     actix_web::rt::spawn(async move {
         use tokio::signal::unix::{SignalKind, signal};
