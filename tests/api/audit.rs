@@ -302,7 +302,15 @@ async fn check(c: &Ctx, op: &str, s: Step) -> Vec<String> {
             ));
         }
         let change = &e["change"];
-        if change["after"].is_null() {
+        // A deletion's after is nothing, and its before what was deleted.
+        if *action == "delete" {
+            if change["before"].is_null() || !change["after"].is_null() {
+                bad.push(format!(
+                    "{op}: {} {}: a deletion records before and no after",
+                    a.0, a.1
+                ));
+            }
+        } else if change["after"].is_null() {
             bad.push(format!("{op}: {} {}: change.after is null", a.0, a.1));
         }
         if action.starts_with("create") != change["before"].is_null() {
@@ -693,6 +701,49 @@ async fn create_decision(c: &Ctx) -> Step {
         .observe(&before, &after)
 }
 
+async fn update_decision(c: &Ctx) -> Step {
+    let setup = c.user(Role::Secretary, "setup");
+    let (m, d, _) = draft(c, &setup).await;
+    let u = c.user(Role::Secretary, "rut");
+    let before = c.meeting_stamps(m).await;
+    let mark = c.mark().await;
+    let res = u
+        .app
+        .patch(
+            &format!("/api/v1/decisions/{d}"),
+            &json!({"title": "Rättad rubrik i utkastet"}),
+        )
+        .await;
+    let after = c.meeting_stamps(m).await;
+    Step::new(&u, mark, res)
+        .changes("decision", d, "update")
+        .observe(&before, &after)
+}
+
+async fn delete_decision(c: &Ctx) -> Step {
+    let setup = c.user(Role::Secretary, "setup");
+    let (m, d, _) = draft(c, &setup).await;
+    let u = c.user(Role::Secretary, "sixten");
+    let before = c.meeting_stamps(m).await;
+    let mark = c.mark().await;
+    let res = u.app.delete(&format!("/api/v1/decisions/{d}")).await;
+    let after = c.meeting_stamps(m).await;
+    Step::new(&u, mark, res)
+        .changes("decision", d, "delete")
+        .observe(&before, &after)
+}
+
+async fn delete_meeting(c: &Ctx) -> Step {
+    let setup = c.user(Role::Secretary, "setup");
+    let (m, d, _) = draft(c, &setup).await;
+    let u = c.user(Role::Secretary, "tyra");
+    let mark = c.mark().await;
+    let res = u.app.delete(&format!("/api/v1/meetings/{m}")).await;
+    Step::new(&u, mark, res)
+        .changes("meeting", m, "delete")
+        .changes("decision", d, "delete")
+}
+
 async fn post_notice(c: &Ctx) -> Step {
     let setup = c.user(Role::Secretary, "setup");
     let (m, _, date) = draft(c, &setup).await;
@@ -897,6 +948,18 @@ fn writes() -> BTreeMap<&'static str, (&'static str, &'static str, Op)> {
                 "/api/v1/invoices/{id}/credit-notes",
                 op!(create_credit_note),
             ),
+        ),
+        (
+            "update_decision",
+            ("PATCH", "/api/v1/decisions/{id}", op!(update_decision)),
+        ),
+        (
+            "delete_decision",
+            ("DELETE", "/api/v1/decisions/{id}", op!(delete_decision)),
+        ),
+        (
+            "delete_meeting",
+            ("DELETE", "/api/v1/meetings/{id}", op!(delete_meeting)),
         ),
         (
             "create_person",

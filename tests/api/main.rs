@@ -8,6 +8,7 @@ mod archive;
 mod audit;
 mod cli;
 mod concurrency;
+mod drafts;
 mod errors;
 mod faults;
 mod health;

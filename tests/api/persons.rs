@@ -188,14 +188,19 @@ both!(bad_persons_are_refused_naming_the_field, |app| async move {
         .await
         .problem(401);
     app.get("/api/v1/persons/0").await.problem(404);
-    app.get("/api/v1/persons/match").await.problem(400);
-    app.get("/api/v1/persons/match?name=%20").await.problem(400);
+    app.get("/api/v1/members?person=0").await.problem(400);
+    // A body that is not an object is refused, even where every field may be absent.
+    sec.patch("/api/v1/persons/1", &json!([null, null]))
+        .await
+        .problem_field(422, "body");
+    app.get("/api/v1/name-check").await.problem(400);
+    app.get("/api/v1/name-check?name=%20").await.problem(400);
 });
 
 both!(written_names_are_matched_by_the_rule, |app| async move {
     let m = |name: &str| {
         let app = app.clone();
-        let url = format!("/api/v1/persons/match?name={}", name.replace(' ', "%20"));
+        let url = format!("/api/v1/name-check?name={}", name.replace(' ', "%20"));
         async move { app.get(&url).await.json() }
     };
     let isak = person_named(&app, "Isak Utsi").await;

@@ -632,6 +632,10 @@ impl TestApp {
             .await
     }
 
+    pub async fn delete(&self, uri: &str) -> Res {
+        self.send(test::TestRequest::delete().uri(uri)).await
+    }
+
     /// A request with a raw body and content type.
     pub async fn raw(&self, method: Method, uri: &str, content_type: &str, body: Vec<u8>) -> Res {
         self.send(

@@ -99,6 +99,12 @@ pub enum ProtocolCommand {
     Edit,
     /// Add a paragraph.
     AddParagraph,
+    /// Rewrite a paragraph in place (a draft's; an approved one is corrected).
+    EditParagraph,
+    /// Delete a paragraph.
+    DeleteParagraph,
+    /// Delete the whole protocol (a draft entered by mistake).
+    Delete,
     /// *Justera*: freeze the content.
     Approve,
     /// Correct a decision of the protocol (a new version with a reason).
@@ -138,12 +144,17 @@ impl ProtocolStatus {
         use ProtocolCommand as C;
         use ProtocolStatus::{Approved, Draft};
         match (self, cmd) {
-            (Draft, C::Edit | C::AddParagraph) => Ok(Draft),
+            (
+                Draft,
+                C::Edit | C::AddParagraph | C::EditParagraph | C::DeleteParagraph | C::Delete,
+            ) => Ok(Draft),
             (Draft, C::Approve) => Ok(Approved),
             (Draft, C::Correct) => Err(ProtocolError::NotApprovedYet),
             (Draft, C::PostNotice) => Err(ProtocolError::NoticeBeforeApproval),
-            (Approved, C::Edit) => Err(ProtocolError::Frozen),
-            (Approved, C::AddParagraph) => Err(ProtocolError::FrozenParagraphs),
+            (Approved, C::Edit | C::Delete) => Err(ProtocolError::Frozen),
+            (Approved, C::AddParagraph | C::EditParagraph | C::DeleteParagraph) => {
+                Err(ProtocolError::FrozenParagraphs)
+            }
             (Approved, C::Approve) => Err(ProtocolError::AlreadyApproved),
             (Approved, C::Correct | C::PostNotice) => Ok(Approved),
         }

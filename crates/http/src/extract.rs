@@ -53,6 +53,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value = serde_json::Value::deserialize(&mut de)
         .and_then(|v| de.end().map(|()| v))
         .map_err(syntax_error)?;
+    // Every body of this API is an object: serde would read a struct from an array too
+    // (`[null, null]` as a patch that changes nothing), which the spec does not allow.
+    if !value.is_object() {
+        return Err(ApiError::invalid("body", "must be a JSON object"));
+    }
     let mut errors = Vec::new();
     check_value(&value, &mut String::new(), &mut errors);
     ApiError::fail_on(errors)?;

@@ -22,20 +22,7 @@ operation! {
     201 "The corrected decision (new version)" => Decision, 409 "The protocol is still a draft";
     |who: Authorized<SecretaryOnly>, state: State, path: Id, body: ValidJson<CorrectionRequest>| {
         let id = path.into_inner();
-        let b = body.into_inner();
-        let correction = commands::Correction {
-            paragraph: b.paragraph,
-            case_number: b.case_number,
-            title: b.title,
-            kind: b.kind.map(|k| k.domain()),
-            public: b.public,
-            points: b.points,
-            summary: b.summary,
-            how_decided: b.how_decided,
-            basis_documents: b.basis_documents,
-            recipients: b.recipients,
-            reason: b.reason,
-        };
+        let correction = body.into_inner().correction();
         let row = db::write(&state, who.context(), move |tx| {
             Ok(commands::correct(tx, &Shown, DecisionId(id), &correction)?)
         })

@@ -1,6 +1,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use samverkan_domain::calendar::AppealDeadline;
 use samverkan_persistence::meetings::{BasisDocument, DecisionContent, DecisionRow};
+use samverkan_persistence::protocol::commands::{Correction, DecisionChanges};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -249,4 +250,68 @@ pub struct CorrectionRequest {
     pub how_decided: Option<String>,
     pub basis_documents: Option<Vec<BasisDocument>>,
     pub recipients: Option<Vec<String>>,
+}
+
+/// Changes to a draft paragraph: absent fields are kept.
+#[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Budget 2022", "points": ["Nämnden antar budgeten för 2022."]}))]
+pub struct DraftDecisionPatch {
+    #[schema(minimum = 1)]
+    pub paragraph: Option<i32>,
+    #[schema(
+        pattern = "^(19[0-9]{2}|2[0-9]{3})/[1-9][0-9]{0,8}-(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2}))*$"
+    )]
+    pub case_number: Option<String>,
+    #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub title: Option<String>,
+    pub kind: Option<KindParam>,
+    pub public: Option<bool>,
+    pub points: Option<Vec<String>>,
+    pub summary: Option<String>,
+    pub how_decided: Option<String>,
+    pub basis_documents: Option<Vec<BasisDocument>>,
+    pub recipients: Option<Vec<String>>,
+}
+
+impl DraftDecisionPatch {
+    /// The changes it asks for.
+    pub fn changes(self) -> DecisionChanges {
+        DecisionChanges {
+            paragraph: self.paragraph,
+            case_number: self.case_number,
+            title: self.title,
+            kind: self.kind.map(|k| k.domain()),
+            public: self.public,
+            points: self.points,
+            summary: self.summary,
+            how_decided: self.how_decided,
+            basis_documents: self.basis_documents,
+            recipients: self.recipients,
+        }
+    }
+}
+
+impl CorrectionRequest {
+    /// The correction it asks for.
+    pub fn correction(self) -> Correction {
+        let reason = self.reason.clone();
+        let d = DraftDecisionPatch {
+            paragraph: self.paragraph,
+            case_number: self.case_number,
+            title: self.title,
+            kind: self.kind,
+            public: self.public,
+            points: self.points,
+            summary: self.summary,
+            how_decided: self.how_decided,
+            basis_documents: self.basis_documents,
+            recipients: self.recipients,
+        };
+        Correction {
+            changes: d.changes(),
+            reason,
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! sync (`modified_since` with tombstones), with their correction history.
 
 mod correct;
+mod draft;
 pub mod json;
 pub(crate) mod list;
 
@@ -11,5 +12,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.service(list::list_decisions)
         .service(list::get_decision)
         .service(list::list_decision_versions)
-        .service(correct::create_correction);
+        .service(correct::create_correction)
+        .service(draft::update_decision)
+        .service(draft::delete_decision);
 }

@@ -21,6 +21,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(list::get_meeting)
         .service(write::create_meeting)
         .service(write::update_meeting)
+        .service(write::delete_meeting)
         .service(write::create_decision)
         .service(write::approve_meeting)
         .service(write::post_notice)

@@ -1,5 +1,5 @@
 use actix_web::http::header;
-use actix_web::{HttpResponse, patch, post};
+use actix_web::{HttpResponse, delete, patch, post};
 use samverkan_domain::ids::MeetingId;
 use samverkan_persistence::command::shown;
 use samverkan_persistence::meetings::{
@@ -211,5 +211,24 @@ operation! {
         })
         .await?;
         Ok(HttpResponse::Created().json(Notice::from(row)))
+    }
+}
+
+operation! {
+    /// Delete a draft meeting
+    ///
+    /// Removes a draft protocol with its paragraphs (a meeting entered by mistake). A
+    /// draft was never public, so no tombstone is left; the audit log keeps what was
+    /// deleted. An approved protocol stays on record: 409. Secretary only.
+    delete_meeting: delete "/meetings/{id}", tag = "meetings",
+    security(("bearer" = [])), params(("id" = i64, Path, description = "Meeting id")),
+    204 "Deleted", 404 "No such meeting", 409 "The protocol is approved";
+    |who: Authorized<SecretaryOnly>, state: State, path: Id| {
+        let id = MeetingId(path.into_inner());
+        db::write(&state, who.context(), move |tx| {
+            Ok(commands::delete(tx, &Shown, id)?)
+        })
+        .await?;
+        Ok(HttpResponse::NoContent().finish())
     }
 }

@@ -3,6 +3,7 @@ use samverkan_persistence::registry::{self, MemberFilter};
 
 use super::json::{ListMembersQuery, Member};
 use crate::db;
+use crate::error::ApiError;
 use crate::pagination::{self};
 use crate::route::State;
 
@@ -17,6 +18,9 @@ operation! {
     |state: State| {
         let scb_code =
             crate::municipalities::query_code("municipality", q.municipality.as_deref())?;
+        if q.person.is_some_and(|p| p < 1) {
+            return Err(ApiError::bad_request("person", "must be a person id (1 or more)"));
+        }
         let (role, office) = (q.role, q.office);
         let page = pagination::sync_page(q.after.as_deref(), q.modified_since, limit)?;
         let filter = MemberFilter {

@@ -38,7 +38,7 @@ operation! {
     /// from 12 letters — a transposed, dropped, added or changed letter; case and
     /// diacritics do not count — with the persons it may mean, nearest first) or
     /// `unknown`. Nothing is stored. Public.
-    match_person: get "/persons/match", tag = "registry",
+    match_person: get "/name-check", tag = "registry",
     params(MatchQuery),
     200 "What the name is to the registry" => NameMatchJson;
     |state: State, query: Query<MatchQuery>| {

@@ -605,6 +605,100 @@ pub fn correct_decision(
     Ok(row)
 }
 
+/// Rewrites a draft paragraph in place (no new version: a draft has no public history);
+/// an approved protocol's paragraphs are corrected instead (conflict).
+pub fn edit_draft_decision(
+    tx: &mut Tx<'_>,
+    id: i64,
+    new: DecisionContent,
+) -> Result<DecisionRow, CommandError> {
+    let conn: &mut DbConnection = tx;
+    let old = find_decision(conn, id)?
+        .ok_or_else(|| CommandError::NotFound(format!("no decision {id}")))?;
+    ProtocolStatus::from_approved(old.approved)
+        .decide(meeting::ProtocolCommand::EditParagraph)
+        .map_err(|e| CommandError::Conflict(e.to_string()))?;
+    validate_content(&new)?;
+    if new.paragraph != old.paragraph && paragraph_taken(conn, old.year, new.paragraph, Some(id))? {
+        return Err(CommandError::conflicts(
+            "paragraph",
+            format!("§ {} is already used in {}", new.paragraph, old.year),
+        ));
+    }
+    let now = crate::now();
+    let raw = search_raw(&new);
+    let stemmed = meeting::stem_text(&raw).join(" ");
+    let row: DecisionRow = diesel::update(decisions::table.find(id))
+        .set((
+            decisions::paragraph.eq(new.paragraph),
+            decisions::case_number.eq(&new.case_number),
+            decisions::kind.eq(new.kind.as_str()),
+            decisions::public.eq(new.public),
+            decisions::title.eq(&new.title),
+            decisions::body.eq(body_of(&new)),
+            decisions::recipients_folded.eq(recipients_folded(&new.recipients)),
+            decisions::search_raw.eq(&raw),
+            decisions::search_stemmed.eq(&stemmed),
+            decisions::updated_at.eq(now),
+        ))
+        .returning(crate::columns_of::<DecisionRow>())
+        .get_result(conn)?;
+    diesel::update(
+        decision_versions::table
+            .filter(decision_versions::decision_id.eq(id))
+            .filter(decision_versions::version.eq(row.version)),
+    )
+    .set(decision_versions::content.eq(json(&new)))
+    .execute(conn)?;
+    fts_replace(conn, id, &stemmed)?;
+    touch_meeting(conn, old.meeting_id, now)?;
+    Ok(row)
+}
+
+/// Deletes a draft paragraph with its (only) version; its number is free again. An
+/// approved protocol's paragraphs stay (conflict).
+pub fn delete_draft_decision(tx: &mut Tx<'_>, id: i64) -> Result<DecisionRow, CommandError> {
+    let conn: &mut DbConnection = tx;
+    let old = find_decision(conn, id)?
+        .ok_or_else(|| CommandError::NotFound(format!("no decision {id}")))?;
+    ProtocolStatus::from_approved(old.approved)
+        .decide(meeting::ProtocolCommand::DeleteParagraph)
+        .map_err(|e| CommandError::Conflict(e.to_string()))?;
+    remove_decision(conn, id)?;
+    touch_meeting(conn, old.meeting_id, crate::now())?;
+    Ok(old)
+}
+
+/// Deletes a draft meeting and its paragraphs. An approved protocol stays (conflict).
+pub fn delete_draft_meeting(tx: &mut Tx<'_>, id: i64) -> Result<MeetingRow, CommandError> {
+    let conn: &mut DbConnection = tx;
+    let m = meeting_or_404(conn, id)?;
+    m.check(meeting::ProtocolCommand::Delete)?;
+    let ids: Vec<i64> = decisions::table
+        .filter(decisions::meeting_id.eq(id))
+        .select(decisions::id)
+        .load(conn)?;
+    for d in ids {
+        remove_decision(conn, d)?;
+    }
+    diesel::delete(meeting_notices::table.filter(meeting_notices::meeting_id.eq(id)))
+        .execute(conn)?;
+    diesel::delete(meetings::table.find(id)).execute(conn)?;
+    Ok(m)
+}
+
+fn remove_decision(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
+    diesel::delete(decision_versions::table.filter(decision_versions::decision_id.eq(id)))
+        .execute(conn)?;
+    if let DbConnection::Sqlite(c) = conn {
+        diesel::sql_query("DELETE FROM decisions_fts WHERE rowid = ?")
+            .bind::<diesel::sql_types::BigInt, _>(id)
+            .execute(c)?;
+    }
+    diesel::delete(decisions::table.find(id)).execute(conn)?;
+    Ok(())
+}
+
 /// Names of the fields that differ between two versions.
 pub fn changed_fields(a: &DecisionContent, b: &DecisionContent) -> Vec<String> {
     let (Ok(serde_json::Value::Object(x)), Ok(serde_json::Value::Object(y))) =

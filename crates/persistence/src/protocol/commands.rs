@@ -11,8 +11,8 @@ use super::Views;
 use crate::Tx;
 use crate::command::CommandError;
 use crate::meetings::{
-    self, AttendanceEntry, BasisDocument, DecisionInput, DecisionRow, MeetingInput, MeetingRow,
-    NoticeInput, NoticeRow, Signature,
+    self, AttendanceEntry, BasisDocument, DecisionContent, DecisionInput, DecisionRow,
+    MeetingInput, MeetingRow, NoticeInput, NoticeRow, Signature,
 };
 use crate::person::People;
 use crate::person::view::NameWarning;
@@ -72,7 +72,6 @@ fn lock(
     Ok((before, decisions(tx, views, id)?))
 }
 
-/// A new draft protocol.
 /// Creates a draft meeting. Returns it with a warning for every name that is not a
 /// person's own spelling ([`link_people`]).
 pub fn create(
@@ -218,10 +217,9 @@ pub fn post_notice(
     Ok(row)
 }
 
-/// A correction of an approved decision: the changed fields (absent ones are kept) and
-/// the reason.
+/// Changes to a decision's content: absent fields are kept.
 #[derive(Debug, Clone, Default)]
-pub struct Correction {
+pub struct DecisionChanges {
     pub paragraph: Option<i32>,
     pub case_number: Option<String>,
     pub title: Option<String>,
@@ -232,6 +230,50 @@ pub struct Correction {
     pub how_decided: Option<String>,
     pub basis_documents: Option<Vec<BasisDocument>>,
     pub recipients: Option<Vec<String>>,
+}
+
+impl DecisionChanges {
+    /// The content with these changes made.
+    pub fn apply(&self, mut new: DecisionContent) -> DecisionContent {
+        let c = self.clone();
+        if let Some(v) = c.paragraph {
+            new.paragraph = v;
+        }
+        if c.case_number.is_some() {
+            new.case_number = c.case_number;
+        }
+        if let Some(v) = c.title {
+            new.title = v;
+        }
+        if let Some(v) = c.kind {
+            new.kind = v;
+        }
+        if let Some(v) = c.public {
+            new.public = v;
+        }
+        if let Some(v) = c.points {
+            new.points = v;
+        }
+        if c.summary.is_some() {
+            new.summary = c.summary;
+        }
+        if c.how_decided.is_some() {
+            new.how_decided = c.how_decided;
+        }
+        if let Some(v) = c.basis_documents {
+            new.basis_documents = v;
+        }
+        if let Some(v) = c.recipients {
+            new.recipients = v;
+        }
+        new
+    }
+}
+
+/// A correction of an approved decision: the changed fields and the reason.
+#[derive(Debug, Clone, Default)]
+pub struct Correction {
+    pub changes: DecisionChanges,
     pub reason: String,
 }
 
@@ -250,41 +292,68 @@ pub fn correct(
     tx.lock(&meeting)?;
     let meeting_before = views.meeting(tx, meeting.0)?;
     let before = views.decision(&old, false)?;
-    let c = c.clone();
-    let mut new = old.content();
-    if let Some(v) = c.paragraph {
-        new.paragraph = v;
-    }
-    if c.case_number.is_some() {
-        new.case_number = c.case_number;
-    }
-    if let Some(v) = c.title {
-        new.title = v;
-    }
-    if let Some(v) = c.kind {
-        new.kind = v;
-    }
-    if let Some(v) = c.public {
-        new.public = v;
-    }
-    if let Some(v) = c.points {
-        new.points = v;
-    }
-    if c.summary.is_some() {
-        new.summary = c.summary;
-    }
-    if c.how_decided.is_some() {
-        new.how_decided = c.how_decided;
-    }
-    if let Some(v) = c.basis_documents {
-        new.basis_documents = v;
-    }
-    if let Some(v) = c.recipients {
-        new.recipients = v;
-    }
+    let new = c.changes.apply(old.content());
     let row = meetings::correct_decision(tx, id.0, new, &c.reason)?;
     let after = views.decision(&row, true)?;
     tx.changed(&id, "correct", Some(before), Some(after));
     record_meeting(tx, views, meeting, Some(meeting_before), "correct_decision")?;
     Ok(row)
+}
+
+/// Rewrites a draft paragraph (absent fields are kept). Audited as an update of the
+/// decision and its meeting.
+pub fn edit_paragraph(
+    tx: &mut Tx<'_>,
+    views: &dyn Views,
+    id: DecisionId,
+    c: &DecisionChanges,
+) -> Result<DecisionRow, CommandError> {
+    let (old, meeting, meeting_before) = lock_decision(tx, views, id)?;
+    let before = views.decision(&old, false)?;
+    let row = meetings::edit_draft_decision(tx, id.0, c.apply(old.content()))?;
+    let after = views.decision(&row, false)?;
+    tx.changed(&id, "update", Some(before), Some(after));
+    record_meeting(tx, views, meeting, Some(meeting_before), "edit_paragraph")?;
+    Ok(row)
+}
+
+/// Deletes a draft paragraph. Audited with the paragraph as it was.
+pub fn delete_paragraph(
+    tx: &mut Tx<'_>,
+    views: &dyn Views,
+    id: DecisionId,
+) -> Result<(), CommandError> {
+    let (old, meeting, meeting_before) = lock_decision(tx, views, id)?;
+    let before = views.decision(&old, false)?;
+    meetings::delete_draft_decision(tx, id.0)?;
+    tx.changed(&id, "delete", Some(before), None);
+    record_meeting(tx, views, meeting, Some(meeting_before), "delete_paragraph")?;
+    Ok(())
+}
+
+/// Deletes a draft meeting with its paragraphs. Audited with each as it was.
+pub fn delete(tx: &mut Tx<'_>, views: &dyn Views, id: MeetingId) -> Result<(), CommandError> {
+    let (before, decisions) = lock(tx, views, id)?;
+    meetings::delete_draft_meeting(tx, id.0)?;
+    for (d, shown) in decisions {
+        tx.changed(&DecisionId(d), "delete", Some(shown), None);
+    }
+    tx.changed(&id, "delete", Some(before), None);
+    Ok(())
+}
+
+/// Locks a decision and its meeting; returns the decision, its meeting and the meeting
+/// as shown before the change.
+fn lock_decision(
+    tx: &mut Tx<'_>,
+    views: &dyn Views,
+    id: DecisionId,
+) -> Result<(DecisionRow, MeetingId, serde_json::Value), CommandError> {
+    tx.lock(&id)?;
+    let old = meetings::find_decision(tx, id.0)?
+        .ok_or_else(|| CommandError::not_found(format!("no decision {id}")))?;
+    let meeting = MeetingId(old.meeting_id);
+    tx.lock(&meeting)?;
+    let before = views.meeting(tx, meeting.0)?;
+    Ok((old, meeting, before))
 }

@@ -1,0 +1,160 @@
+//! Draft authoring: the secretary edits and deletes draft paragraphs and deletes a draft
+//! meeting; none of it leaves a public trace, and once approved only corrections change a
+//! decision.
+
+use samverkan_domain::Role;
+use serde_json::{Value, json};
+
+use crate::both;
+use crate::meetings::meeting_body;
+use crate::support::TestApp;
+
+fn paragraph(n: i64, title: &str) -> Value {
+    json!({
+        "paragraph": n, "case_number": "2022/7-2.2.0.1", "title": title,
+        "kind": "decision", "points": ["Nämnden beslutar enligt förslaget."],
+        "summary": "Ett utkast."
+    })
+}
+
+/// A draft meeting in 2022 with paragraphs 1 and 2; returns (meeting, [decision ids]).
+async fn draft(sec: &TestApp) -> (i64, Vec<i64>) {
+    let res = sec
+        .post("/api/v1/meetings", &meeting_body("2022-03-10"))
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let m = res.json()["id"].as_i64().expect("id");
+    let mut ids = Vec::new();
+    for (n, t) in [(1, "Budget 2022"), (2, "Verksamhetsplan 2022")] {
+        let r = sec
+            .post(&format!("/api/v1/meetings/{m}/decisions"), &paragraph(n, t))
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        ids.push(r.json()["id"].as_i64().expect("id"));
+    }
+    (m, ids)
+}
+
+both!(a_draft_paragraph_is_edited_in_place, |app| async move {
+    let sec = app.as_role(Role::Secretary);
+    let (_, ids) = draft(&sec).await;
+    let url = format!("/api/v1/decisions/{}", ids[0]);
+    let res = sec
+        .patch(
+            &url,
+            &json!({"title": "Budget 2022 (rättad)", "points": ["Nämnden antar budgeten."]}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let d = res.json();
+    assert_eq!(d["title"], "Budget 2022 (rättad)");
+    assert_eq!(d["points"], json!(["Nämnden antar budgeten."]));
+    assert_eq!(d["case_number"], "2022/7-2.2.0.1");
+    // A draft's edit is no correction: still version 1, no history.
+    let versions = sec.get(&format!("{url}/versions")).await.json();
+    let versions = versions.as_array().expect("versions");
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0]["content"]["title"], "Budget 2022 (rättad)");
+    // Renumbering within the year: a number in use conflicts (409 naming it).
+    sec.patch(&url, &json!({"paragraph": 2}))
+        .await
+        .problem_field(409, "paragraph");
+    let res = sec.patch(&url, &json!({"paragraph": 3})).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["paragraph"], 3);
+    // Bad input: 422 naming the field, nothing stored.
+    sec.patch(&url, &json!({"case_number": "2022-7"}))
+        .await
+        .problem_field(422, "case_number");
+    sec.patch(&url, &json!({"title": " "}))
+        .await
+        .problem_field(422, "title");
+    let now = sec.get(&url).await.json();
+    assert_eq!(now["paragraph"], 3);
+    assert_eq!(now["case_number"], "2022/7-2.2.0.1");
+    // Only the secretary edits; the public never sees a draft.
+    assert_eq!(
+        app.as_role(Role::Treasurer)
+            .patch(&url, &json!({"title": "X"}))
+            .await
+            .status,
+        403
+    );
+    app.get(&url).await.problem(404);
+});
+
+both!(
+    draft_paragraphs_and_meetings_are_deleted,
+    |app| async move {
+        let sec = app.as_role(Role::Secretary);
+        let (m, ids) = draft(&sec).await;
+        let res = sec.delete(&format!("/api/v1/decisions/{}", ids[1])).await;
+        assert_eq!(res.status, 204, "{}", res.text());
+        sec.get(&format!("/api/v1/decisions/{}", ids[1]))
+            .await
+            .problem(404);
+        let meeting = sec.get(&format!("/api/v1/meetings/{m}")).await.json();
+        assert_eq!(meeting["decision_count"], 1);
+        // The number is free again.
+        let r = sec
+            .post(
+                &format!("/api/v1/meetings/{m}/decisions"),
+                &paragraph(2, "Ny § 2"),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+
+        let res = sec.delete(&format!("/api/v1/meetings/{m}")).await;
+        assert_eq!(res.status, 204, "{}", res.text());
+        sec.get(&format!("/api/v1/meetings/{m}")).await.problem(404);
+        sec.get(&format!("/api/v1/decisions/{}", ids[0]))
+            .await
+            .problem(404);
+        sec.delete(&format!("/api/v1/meetings/{m}"))
+            .await
+            .problem(404);
+        // Each deletion is audited with what was deleted.
+        let events = app
+            .as_role(Role::Admin)
+            .get(&format!(
+                "/api/v1/audit?aggregate_type=meeting&aggregate_id={m}&limit=200"
+            ))
+            .await
+            .json();
+        let last = events["items"]
+            .as_array()
+            .expect("items")
+            .last()
+            .expect("events")
+            .clone();
+        assert_eq!(last["action"], "delete");
+        assert_eq!(last["change"]["after"], Value::Null);
+        assert_eq!(last["change"]["before"]["id"], m);
+    }
+);
+
+both!(
+    an_approved_protocol_is_not_edited_or_deleted,
+    |app| async move {
+        let sec = app.as_role(Role::Secretary);
+        // The seed's meetings are approved.
+        let page = app.get("/api/v1/meetings?limit=1").await.json();
+        let m = &page["items"][0];
+        let mid = m["id"].as_i64().expect("id");
+        let full = sec.get(&format!("/api/v1/meetings/{mid}")).await.json();
+        let did = full["decisions"][0]["id"].as_i64().expect("decision");
+        sec.patch(&format!("/api/v1/decisions/{did}"), &json!({"title": "X"}))
+            .await
+            .problem(409);
+        sec.delete(&format!("/api/v1/decisions/{did}"))
+            .await
+            .problem(409);
+        sec.delete(&format!("/api/v1/meetings/{mid}"))
+            .await
+            .problem(409);
+        assert_eq!(
+            sec.get(&format!("/api/v1/meetings/{mid}")).await.json()["decision_count"],
+            full["decision_count"]
+        );
+    }
+);
