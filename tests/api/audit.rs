@@ -867,6 +867,51 @@ async fn correct_person(c: &Ctx) -> Step {
     Step::new(&u, mark, res).changes("person", p, "correct")
 }
 
+async fn create_member(c: &Ctx) -> Step {
+    let setup = c.user(Role::Secretary, "setup");
+    let p = id(&setup
+        .app
+        .post("/api/v1/persons", &json!({"name": "Cilla Dahl"}))
+        .await);
+    let u = c.user(Role::Secretary, "ulla");
+    let mark = c.mark().await;
+    let res = u
+        .app
+        .post(
+            "/api/v1/members",
+            &json!({"person_id": p, "party": "V", "scb_code": "2580", "role": "substitute",
+                    "term_from": "2023-01-01"}),
+        )
+        .await;
+    Step::new(&u, mark, res).changes("person", p, "create_seat")
+}
+
+async fn update_member(c: &Ctx) -> Step {
+    let setup = c.user(Role::Secretary, "setup");
+    let p = id(&setup
+        .app
+        .post("/api/v1/persons", &json!({"name": "Doris Ek"}))
+        .await);
+    let seat = id(&setup
+        .app
+        .post(
+            "/api/v1/members",
+            &json!({"person_id": p, "party": "M", "scb_code": "2580", "role": "member",
+                    "term_from": "2023-01-01"}),
+        )
+        .await);
+    let u = c.user(Role::Admin, "viggo");
+    let mark = c.mark().await;
+    let res = u
+        .app
+        .patch(
+            &format!("/api/v1/members/{seat}"),
+            &json!({"term_to": "2023-06-30"}),
+        )
+        .await;
+    Step::new(&u, mark, res).changes("person", p, "correct_seat")
+}
+
 type Op = for<'a> fn(&'a Ctx) -> LocalBoxFuture<'a, Step>;
 
 macro_rules! op {
@@ -960,6 +1005,14 @@ fn writes() -> BTreeMap<&'static str, (&'static str, &'static str, Op)> {
         (
             "delete_meeting",
             ("DELETE", "/api/v1/meetings/{id}", op!(delete_meeting)),
+        ),
+        (
+            "create_member",
+            ("POST", "/api/v1/members", op!(create_member)),
+        ),
+        (
+            "update_member",
+            ("PATCH", "/api/v1/members/{id}", op!(update_member)),
         ),
         (
             "create_person",

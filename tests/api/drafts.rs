@@ -158,3 +158,86 @@ both!(
         );
     }
 );
+
+both!(
+    two_edits_of_one_draft_one_wins_the_other_rereads,
+    |app| async move {
+        let a = app.as_role(Role::Secretary);
+        let b = a.second_instance().await;
+        let (m, ids) = draft(&a).await;
+        for (url, field, first, second) in [
+            (
+                format!("/api/v1/meetings/{m}"),
+                "place",
+                "Kommunhuset",
+                "Stadshuset",
+            ),
+            (
+                format!("/api/v1/decisions/{}", ids[0]),
+                "title",
+                "Budget 2022 (A)",
+                "Budget 2022 (B)",
+            ),
+        ] {
+            let read = a.get(&url).await;
+            assert_eq!(read.status, 200);
+            let etag = read.header("etag").expect("etag").to_owned();
+            let patch = |t: &TestApp, value: &str| {
+                let t = t.clone();
+                let (url, etag) = (url.clone(), etag.clone());
+                let body = json!({ field: value });
+                async move {
+                    t.send(
+                        actix_web::test::TestRequest::patch()
+                            .uri(&url)
+                            .insert_header(("If-Match", etag))
+                            .set_json(&body),
+                    )
+                    .await
+                }
+            };
+            // Both read the same version and write at once, one on each instance.
+            let (ra, rb) = futures_util::join!(patch(&a, first), patch(&b, second));
+            let mut statuses = [ra.status.as_u16(), rb.status.as_u16()];
+            statuses.sort();
+            assert_eq!(statuses, [200, 412], "{} / {}", ra.text(), rb.text());
+            let (winner, value) = if ra.status == 200 {
+                (&ra, first)
+            } else {
+                (&rb, second)
+            };
+            let loser = if ra.status == 200 { &rb } else { &ra };
+            loser.problem(412);
+            assert_eq!(winner.json()[field], value);
+            // Nothing of the loser's change was written; with the new ETag it goes through.
+            let now = a.get(&url).await;
+            assert_eq!(now.json()[field], value);
+            let fresh = now.header("etag").expect("etag").to_owned();
+            assert_ne!(fresh, etag);
+            let r = a
+                .send(
+                    actix_web::test::TestRequest::patch()
+                        .uri(&url)
+                        .insert_header(("If-Match", fresh))
+                        .set_json(json!({ field: "Efter omläsning" })),
+                )
+                .await;
+            assert_eq!(r.status, 200, "{}", r.text());
+            // A stale tag is refused; without If-Match the last writer wins.
+            a.send(
+                actix_web::test::TestRequest::patch()
+                    .uri(&url)
+                    .insert_header(("If-Match", etag.clone()))
+                    .set_json(json!({ field: "Gammal" })),
+            )
+            .await
+            .problem(412);
+            assert_eq!(
+                a.patch(&url, &json!({ field: "Utan villkor" }))
+                    .await
+                    .status,
+                200
+            );
+        }
+    }
+);

@@ -409,3 +409,109 @@ both!(meeting_names_are_linked_or_warned_about, |app| async move {
         .len();
     assert_eq!(before, after);
 });
+
+both!(
+    the_secretary_records_corrects_and_ends_seats,
+    |app| async move {
+        let sec = app.as_role(Role::Secretary);
+        let p = sec
+            .post("/api/v1/persons", &json!({"name": "Anna Berg"}))
+            .await
+            .json();
+        let pid = p["id"].as_i64().expect("id");
+        let res = sec
+            .post(
+                "/api/v1/members",
+                &json!({"person_id": pid, "party": "C", "scb_code": "2506", "role": "substitute",
+                    "term_from": "2023-01-01", "source": "KF Arjeplog 2022-11-28 § 112"}),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        let seat = res.json();
+        let sid = seat["id"].as_i64().expect("id");
+        assert_eq!(seat["name"], "Anna Berg");
+        assert_eq!(seat["person_id"], pid);
+        assert_eq!(seat["office"], "none");
+        assert_eq!(seat["term_to"], Value::Null);
+        let on = |d: &str| {
+            let app = app.clone();
+            let url = format!("/api/v1/members?person={pid}&active_on={d}");
+            async move {
+                app.get(&url).await.json()["items"]
+                    .as_array()
+                    .expect("items")
+                    .len()
+            }
+        };
+        assert_eq!(on("2023-06-01").await, 1);
+        // Ending the seat: it is history, not gone.
+        let res = sec
+            .patch(
+                &format!("/api/v1/members/{sid}"),
+                &json!({"term_to": "2023-03-31"}),
+            )
+            .await;
+        assert_eq!(res.status, 200, "{}", res.text());
+        assert_eq!(res.json()["term_to"], "2023-03-31");
+        assert_eq!(on("2023-06-01").await, 0);
+        assert_eq!(on("2023-02-01").await, 1);
+        // Bad input: 422 or 409 naming the field, nothing stored.
+        sec.patch(
+            &format!("/api/v1/members/{sid}"),
+            &json!({"term_to": "2022-12-31"}),
+        )
+        .await
+        .problem_field(422, "term_to");
+        sec.post(
+            "/api/v1/members",
+            &json!({"person_id": 999_999, "party": "C", "scb_code": "2506", "role": "member",
+                "term_from": "2023-01-01"}),
+        )
+        .await
+        .problem_field(409, "person_id");
+        sec.post(
+            "/api/v1/members",
+            &json!({"person_id": pid, "party": "C", "scb_code": "0114", "role": "member",
+                "term_from": "2023-01-01"}),
+        )
+        .await
+        .problem_field(409, "scb_code");
+        sec.post(
+            "/api/v1/members",
+            &json!({"person_id": pid, "party": " ", "scb_code": "25x6", "role": "boss",
+                "term_from": "2023-01-01"}),
+        )
+        .await
+        .problem(422);
+        sec.patch("/api/v1/members/999999", &json!({"party": "S"}))
+            .await
+            .problem(404);
+        let seats = app
+            .get(&format!("/api/v1/members?person={pid}"))
+            .await
+            .json();
+        assert_eq!(seats["items"].as_array().expect("items").len(), 1);
+        assert_eq!(
+            app.as_role(Role::Municipality)
+                .post("/api/v1/members", &json!({"person_id": pid}))
+                .await
+                .status,
+            403
+        );
+        // Both changes are on the person's audit trail.
+        let events = app
+            .as_role(Role::Admin)
+            .get(&format!(
+                "/api/v1/audit?aggregate_type=person&aggregate_id={pid}"
+            ))
+            .await
+            .json();
+        let actions: Vec<&str> = events["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|e| e["action"].as_str().expect("action"))
+            .collect();
+        assert_eq!(actions, ["create", "create_seat", "correct_seat"]);
+    }
+);

@@ -379,6 +379,7 @@ impl From<samverkan_persistence::CommandError> for ApiError {
             C::Invalid(fields) => ApiError::invalid_fields(field_errors(fields)),
             C::Conflict(why) => ApiError::Conflict(why),
             C::Conflicts(fields) => ApiError::conflicting_fields(field_errors(fields)),
+            C::Stale(why) => ApiError::PreconditionFailed(why),
             C::Corrupt(what) => ApiError::internal(what),
             C::Db(e) => e.into(),
         }

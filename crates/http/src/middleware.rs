@@ -144,6 +144,15 @@ pub async fn body_of<B: MessageBody>(
 }
 
 /// The strong ETag of a body: the first 128 bits of its SHA-256, quoted.
+/// What `If-Match` means on a write, as the spec says it.
+pub const IF_MATCH_DOC: &str = "The ETag of the resource as read (GET); the change is made only if it is still current, else 412. `*`: any current version.";
+
+/// The entity tags of a request's `If-Match` (`None` without the header).
+pub fn if_match(req: &actix_web::HttpRequest) -> Option<Vec<String>> {
+    let v = req.headers().get(header::IF_MATCH)?.to_str().unwrap_or("");
+    Some(v.split(',').map(|t| t.trim().to_owned()).collect())
+}
+
 pub fn strong_etag(body: &[u8]) -> String {
     format!("\"{}\"", &hex::encode(Sha256::digest(body))[..32])
 }
@@ -252,6 +261,7 @@ pub fn cors(allowed_origins: &[String]) -> Cors {
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             header::IF_NONE_MATCH,
+            header::IF_MATCH,
             header::IF_MODIFIED_SINCE,
             header::HeaderName::from_static("idempotency-key"),
         ])

@@ -25,6 +25,10 @@ pub enum CommandError {
     /// are invalid on their own is [`CommandError::Invalid`] (422) instead.
     #[error("{}", describe(.0))]
     Conflicts(Vec<(String, String)>),
+    /// The client's precondition (`If-Match`) names a version the aggregate no longer
+    /// has: someone changed it since the client read it (412).
+    #[error("{0}")]
+    Stale(String),
     /// Stored data breaks an invariant the write path keeps (500, with the row named).
     #[error("{0}")]
     Corrupt(String),
@@ -64,6 +68,26 @@ impl CommandError {
             Err(CommandError::Conflicts(conflicts))
         } else {
             Ok(())
+        }
+    }
+
+    /// `Ok` when `current` (the aggregate's tag as readers see it now) is one of the
+    /// client's `expected` tags (`*` matches any), or no tags were given; else
+    /// [`CommandError::Stale`].
+    pub fn unless_stale(
+        expected: Option<&[String]>,
+        current: impl FnOnce() -> Result<String, CommandError>,
+    ) -> Result<(), Self> {
+        let Some(tags) = expected else {
+            return Ok(());
+        };
+        let now = current()?;
+        if tags.iter().any(|t| t == "*" || *t == now) {
+            Ok(())
+        } else {
+            Err(CommandError::Stale(format!(
+                "changed since it was read: its ETag is now {now}; read it again and reapply the change"
+            )))
         }
     }
 

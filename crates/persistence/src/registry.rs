@@ -256,6 +256,38 @@ pub fn list_members(conn: &mut DbConnection, f: &MemberFilter) -> QueryResult<Ve
     q.load(conn)
 }
 
+pub fn find_member(conn: &mut DbConnection, id: i64) -> QueryResult<Option<MemberRow>> {
+    committee_members::table
+        .find(id)
+        .select(MemberRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The fields of a seat that a correction may change (`term_to: None` writes NULL).
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = committee_members, treat_none_as_null = true)]
+pub(crate) struct SeatChanges {
+    pub party: String,
+    pub scb_code: String,
+    pub seat_role: String,
+    pub office: String,
+    pub term_from: NaiveDate,
+    pub term_to: Option<NaiveDate>,
+    pub source: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+pub(crate) fn update_member(tx: &mut Tx<'_>, id: i64, c: &SeatChanges) -> QueryResult<MemberRow> {
+    let conn: &mut DbConnection = tx;
+    diesel::update(committee_members::table.find(id))
+        .set(c)
+        .returning(committee_members::all_columns)
+        .get_result(conn)
+}
+
+/// Outside the person commands only for bulk loads (the demo seed): a seat through the
+/// API is [`crate::person::commands::add_seat`].
 pub fn insert_member(tx: &mut Tx<'_>, m: &NewMember) -> QueryResult<MemberRow> {
     let conn: &mut DbConnection = tx;
     diesel::insert_into(committee_members::table)

@@ -1,4 +1,4 @@
-use actix_web::{HttpResponse, delete, patch};
+use actix_web::{HttpRequest, HttpResponse, delete, patch};
 use samverkan_domain::ids::DecisionId;
 use samverkan_persistence::protocol::commands;
 
@@ -7,6 +7,7 @@ use crate::auth::{Authorized, SecretaryOnly};
 use crate::db;
 use crate::extract::ValidJson;
 use crate::meetings::write::Shown;
+use crate::middleware::IF_MATCH_DOC;
 use crate::route::{Id, State};
 
 operation! {
@@ -15,17 +16,31 @@ operation! {
     /// Rewrites a paragraph of a draft protocol in place (absent fields are kept): a draft
     /// has no public history, so no version is added. The paragraph number may move to
     /// one that is free in the calendar year (409 naming `paragraph` otherwise). Once the
-    /// protocol is approved a decision changes only by a correction: 409. Secretary only.
+    /// protocol is approved a decision changes only by a correction: 409. With `If-Match`
+    /// (the ETag of `GET /decisions/{id}`) the change is made only if nobody changed the
+    /// paragraph since (412 otherwise). Secretary only.
     update_decision: patch "/decisions/{id}", tag = "decisions",
-    security(("bearer" = [])), params(("id" = i64, Path, description = "Decision id")),
+    security(("bearer" = [])),
+    params(
+        ("id" = i64, Path, description = "Decision id"),
+        ("If-Match" = Option<String>, Header, description = IF_MATCH_DOC)
+    ),
     request_body = DraftDecisionPatch,
     200 "The changed paragraph" => Decision, 404 "No such decision",
-    409 "The protocol is approved, or the paragraph number is in use";
-    |who: Authorized<SecretaryOnly>, state: State, path: Id, body: ValidJson<DraftDecisionPatch>| {
+    409 "The protocol is approved, or the paragraph number is in use",
+    412 "If-Match names an ETag the paragraph no longer has: someone changed it since";
+    |who: Authorized<SecretaryOnly>, state: State, req: HttpRequest, path: Id, body: ValidJson<DraftDecisionPatch>| {
         let id = DecisionId(path.into_inner());
+        let tags = crate::middleware::if_match(&req);
         let changes = body.into_inner().changes();
         let row = db::write(&state, who.context(), move |tx| {
-            Ok(commands::edit_paragraph(tx, &Shown, id, &changes)?)
+            Ok(commands::edit_paragraph(
+                tx,
+                &Shown,
+                id,
+                &changes,
+                tags.as_deref(),
+            )?)
         })
         .await?;
         Ok(HttpResponse::Ok().json(Decision::of(row)))

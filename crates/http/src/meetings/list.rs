@@ -1,11 +1,11 @@
 use actix_web::{HttpResponse, get};
 use samverkan_persistence::meetings::{self, MeetingFilter};
+use samverkan_persistence::{CommandError, DbConnection};
 
 use super::json::{ListMeetingsQuery, Meeting};
 use crate::auth::Caller;
 use crate::db;
 use crate::decisions::json::Decision;
-use crate::error::ApiError;
 use crate::pagination::{self};
 use crate::route::{Id, NoQuery, State};
 
@@ -95,32 +95,42 @@ operation! {
     |_query: NoQuery, state: State, caller: Caller, path: Id| {
         let id = path.into_inner();
         let staff = super::sees_drafts(&caller);
-        let (m, notices, members, decisions) = db::run(&state, move |conn| {
-            let m = meetings::find_meeting(conn, id)?
-                .filter(|m| staff || m.is_approved())
-                .ok_or_else(|| ApiError::not_found(format!("no meeting {id}")))?;
-            let notices = meetings::notices_of(conn, &[id])?;
-            let members = meetings::member_codes_on(conn, m.meeting_date)?;
-            let decisions = meetings::decisions_of(conn, &[id])?;
-            Ok((m, notices, members, decisions))
-        })
-        .await?;
-        let appeal = super::appeal(&members, &notices);
-        let decisions: Vec<Decision> = decisions
-            .into_iter()
-            .filter(|d| staff || d.is_published())
-            .map(|d| Decision::from_row(d, appeal.clone()))
-            .collect();
-        let updated = decisions
-            .iter()
-            .map(|d| d.updated_at.naive_utc())
-            .chain(std::iter::once(m.updated_at))
-            .max()
-            .unwrap_or(m.updated_at);
-        let count = decisions.len() as i64;
-        let body = Meeting::from_row(m, notices, &members, count, Some(decisions));
+        let (body, updated) = db::run(&state, move |conn| Ok(shown(conn, id, staff)?)).await?;
         let mut res = HttpResponse::Ok();
         super::last_modified(&mut res, updated);
         Ok(res.json(body))
     }
+}
+
+/// One meeting as `GET /meetings/{id}` shows it to a caller who does (`staff`) or does
+/// not see drafts, with the time it last changed (its own or a paragraph's); the write
+/// path compares a client's `If-Match` with the ETag of exactly this.
+pub(crate) fn shown(
+    conn: &mut DbConnection,
+    id: i64,
+    staff: bool,
+) -> Result<(Meeting, chrono::NaiveDateTime), CommandError> {
+    let m = meetings::find_meeting(conn, id)?
+        .filter(|m| staff || m.is_approved())
+        .ok_or_else(|| CommandError::not_found(format!("no meeting {id}")))?;
+    let notices = meetings::notices_of(conn, &[id])?;
+    let members = meetings::member_codes_on(conn, m.meeting_date)?;
+    let decisions = meetings::decisions_of(conn, &[id])?;
+    let appeal = super::appeal(&members, &notices);
+    let decisions: Vec<Decision> = decisions
+        .into_iter()
+        .filter(|d| staff || d.is_published())
+        .map(|d| Decision::from_row(d, appeal.clone()))
+        .collect();
+    let updated = decisions
+        .iter()
+        .map(|d| d.updated_at.naive_utc())
+        .chain(std::iter::once(m.updated_at))
+        .max()
+        .unwrap_or(m.updated_at);
+    let count = decisions.len() as i64;
+    Ok((
+        Meeting::from_row(m, notices, &members, count, Some(decisions)),
+        updated,
+    ))
 }

@@ -1,5 +1,5 @@
 use actix_web::http::header;
-use actix_web::{HttpResponse, delete, patch, post};
+use actix_web::{HttpRequest, HttpResponse, delete, patch, post};
 use samverkan_domain::ids::MeetingId;
 use samverkan_persistence::command::shown;
 use samverkan_persistence::meetings::{
@@ -15,6 +15,7 @@ use crate::auth::{Authorized, SecretaryOnly};
 use crate::decisions::json::Decision;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
+use crate::middleware::IF_MATCH_DOC;
 use crate::route::{Id, State};
 use crate::{AppState, db};
 
@@ -28,10 +29,25 @@ pub(crate) fn meeting_view(conn: &mut DbConnection, id: i64) -> Result<Meeting, 
     Ok(Meeting::from_row(m, notices, &members, count, None))
 }
 
+/// The ETag `GET` gives for this representation.
+fn tag_of(v: &impl serde::Serialize) -> Result<String, CommandError> {
+    let body = serde_json::to_vec(v).map_err(|e| CommandError::Corrupt(e.to_string()))?;
+    Ok(crate::middleware::strong_etag(&body))
+}
+
 /// What the protocol's commands record: the meeting and decisions as the API shows them.
 pub(crate) struct Shown;
 
 impl Views for Shown {
+    fn meeting_tag(&self, conn: &mut DbConnection, id: i64) -> Result<String, CommandError> {
+        let (m, _) = super::list::shown(conn, id, true)?;
+        tag_of(&m)
+    }
+
+    fn decision_tag(&self, row: &DecisionRow) -> Result<String, CommandError> {
+        tag_of(&Decision::of(row.clone()))
+    }
+
     fn meeting(&self, conn: &mut DbConnection, id: i64) -> Result<serde_json::Value, CommandError> {
         shown(&meeting_view(conn, id)?)
     }
@@ -95,13 +111,21 @@ operation! {
     /// Change a draft meeting
     ///
     /// Absent fields are kept. An approved protocol is frozen: 409. Names are linked and
-    /// warned about as on create. Secretary only.
+    /// warned about as on create. With `If-Match` (the ETag of `GET /meetings/{id}`) the
+    /// change is made only if nobody changed the meeting since (412 otherwise): of two
+    /// secretaries editing one draft, one wins and the other rereads. Secretary only.
     update_meeting: patch "/meetings/{id}", tag = "meetings",
-    security(("bearer" = [])), params(("id" = i64, Path, description = "Meeting id")),
+    security(("bearer" = [])),
+    params(
+        ("id" = i64, Path, description = "Meeting id"),
+        ("If-Match" = Option<String>, Header, description = IF_MATCH_DOC)
+    ),
     request_body = UpdateMeeting,
-    200 "Changed" => Meeting, 409 "The protocol is approved";
-    |who: Authorized<SecretaryOnly>, state: State, path: Id, body: ValidJson<UpdateMeeting>| {
+    200 "Changed" => Meeting, 409 "The protocol is approved",
+    412 "If-Match names an ETag the meeting no longer has: someone changed it since";
+    |who: Authorized<SecretaryOnly>, state: State, req: HttpRequest, path: Id, body: ValidJson<UpdateMeeting>| {
         let id = path.into_inner();
+        let tags = crate::middleware::if_match(&req);
         let b = body.into_inner();
         let edit = commands::Edit {
             kind: b.kind.map(|k| k.domain()),
@@ -115,7 +139,13 @@ operation! {
             attendance: b.attendance,
         };
         let warnings = db::write(&state, who.context(), move |tx| {
-            Ok(commands::edit(tx, &Shown, MeetingId(id), &edit)?)
+            Ok(commands::edit(
+                tx,
+                &Shown,
+                MeetingId(id),
+                &edit,
+                tags.as_deref(),
+            )?)
         })
         .await?;
         let mut m = load_meeting(&state, id).await?;

@@ -3,6 +3,9 @@ use samverkan_domain::registry::{Office, SeatRole};
 use samverkan_persistence::registry::MemberRow;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::municipalities::json::double_option;
 
 /// A seat held by a person on the committee for a period. A person who changes seat or
 /// office has one entry per period, so history is kept.
@@ -82,4 +85,48 @@ pub struct ListMembersQuery {
     /// of the same query are accepted, 400 otherwise).
     #[param(pattern = "^u_[0-9]{1,17}_[0-9]{1,18}$")]
     pub after: Option<String>,
+}
+
+/// A seat to record: who holds it, for which municipality, as what, for which term.
+#[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"person_id": 12, "party": "S", "scb_code": "2506", "role": "member",
+    "office": "none", "term_from": "2023-01-01", "source": "KF Arjeplog 2022-11-28 § 112"}))]
+pub struct NewSeatBody {
+    /// The person of the registry (`/api/v1/persons`).
+    #[schema(minimum = 1)]
+    pub person_id: i64,
+    /// Party abbreviation.
+    #[schema(pattern = "\\S", max_length = 20)]
+    pub party: String,
+    /// The member municipality the seat represents.
+    pub scb_code: String,
+    pub role: SeatRole,
+    /// Default `none`.
+    pub office: Option<Office>,
+    pub term_from: NaiveDate,
+    /// Null while serving.
+    pub term_to: Option<NaiveDate>,
+    /// Where the seat is decided (protocol and paragraph).
+    #[schema(max_length = 500)]
+    pub source: Option<String>,
+}
+
+/// A correction of a seat: absent fields are kept; `term_to: null` reopens the term.
+#[derive(Clone, Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"term_to": "2022-12-31", "source": "protocol 2022-12-15 § 60"}))]
+pub struct SeatPatch {
+    #[schema(pattern = "\\S", max_length = 20)]
+    pub party: Option<String>,
+    pub scb_code: Option<String>,
+    pub role: Option<SeatRole>,
+    pub office: Option<Office>,
+    pub term_from: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub term_to: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, max_length = 500)]
+    pub source: Option<Option<String>>,
 }

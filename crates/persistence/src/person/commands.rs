@@ -1,13 +1,17 @@
 //! The person commands: each locks the person by id (a new one needs no lock), checks the
 //! rule, saves and records the audit change; a renamed person's seats carry the new name.
 
+use chrono::NaiveDate;
+use samverkan_domain::ScbCode;
 use samverkan_domain::ids::PersonId;
 use samverkan_domain::person::{self, PersonName};
+use samverkan_domain::registry::{self as registry_rules, Office, SeatRole};
 
 use super::view::Person;
 use super::{NewPerson, PersonChanges, PersonRow};
 use crate::Tx;
 use crate::command::CommandError;
+use crate::registry::{self, MemberRow, NewMember, SeatChanges};
 use crate::write::state as audit_state;
 
 /// A person's spellings, parsed: the name and the other spellings on record.
@@ -115,4 +119,153 @@ pub fn correct(tx: &mut Tx<'_>, c: &Correct) -> Result<PersonRow, CommandError> 
         audit_state(&Person::from(row.clone())),
     );
     Ok(row)
+}
+
+/// A seat (member or substitute for a municipality, for a term) as written by the
+/// secretary; `person` holds it.
+#[derive(Debug, Clone)]
+pub struct Seat {
+    pub person: PersonId,
+    pub party: String,
+    pub scb: ScbCode,
+    pub role: SeatRole,
+    pub office: Office,
+    pub term_from: NaiveDate,
+    pub term_to: Option<NaiveDate>,
+    pub source: Option<String>,
+}
+
+impl Seat {
+    /// The term may not end before it starts (422); the municipality must be a member
+    /// on the first day of the term (409, naming it).
+    fn check(&self, tx: &mut Tx<'_>) -> Result<(), CommandError> {
+        if !registry_rules::valid_range(self.term_from, self.term_to) {
+            return Err(CommandError::invalid(
+                "term_to",
+                format!("must not be before term_from ({})", self.term_from),
+            ));
+        }
+        let m = registry::find_municipality(tx, self.scb.as_str())?;
+        if !m.is_some_and(|m| registry_rules::in_force(m.member_from, m.member_to, self.term_from))
+        {
+            return Err(CommandError::conflicts(
+                "scb_code",
+                format!(
+                    "{} is not a member municipality on {}",
+                    self.scb, self.term_from
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Locks the person and loads them (a missing person conflicts with the request: 409
+/// naming `field`).
+fn lock_person(tx: &mut Tx<'_>, id: PersonId, field: &str) -> Result<PersonRow, CommandError> {
+    tx.lock(&id)?;
+    super::find_person(tx, id.0)?
+        .ok_or_else(|| CommandError::conflicts(field, format!("no person {id} in the registry")))
+}
+
+/// Records a seat a person holds. Audited on the person (`create_seat`) with the seat.
+pub fn add_seat(tx: &mut Tx<'_>, s: &Seat) -> Result<MemberRow, CommandError> {
+    s.check(tx)?;
+    let person = lock_person(tx, s.person, "person_id")?;
+    let now = crate::now();
+    let row = registry::insert_member(
+        tx,
+        &NewMember {
+            name: person.name,
+            party: s.party.clone(),
+            scb_code: s.scb.to_string(),
+            seat_role: s.role.as_str().into(),
+            office: s.office.as_str().into(),
+            term_from: s.term_from,
+            term_to: s.term_to,
+            source: s.source.clone(),
+            created_at: now,
+            updated_at: now,
+            person_id: Some(s.person.0),
+        },
+    )?;
+    tx.changed(
+        &s.person,
+        "create_seat",
+        None,
+        audit_state(&SeatView::from(&row)),
+    );
+    Ok(row)
+}
+
+/// Corrects or ends a seat (its person stays). Audited on the person (`correct_seat`)
+/// with the seat before and after.
+pub fn correct_seat(
+    tx: &mut Tx<'_>,
+    id: i64,
+    change: impl FnOnce(&MemberRow) -> Seat,
+) -> Result<MemberRow, CommandError> {
+    let current = registry::find_member(tx, id)?
+        .ok_or_else(|| CommandError::not_found(format!("no seat {id}")))?;
+    let Some(person) = current.person_id.map(PersonId) else {
+        return Err(CommandError::Conflict(format!(
+            "seat {id} names no person; link it first"
+        )));
+    };
+    lock_person(tx, person, "person_id")?;
+    let s = change(&current);
+    s.check(tx)?;
+    let row = registry::update_member(
+        tx,
+        id,
+        &SeatChanges {
+            party: s.party.clone(),
+            scb_code: s.scb.to_string(),
+            seat_role: s.role.as_str().into(),
+            office: s.office.as_str().into(),
+            term_from: s.term_from,
+            term_to: s.term_to,
+            source: s.source.clone(),
+            updated_at: crate::now(),
+        },
+    )?;
+    tx.changed(
+        &person,
+        "correct_seat",
+        audit_state(&SeatView::from(&current)),
+        audit_state(&SeatView::from(&row)),
+    );
+    Ok(row)
+}
+
+/// What the audit log records of a seat.
+#[derive(Debug, serde::Serialize)]
+struct SeatView {
+    seat_id: i64,
+    person_id: Option<i64>,
+    name: String,
+    party: String,
+    scb_code: String,
+    role: &'static str,
+    office: &'static str,
+    term_from: NaiveDate,
+    term_to: Option<NaiveDate>,
+    source: Option<String>,
+}
+
+impl From<&MemberRow> for SeatView {
+    fn from(m: &MemberRow) -> Self {
+        SeatView {
+            seat_id: m.id,
+            person_id: m.person_id,
+            name: m.name.clone(),
+            party: m.party.clone(),
+            scb_code: m.scb_code.to_string(),
+            role: m.seat_role.as_str(),
+            office: m.office.as_str(),
+            term_from: m.term_from,
+            term_to: m.term_to,
+            source: m.source.clone(),
+        }
+    }
 }

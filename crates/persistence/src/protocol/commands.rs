@@ -143,14 +143,17 @@ pub struct Edit {
     pub attendance: Option<Vec<AttendanceEntry>>,
 }
 
-/// Changes a draft meeting (an approved protocol is frozen: conflict).
+/// Changes a draft meeting (an approved protocol is frozen: conflict), if the client's
+/// `If-Match` tags still name it (stale otherwise).
 pub fn edit(
     tx: &mut Tx<'_>,
     views: &dyn Views,
     id: MeetingId,
     e: &Edit,
+    if_match: Option<&[String]>,
 ) -> Result<Vec<NameWarning>, CommandError> {
     let (before, decisions) = lock(tx, views, id)?;
+    CommandError::unless_stale(if_match, || views.meeting_tag(tx, id.0))?;
     let old = meetings::find_meeting(tx, id.0)?
         .ok_or_else(|| CommandError::not_found(format!("no meeting {id}")))?;
     let e = e.clone();
@@ -300,15 +303,17 @@ pub fn correct(
     Ok(row)
 }
 
-/// Rewrites a draft paragraph (absent fields are kept). Audited as an update of the
-/// decision and its meeting.
+/// Rewrites a draft paragraph (absent fields are kept), if the client's `If-Match` tags
+/// still name it. Audited as an update of the decision and its meeting.
 pub fn edit_paragraph(
     tx: &mut Tx<'_>,
     views: &dyn Views,
     id: DecisionId,
     c: &DecisionChanges,
+    if_match: Option<&[String]>,
 ) -> Result<DecisionRow, CommandError> {
     let (old, meeting, meeting_before) = lock_decision(tx, views, id)?;
+    CommandError::unless_stale(if_match, || views.decision_tag(&old))?;
     let before = views.decision(&old, false)?;
     let row = meetings::edit_draft_decision(tx, id.0, c.apply(old.content()))?;
     let after = views.decision(&row, false)?;

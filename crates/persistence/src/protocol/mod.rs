@@ -22,4 +22,9 @@ pub trait Views {
         row: &DecisionRow,
         with_appeal: bool,
     ) -> Result<serde_json::Value, CommandError>;
+    /// The ETag a reader who sees drafts holds for the meeting now (what `If-Match` on
+    /// a change of it is compared with).
+    fn meeting_tag(&self, conn: &mut DbConnection, id: i64) -> Result<String, CommandError>;
+    /// The ETag a reader who sees drafts holds for the decision now.
+    fn decision_tag(&self, row: &DecisionRow) -> Result<String, CommandError>;
 }
