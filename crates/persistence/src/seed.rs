@@ -12,6 +12,7 @@ use crate::{DbConnection, DbError};
 const MUNICIPALITIES_CSV: &str = include_str!("../../../data/seed/municipalities.csv");
 const POPULATIONS_CSV: &str = include_str!("../../../data/seed/population-norrbotten.csv");
 const MEMBERS_CSV: &str = include_str!("../../../data/seed/members.csv");
+const VARIANTS_CSV: &str = include_str!("../../../data/seed/person-variants.csv");
 
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
@@ -71,7 +72,14 @@ struct PopulationCsv {
     source: String,
 }
 
+/// A row of person-variants.csv (its `source` column is for readers).
 #[derive(Deserialize)]
+struct VariantCsv {
+    name: String,
+    variant: String,
+}
+
+#[derive(Debug, Deserialize)]
 struct MemberCsv {
     name: String,
     party: String,
@@ -206,6 +214,20 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
             }
         }
         let mut persons: std::collections::HashMap<String, i64> = Default::default();
+        // Other spellings protocols have used, by the person's name.
+        const V: &str = "person-variants.csv";
+        let mut variants: std::collections::HashMap<String, Vec<String>> = Default::default();
+        for (line, r) in rows::<VariantCsv>(V, VARIANTS_CSV)? {
+            if !MEMBERS_CSV
+                .lines()
+                .any(|l| l.starts_with(&format!("{},", r.name)))
+            {
+                return Err(bad(V, line, format!("{} is not in members.csv", r.name)));
+            }
+            samverkan_domain::person::PersonName::parse(&r.variant)
+                .map_err(|e| bad(V, line, format!("variant {e}")))?;
+            variants.entry(r.name).or_default().push(r.variant);
+        }
         for (line, r) in rows::<MemberCsv>(C, MEMBERS_CSV)? {
             let seat_role = SeatRole::parse(&r.role).ok_or_else(|| {
                 bad(
@@ -234,7 +256,10 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
                         conn,
                         &crate::person::NewPerson {
                             name: name.to_string(),
-                            variants: "[]".into(),
+                            variants: serde_json::to_string(
+                                variants.get(&r.name).map_or(&[][..], Vec::as_slice),
+                            )
+                            .map_err(|e| bad(C, line, e.to_string()))?,
                             note: None,
                             created_at: now,
                             updated_at: now,
