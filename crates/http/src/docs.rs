@@ -246,6 +246,7 @@ fn declare_request_rules(spec: Spec) -> Spec {
                             if name == "variants" {
                                 let most = samverkan_domain::person::MAX_NAME_CHARS;
                                 t.insert("maxLength".into(), most.into());
+                                po.insert("uniqueItems".into(), true.into());
                             }
                         }
                     }

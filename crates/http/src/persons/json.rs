@@ -105,7 +105,11 @@ pub struct ListPersonsQuery {
 #[into_params(parameter_in = Query)]
 pub struct MatchQuery {
     /// The name as a protocol writes it.
-    #[param(example = "Iska Utsi", pattern = "\\S", max_length = 120)]
+    #[param(
+        example = "Isak Utis",
+        max_length = 120,
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub name: String,
 }
 
