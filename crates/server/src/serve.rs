@@ -90,7 +90,7 @@ where
     let server = builder.run();
     // Once every worker has built its routes, what only starting needed goes.
     actix_web::rt::spawn(async {
-        actix_web::rt::time::sleep(std::time::Duration::from_secs(2)).await;
+        actix_web::rt::time::sleep(std::time::Duration::from_secs(1)).await;
         samverkan_http::release_startup_memory();
     });
     let handle = server.handle();
