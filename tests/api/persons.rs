@@ -545,3 +545,59 @@ both!(
         }
     }
 );
+
+both!(signers_are_checked_against_the_registry, |app| async move {
+    let sec = app.as_role(Role::Secretary);
+    let m = sec
+        .post(
+            "/api/v1/meetings",
+            &json!({"kind": "committee_meeting", "date": "2022-04-07", "place": "Teams"}),
+        )
+        .await;
+    assert_eq!(m.status, 201, "{}", m.text());
+    let id = m.json()["id"].as_i64().expect("id");
+    let sha = "6a6a134b59a8e8889914c404462089a1cfc64016c6c8eb07c06917472838039d";
+    let res = sec
+        .post(
+            &format!("/api/v1/meetings/{id}/approval"),
+            &json!({"approved_on": "2022-04-08", "signatures": [
+                {"name": "Carina Sammeli", "role": "chair", "sha256": sha},
+                {"name": "Isak Utis", "role": "adjuster", "sha256": sha}
+            ]}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let m = res.json();
+    let warnings = m["warnings"].as_array().expect("warnings");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0]["field"], "signatures[1].name");
+    assert_eq!(warnings[0]["suggestions"][0]["name"], "Isak Utsi");
+    // Signed as written.
+    assert_eq!(m["signatures"][1]["name"], "Isak Utis");
+});
+
+both!(the_seeds_attendance_names_its_persons, |app| async move {
+    let isak = person_named(&app, "Isak Utsi").await;
+    let page = app.get("/api/v1/meetings?limit=200").await.json();
+    let mut linked = 0;
+    for m in page["items"].as_array().expect("items") {
+        for a in m["attendance"].as_array().expect("attendance") {
+            if a["name"] == "Isak Utsi" {
+                assert_eq!(a["person_id"], isak["id"], "{m}");
+                linked += 1;
+            }
+            // A line linked to a person carries a spelling of that person's.
+            if let Some(pid) = a["person_id"].as_i64() {
+                let p = app.get(&format!("/api/v1/persons/{pid}")).await.json();
+                let spellings: Vec<&Value> = std::iter::once(&p["name"])
+                    .chain(p["variants"].as_array().expect("variants"))
+                    .collect();
+                assert!(
+                    spellings.contains(&&a["name"]),
+                    "{a} is not a spelling of {p}"
+                );
+            }
+        }
+    }
+    assert!(linked >= 1, "Isak Utsi attends a seeded meeting");
+});

@@ -46,6 +46,8 @@ pub struct SeedReport {
     pub populations: usize,
     pub members: usize,
     pub persons: usize,
+    /// Attendance lines of the seeded meetings linked to their person.
+    pub linked_attendance: usize,
     pub meetings: usize,
     pub decisions: usize,
 }
@@ -288,7 +290,46 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
             )?;
             report.members += 1;
         }
+        report.linked_attendance =
+            link_attendance(conn).map_err(|e| bad("meetings.json", 0, e.to_string()))?;
         conn.record("seed", "demo", "load", None, crate::write::state(&report));
         Ok(report)
     })
+}
+
+/// Links the seeded meetings' attendance lines to the registry: a line whose name is a
+/// person's own spelling (name or recorded variant) gets their id, as a meeting written
+/// through the API does; the others stay as written.
+fn link_attendance(tx: &mut crate::Tx<'_>) -> Result<usize, crate::CommandError> {
+    use crate::schema::meetings;
+    use diesel::prelude::*;
+    use samverkan_domain::person::{NameMatch, PersonName};
+    let people = crate::person::People::load(tx)?;
+    let rows: Vec<crate::meetings::MeetingRow> = {
+        let conn: &mut DbConnection = tx;
+        meetings::table
+            .select(crate::meetings::MeetingRow::as_select())
+            .order(meetings::id.asc())
+            .load(conn)?
+    };
+    let mut linked = 0;
+    for m in rows {
+        let mut attendance = m.attendance.clone();
+        for a in attendance.iter_mut().filter(|a| a.person_id.is_none()) {
+            if let Some(NameMatch::Exact(id)) =
+                PersonName::parse(&a.name).ok().map(|n| people.check(&n))
+            {
+                a.person_id = Some(id);
+                linked += 1;
+            }
+        }
+        if attendance != m.attendance {
+            let text = crate::command::shown(&attendance)?.to_string();
+            let conn: &mut DbConnection = tx;
+            diesel::update(meetings::table.find(m.id))
+                .set(meetings::attendance.eq(text))
+                .execute(conn)?;
+        }
+    }
+    Ok(linked)
 }

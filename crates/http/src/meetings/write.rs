@@ -194,7 +194,9 @@ operation! {
     ///
     /// *Justering*: the date and the signatures (name, time, SHA-256 of the signed
     /// document or a BankID reference). Not before the meeting. From now on the content is
-    /// frozen and public paragraphs are visible to everyone. Secretary only.
+    /// frozen and public paragraphs are visible to everyone. A signer's name that is not a
+    /// person's own spelling in the registry is kept as signed and answered in
+    /// `warnings`. Secretary only.
     approve_meeting: post "/meetings/{id}/approval", tag = "meetings",
     security(("bearer" = [])), params(("id" = i64, Path, description = "Meeting id")),
     request_body = Approval,
@@ -202,7 +204,7 @@ operation! {
     |who: Authorized<SecretaryOnly>, state: State, path: Id, body: ValidJson<Approval>| {
         let id = path.into_inner();
         let b = body.into_inner();
-        db::write(&state, who.context(), move |tx| {
+        let warnings = db::write(&state, who.context(), move |tx| {
             Ok(commands::approve(
                 tx,
                 &Shown,
@@ -212,7 +214,9 @@ operation! {
             )?)
         })
         .await?;
-        Ok(HttpResponse::Ok().json(load_meeting(&state, id).await?))
+        let mut m = load_meeting(&state, id).await?;
+        m.warnings = warnings;
+        Ok(HttpResponse::Ok().json(m))
     }
 }
 

@@ -192,18 +192,26 @@ pub fn add_paragraph(
 }
 
 /// *Justering*: approves the protocol with its signatures; its content is frozen from now.
+/// Returns a warning for each signature whose name is not a person's own spelling.
 pub fn approve(
     tx: &mut Tx<'_>,
     views: &dyn Views,
     id: MeetingId,
     approved_on: NaiveDate,
     signatures: &[Signature],
-) -> Result<(), CommandError> {
+) -> Result<Vec<NameWarning>, CommandError> {
     let (before, decisions) = lock(tx, views, id)?;
     meetings::approve_meeting(tx, id.0, approved_on, signatures, true)?;
     record_meeting(tx, views, id, Some(before), "approve")?;
     record_decisions(tx, views, id, &decisions, "approve")?;
-    Ok(())
+    // Who signed, as written: a name that is not a person's own spelling is kept and
+    // warned about, as on the meeting's other names.
+    let people = People::load(tx)?;
+    Ok(signatures
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| people.warning(format!("signatures[{i}].name"), &s.name))
+        .collect())
 }
 
 /// Records one member municipality's posting of the approved protocol's notice.
