@@ -96,19 +96,19 @@ operation! {
             None => None,
         };
         ApiError::fail_on(errors)?;
+        let patch = commands::SeatPatch {
+            party: new_party,
+            scb: new_scb,
+            role: b.role,
+            office: b.office,
+            term_from: b.term_from,
+            term_to: b.term_to,
+            source: b
+                .source
+                .map(|s| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())),
+        };
         let row = db::write(&state, who.context(), move |tx| {
-            let b = b.clone();
-            let (new_party, new_scb) = (new_party.clone(), new_scb);
-            Ok(commands::correct_seat(tx, id, move |m| commands::Seat {
-                person: PersonId(m.person_id.unwrap_or_default()),
-                party: new_party.unwrap_or_else(|| m.party.clone()),
-                scb: new_scb.unwrap_or(m.scb_code),
-                role: b.role.unwrap_or(m.seat_role),
-                office: b.office.unwrap_or(m.office),
-                term_from: b.term_from.unwrap_or(m.term_from),
-                term_to: b.term_to.unwrap_or(m.term_to),
-                source: b.source.unwrap_or_else(|| m.source.clone()),
-            })?)
+            Ok(commands::correct_seat(tx, id, &patch)?)
         })
         .await?;
         Ok(HttpResponse::Ok().json(Member::from(row)))

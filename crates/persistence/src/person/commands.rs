@@ -83,20 +83,9 @@ pub fn correct(tx: &mut Tx<'_>, c: &Correct) -> Result<PersonRow, CommandError> 
     tx.lock(&c.id)?;
     let current = super::find_person(tx, c.id.0)?
         .ok_or_else(|| CommandError::not_found(format!("no person {}", c.id)))?;
-    let name = match &c.name {
-        Some(n) => n.clone(),
-        None => PersonName::parse(&current.name)
-            .map_err(|e| CommandError::Corrupt(format!("person {}: stored name {e}", c.id)))?,
-    };
-    let variants = match &c.variants {
-        Some(v) => v.clone(),
-        None => current
-            .variants
-            .iter()
-            .map(|v| PersonName::parse(v))
-            .collect::<Result<_, _>>()
-            .map_err(|e| CommandError::Corrupt(format!("person {}: stored variant {e}", c.id)))?,
-    };
+    let (stored_name, stored_variants) = current.spellings()?;
+    let name = c.name.clone().unwrap_or(stored_name);
+    let variants = c.variants.clone().unwrap_or(stored_variants);
     let spellings = Spellings { name, variants };
     spellings.check()?;
     let now = crate::now();
@@ -198,13 +187,22 @@ pub fn add_seat(tx: &mut Tx<'_>, s: &Seat) -> Result<MemberRow, CommandError> {
     Ok(row)
 }
 
+/// Changes to a seat: `None` keeps a field; `term_to: Some(None)` reopens the term,
+/// `source: Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct SeatPatch {
+    pub party: Option<String>,
+    pub scb: Option<ScbCode>,
+    pub role: Option<SeatRole>,
+    pub office: Option<Office>,
+    pub term_from: Option<NaiveDate>,
+    pub term_to: Option<Option<NaiveDate>>,
+    pub source: Option<Option<String>>,
+}
+
 /// Corrects or ends a seat (its person stays). Audited on the person (`correct_seat`)
 /// with the seat before and after.
-pub fn correct_seat(
-    tx: &mut Tx<'_>,
-    id: i64,
-    change: impl FnOnce(&MemberRow) -> Seat,
-) -> Result<MemberRow, CommandError> {
+pub fn correct_seat(tx: &mut Tx<'_>, id: i64, p: &SeatPatch) -> Result<MemberRow, CommandError> {
     let current = registry::find_member(tx, id)?
         .ok_or_else(|| CommandError::not_found(format!("no seat {id}")))?;
     let Some(person) = current.person_id.map(PersonId) else {
@@ -213,7 +211,17 @@ pub fn correct_seat(
         )));
     };
     lock_person(tx, person, "person_id")?;
-    let s = change(&current);
+    let p = p.clone();
+    let s = Seat {
+        person,
+        party: p.party.unwrap_or_else(|| current.party.clone()),
+        scb: p.scb.unwrap_or(current.scb_code),
+        role: p.role.unwrap_or(current.seat_role),
+        office: p.office.unwrap_or(current.office),
+        term_from: p.term_from.unwrap_or(current.term_from),
+        term_to: p.term_to.unwrap_or(current.term_to),
+        source: p.source.unwrap_or_else(|| current.source.clone()),
+    };
     s.check(tx)?;
     let row = registry::update_member(
         tx,

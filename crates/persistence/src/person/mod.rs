@@ -26,6 +26,24 @@ stored_row! {
     }
 }
 
+impl PersonRow {
+    /// The stored name and variants, parsed; one that is not a name is an error naming
+    /// the person, never skipped.
+    pub fn spellings(&self) -> Result<(PersonName, Vec<PersonName>), crate::CommandError> {
+        let bad = |e: person::NameError| {
+            crate::CommandError::Corrupt(format!("person {}: a stored spelling {e}", self.id))
+        };
+        let name = PersonName::parse(&self.name).map_err(bad)?;
+        let variants = self
+            .variants
+            .iter()
+            .map(|v| PersonName::parse(v))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(bad)?;
+        Ok((name, variants))
+    }
+}
+
 /// A page of the persons list: by id, or with `modified_since` by change.
 pub fn list_persons(conn: &mut DbConnection, page: &SyncPage) -> QueryResult<Vec<PersonRow>> {
     let mut q = persons::table
@@ -118,19 +136,10 @@ impl People {
     /// Loads every person; a stored spelling that is not a name is an error naming the
     /// person, never skipped.
     pub fn load(conn: &mut DbConnection) -> Result<People, crate::CommandError> {
-        let bad = |id: i64, e: person::NameError| {
-            crate::CommandError::Corrupt(format!("person {id}: a stored spelling {e}"))
-        };
         all_persons(conn)?
             .into_iter()
             .map(|p| {
-                let name = PersonName::parse(&p.name).map_err(|e| bad(p.id, e))?;
-                let variants = p
-                    .variants
-                    .iter()
-                    .map(|v| PersonName::parse(v))
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|e| bad(p.id, e))?;
+                let (name, variants) = p.spellings()?;
                 Ok((p.id, name, variants))
             })
             .collect::<Result<_, _>>()
