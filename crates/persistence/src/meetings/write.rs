@@ -569,27 +569,9 @@ pub fn correct_decision(
         ));
     }
     let now = crate::now();
-    let raw = search_raw(&new);
-    let stemmed = meeting::stem_text(&raw).join(" ");
     let version = old.version + 1;
     let published_at = old.published_at.or(new.public.then_some(now));
-    let row: DecisionRow = diesel::update(decisions::table.find(id))
-        .set((
-            decisions::paragraph.eq(new.paragraph),
-            decisions::case_number.eq(&new.case_number),
-            decisions::kind.eq(new.kind.as_str()),
-            decisions::public.eq(new.public),
-            decisions::title.eq(&new.title),
-            decisions::body.eq(body_of(&new)),
-            decisions::recipients_folded.eq(recipients_folded(&new.recipients)),
-            decisions::search_raw.eq(&raw),
-            decisions::search_stemmed.eq(&stemmed),
-            decisions::version.eq(version),
-            decisions::published_at.eq(published_at),
-            decisions::updated_at.eq(now),
-        ))
-        .returning(crate::columns_of::<DecisionRow>())
-        .get_result(conn)?;
+    let row = write_content(conn, id, &new, version, published_at, now)?;
     diesel::insert_into(decision_versions::table)
         .values(&NewVersion {
             decision_id: id,
@@ -600,8 +582,40 @@ pub fn correct_decision(
             created_at: now,
         })
         .execute(conn)?;
-    fts_replace(conn, id, &stemmed)?;
     touch_meeting(conn, old.meeting_id, now)?;
+    Ok(row)
+}
+
+/// Writes a decision's content with its version and publication time, and its search
+/// text (the row, and on SQLite the full-text index).
+fn write_content(
+    conn: &mut DbConnection,
+    id: i64,
+    new: &DecisionContent,
+    version: i32,
+    published_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> QueryResult<DecisionRow> {
+    let raw = search_raw(new);
+    let stemmed = meeting::stem_text(&raw).join(" ");
+    let row = diesel::update(decisions::table.find(id))
+        .set((
+            decisions::paragraph.eq(new.paragraph),
+            decisions::case_number.eq(&new.case_number),
+            decisions::kind.eq(new.kind.as_str()),
+            decisions::public.eq(new.public),
+            decisions::title.eq(&new.title),
+            decisions::body.eq(body_of(new)),
+            decisions::recipients_folded.eq(recipients_folded(&new.recipients)),
+            decisions::search_raw.eq(&raw),
+            decisions::search_stemmed.eq(&stemmed),
+            decisions::version.eq(version),
+            decisions::published_at.eq(published_at),
+            decisions::updated_at.eq(now),
+        ))
+        .returning(crate::columns_of::<DecisionRow>())
+        .get_result(conn)?;
+    fts_replace(conn, id, &stemmed)?;
     Ok(row)
 }
 
@@ -626,23 +640,7 @@ pub fn edit_draft_decision(
         ));
     }
     let now = crate::now();
-    let raw = search_raw(&new);
-    let stemmed = meeting::stem_text(&raw).join(" ");
-    let row: DecisionRow = diesel::update(decisions::table.find(id))
-        .set((
-            decisions::paragraph.eq(new.paragraph),
-            decisions::case_number.eq(&new.case_number),
-            decisions::kind.eq(new.kind.as_str()),
-            decisions::public.eq(new.public),
-            decisions::title.eq(&new.title),
-            decisions::body.eq(body_of(&new)),
-            decisions::recipients_folded.eq(recipients_folded(&new.recipients)),
-            decisions::search_raw.eq(&raw),
-            decisions::search_stemmed.eq(&stemmed),
-            decisions::updated_at.eq(now),
-        ))
-        .returning(crate::columns_of::<DecisionRow>())
-        .get_result(conn)?;
+    let row = write_content(conn, id, &new, old.version, old.published_at, now)?;
     diesel::update(
         decision_versions::table
             .filter(decision_versions::decision_id.eq(id))
@@ -650,7 +648,6 @@ pub fn edit_draft_decision(
     )
     .set(decision_versions::content.eq(json(&new)))
     .execute(conn)?;
-    fts_replace(conn, id, &stemmed)?;
     touch_meeting(conn, old.meeting_id, now)?;
     Ok(row)
 }
