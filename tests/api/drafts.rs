@@ -238,6 +238,29 @@ both!(
                     .status,
                 200
             );
+            // An invalid change is 422 whatever its precondition; an empty If-Match is 400.
+            let invalid = if field == "place" {
+                json!({"place": " "})
+            } else {
+                json!({"paragraph": 0})
+            };
+            let r = a
+                .send(
+                    actix_web::test::TestRequest::patch()
+                        .uri(&url)
+                        .insert_header(("If-Match", etag.clone()))
+                        .set_json(&invalid),
+                )
+                .await;
+            assert_eq!(r.status, 422, "{}", r.text());
+            a.send(
+                actix_web::test::TestRequest::patch()
+                    .uri(&url)
+                    .insert_header(("If-Match", ""))
+                    .set_json(json!({ field: "Tom" })),
+            )
+            .await
+            .problem_field(400, "If-Match");
         }
     }
 );

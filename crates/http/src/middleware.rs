@@ -147,10 +147,26 @@ pub async fn body_of<B: MessageBody>(
 /// What `If-Match` means on a write, as the spec says it.
 pub const IF_MATCH_DOC: &str = "The ETag of the resource as read (GET); the change is made only if it is still current, else 412. `*`: any current version.";
 
-/// The entity tags of a request's `If-Match` (`None` without the header).
-pub fn if_match(req: &actix_web::HttpRequest) -> Option<Vec<String>> {
-    let v = req.headers().get(header::IF_MATCH)?.to_str().unwrap_or("");
-    Some(v.split(',').map(|t| t.trim().to_owned()).collect())
+/// The entity tags of a request's `If-Match` (`None` without the header); a header that
+/// names none (empty, or not text) is 400 naming it.
+pub fn if_match(req: &actix_web::HttpRequest) -> Result<Option<Vec<String>>, ApiError> {
+    let Some(v) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let tags: Vec<String> = v
+        .to_str()
+        .unwrap_or("")
+        .split(',')
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if tags.is_empty() {
+        return Err(ApiError::bad_request(
+            "If-Match",
+            "must name an ETag (as GET gave it) or *",
+        ));
+    }
+    Ok(Some(tags))
 }
 
 pub fn strong_etag(body: &[u8]) -> String {

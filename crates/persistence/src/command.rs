@@ -71,24 +71,27 @@ impl CommandError {
         }
     }
 
-    /// `Ok` when `current` (the aggregate's tag as readers see it now) is one of the
-    /// client's `expected` tags (`*` matches any), or no tags were given; else
-    /// [`CommandError::Stale`].
-    pub fn unless_stale(
+    /// The client's precondition, judged now and answered after the command's own
+    /// checks: `Ok(Ok(()))` when `current` (the aggregate's tag as readers see it before
+    /// the change) is one of the client's `expected` tags (`*` matches any) or no tags
+    /// were given, `Ok(Err(Stale))` otherwise. The command returns the stale refusal only
+    /// once its input has passed (a request that is invalid as well is 422, not 412); its
+    /// transaction is rolled back either way.
+    pub fn precondition(
         expected: Option<&[String]>,
         current: impl FnOnce() -> Result<String, CommandError>,
-    ) -> Result<(), Self> {
+    ) -> Result<Result<(), CommandError>, CommandError> {
         let Some(tags) = expected else {
-            return Ok(());
+            return Ok(Ok(()));
         };
         let now = current()?;
-        if tags.iter().any(|t| t == "*" || *t == now) {
+        Ok(if tags.iter().any(|t| t == "*" || *t == now) {
             Ok(())
         } else {
             Err(CommandError::Stale(format!(
                 "changed since it was read: its ETag is now {now}; read it again and reapply the change"
             )))
-        }
+        })
     }
 
     pub fn not_found(what: impl Into<String>) -> Self {

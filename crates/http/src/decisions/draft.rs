@@ -31,7 +31,7 @@ operation! {
     412 "If-Match names an ETag the paragraph no longer has: someone changed it since";
     |who: Authorized<SecretaryOnly>, state: State, req: HttpRequest, path: Id, body: ValidJson<DraftDecisionPatch>| {
         let id = DecisionId(path.into_inner());
-        let tags = crate::middleware::if_match(&req);
+        let tags = crate::middleware::if_match(&req)?;
         let changes = body.into_inner().changes();
         let row = db::write(&state, who.context(), move |tx| {
             Ok(commands::edit_paragraph(

@@ -125,7 +125,7 @@ operation! {
     412 "If-Match names an ETag the meeting no longer has: someone changed it since";
     |who: Authorized<SecretaryOnly>, state: State, req: HttpRequest, path: Id, body: ValidJson<UpdateMeeting>| {
         let id = path.into_inner();
-        let tags = crate::middleware::if_match(&req);
+        let tags = crate::middleware::if_match(&req)?;
         let b = body.into_inner();
         let edit = commands::Edit {
             kind: b.kind.map(|k| k.domain()),

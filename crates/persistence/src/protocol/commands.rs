@@ -144,7 +144,7 @@ pub struct Edit {
 }
 
 /// Changes a draft meeting (an approved protocol is frozen: conflict), if the client's
-/// `If-Match` tags still name it (stale otherwise).
+/// `If-Match` tags still name it (stale otherwise, once the change itself is valid).
 pub fn edit(
     tx: &mut Tx<'_>,
     views: &dyn Views,
@@ -153,7 +153,7 @@ pub fn edit(
     if_match: Option<&[String]>,
 ) -> Result<Vec<NameWarning>, CommandError> {
     let (before, decisions) = lock(tx, views, id)?;
-    CommandError::unless_stale(if_match, || views.meeting_tag(tx, id.0))?;
+    let current = CommandError::precondition(if_match, || views.meeting_tag(tx, id.0))?;
     let old = meetings::find_meeting(tx, id.0)?
         .ok_or_else(|| CommandError::not_found(format!("no meeting {id}")))?;
     let e = e.clone();
@@ -170,6 +170,7 @@ pub fn edit(
     };
     let warnings = link_people(tx, &mut input)?;
     meetings::update_meeting(tx, id.0, &input)?;
+    current?;
     record_meeting(tx, views, id, Some(before), "update")?;
     record_decisions(tx, views, id, &decisions, "update")?;
     Ok(warnings)
@@ -321,9 +322,10 @@ pub fn edit_paragraph(
     if_match: Option<&[String]>,
 ) -> Result<DecisionRow, CommandError> {
     let (old, meeting, meeting_before) = lock_decision(tx, views, id)?;
-    CommandError::unless_stale(if_match, || views.decision_tag(&old))?;
+    let current = CommandError::precondition(if_match, || views.decision_tag(&old))?;
     let before = views.decision(&old, false)?;
     let row = meetings::edit_draft_decision(tx, id.0, c.apply(old.content()))?;
+    current?;
     let after = views.decision(&row, false)?;
     tx.changed(&id, "update", Some(before), Some(after));
     record_meeting(tx, views, meeting, Some(meeting_before), "edit_paragraph")?;
