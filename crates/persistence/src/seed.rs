@@ -303,7 +303,7 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
 fn link_attendance(tx: &mut crate::Tx<'_>) -> Result<usize, crate::CommandError> {
     use crate::schema::meetings;
     use diesel::prelude::*;
-    use samverkan_domain::person::{NameMatch, PersonName};
+    use samverkan_domain::person::NameMatch;
     let people = crate::person::People::load(tx)?;
     let rows: Vec<crate::meetings::MeetingRow> = {
         let conn: &mut DbConnection = tx;
@@ -316,10 +316,7 @@ fn link_attendance(tx: &mut crate::Tx<'_>) -> Result<usize, crate::CommandError>
     for m in rows {
         let mut attendance = m.attendance.clone();
         for a in attendance.iter_mut().filter(|a| a.person_id.is_none()) {
-            if let Some(NameMatch::Exact(id)) =
-                PersonName::parse(&a.name).ok().map(|n| people.check(&n))
-            {
-                a.person_id = Some(id);
+            if let Some((_, NameMatch::Exact(_))) = people.link(a) {
                 linked += 1;
             }
         }

@@ -275,43 +275,38 @@ pub struct DraftDecisionPatch {
     pub recipients: Option<Vec<String>>,
 }
 
+/// The [`DecisionChanges`] of a request that holds the changeable fields by their names
+/// (a draft's patch, a correction).
+macro_rules! changes_of {
+    ($b:ident) => {
+        DecisionChanges {
+            paragraph: $b.paragraph,
+            case_number: $b.case_number,
+            title: $b.title,
+            kind: $b.kind.map(|k| k.domain()),
+            public: $b.public,
+            points: $b.points,
+            summary: $b.summary,
+            how_decided: $b.how_decided,
+            basis_documents: $b.basis_documents,
+            recipients: $b.recipients,
+        }
+    };
+}
+
 impl DraftDecisionPatch {
     /// The changes it asks for.
     pub fn changes(self) -> DecisionChanges {
-        DecisionChanges {
-            paragraph: self.paragraph,
-            case_number: self.case_number,
-            title: self.title,
-            kind: self.kind.map(|k| k.domain()),
-            public: self.public,
-            points: self.points,
-            summary: self.summary,
-            how_decided: self.how_decided,
-            basis_documents: self.basis_documents,
-            recipients: self.recipients,
-        }
+        changes_of!(self)
     }
 }
 
 impl CorrectionRequest {
     /// The correction it asks for.
     pub fn correction(self) -> Correction {
-        let reason = self.reason.clone();
-        let d = DraftDecisionPatch {
-            paragraph: self.paragraph,
-            case_number: self.case_number,
-            title: self.title,
-            kind: self.kind,
-            public: self.public,
-            points: self.points,
-            summary: self.summary,
-            how_decided: self.how_decided,
-            basis_documents: self.basis_documents,
-            recipients: self.recipients,
-        };
         Correction {
-            changes: d.changes(),
-            reason,
+            reason: self.reason,
+            changes: changes_of!(self),
         }
     }
 }

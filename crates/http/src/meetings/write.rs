@@ -5,6 +5,7 @@ use samverkan_persistence::command::shown;
 use samverkan_persistence::meetings::{
     self, DecisionInput, DecisionRow, MeetingInput, NoticeInput,
 };
+use samverkan_persistence::person::view::NameWarning;
 use samverkan_persistence::protocol::{Views, commands};
 use samverkan_persistence::{CommandError, DbConnection};
 
@@ -70,6 +71,17 @@ async fn load_meeting(state: &AppState, id: i64) -> Result<Meeting, ApiError> {
     db::run(state, move |conn| Ok(meeting_view(conn, id)?)).await
 }
 
+/// The meeting as a write left it, with that write's warnings about its names.
+async fn warned(
+    state: &AppState,
+    id: i64,
+    warnings: Vec<NameWarning>,
+) -> Result<Meeting, ApiError> {
+    let mut m = load_meeting(state, id).await?;
+    m.warnings = warnings;
+    Ok(m)
+}
+
 operation! {
     /// Create a meeting
     ///
@@ -99,8 +111,7 @@ operation! {
             Ok(commands::create(tx, &Shown, &input)?)
         })
         .await?;
-        let mut m = load_meeting(&state, row.id).await?;
-        m.warnings = warnings;
+        let m = warned(&state, row.id, warnings).await?;
         Ok(HttpResponse::Created()
             .insert_header((header::LOCATION, format!("/api/v1/meetings/{}", row.id)))
             .json(m))
@@ -148,9 +159,7 @@ operation! {
             )?)
         })
         .await?;
-        let mut m = load_meeting(&state, id).await?;
-        m.warnings = warnings;
-        Ok(HttpResponse::Ok().json(m))
+        Ok(HttpResponse::Ok().json(warned(&state, id, warnings).await?))
     }
 }
 
@@ -214,9 +223,7 @@ operation! {
             )?)
         })
         .await?;
-        let mut m = load_meeting(&state, id).await?;
-        m.warnings = warnings;
-        Ok(HttpResponse::Ok().json(m))
+        Ok(HttpResponse::Ok().json(warned(&state, id, warnings).await?))
     }
 }
 

@@ -180,11 +180,37 @@ impl People {
             .collect()
     }
 
+    /// What an attendance line's name is to the registry; the line gets the person's id
+    /// when the name is their own spelling and it names nobody yet. `None`: the text is
+    /// not a name.
+    pub fn link(
+        &self,
+        a: &mut crate::meetings::AttendanceEntry,
+    ) -> Option<(PersonName, NameMatch<i64>)> {
+        let name = PersonName::parse(&a.name).ok()?;
+        let found = self.check(&name);
+        if let (None, NameMatch::Exact(id)) = (a.person_id, &found) {
+            a.person_id = Some(*id);
+        }
+        Some((name, found))
+    }
+
     /// A warning for a name written in `field` that is not a person's own spelling (near
     /// a person's, or nobody's); none for an exact one or a text that is not a name.
     pub fn warning(&self, field: String, written: &str) -> Option<view::NameWarning> {
         let name = PersonName::parse(written).ok()?;
-        let (kind, suggestions) = match self.check(&name) {
+        let found = self.check(&name);
+        self.warning_of(field, &name, found)
+    }
+
+    /// The warning for `name` in `field`, which the rule found to be `found`.
+    pub fn warning_of(
+        &self,
+        field: String,
+        name: &PersonName,
+        found: NameMatch<i64>,
+    ) -> Option<view::NameWarning> {
+        let (kind, suggestions) = match found {
             NameMatch::Exact(_) => return None,
             NameMatch::Near(s) => (view::MatchKind::Near, self.suggestions(s)),
             NameMatch::Unknown => (view::MatchKind::Unknown, Vec::new()),

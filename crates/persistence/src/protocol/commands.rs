@@ -5,8 +5,6 @@ use chrono::{NaiveDate, NaiveTime};
 use samverkan_domain::ids::{DecisionId, MeetingId};
 use samverkan_domain::meeting::{DecisionKind, MeetingKind};
 
-use samverkan_domain::person::{NameMatch, PersonName};
-
 use super::Views;
 use crate::Tx;
 use crate::command::CommandError;
@@ -104,22 +102,16 @@ fn link_people(tx: &mut Tx<'_>, m: &mut MeetingInput) -> Result<Vec<NameWarning>
         warnings.extend(people.warning(format!("adjusters[{i}]"), a));
     }
     for (i, a) in m.attendance.iter_mut().enumerate() {
-        let exact = PersonName::parse(&a.name)
-            .ok()
-            .and_then(|n| match people.check(&n) {
-                NameMatch::Exact(id) => Some(id),
-                _ => None,
-            });
-        match a.person_id {
-            Some(id) if !people.contains(id) => missing.push((
+        if let Some(id) = a.person_id
+            && !people.contains(id)
+        {
+            missing.push((
                 format!("attendance[{i}].person_id"),
                 format!("no person {id} in the registry"),
-            )),
-            Some(_) => {}
-            None => a.person_id = exact,
+            ));
         }
-        if exact.is_none() {
-            warnings.extend(people.warning(format!("attendance[{i}].name"), &a.name));
+        if let Some((name, found)) = people.link(a) {
+            warnings.extend(people.warning_of(format!("attendance[{i}].name"), &name, found));
         }
         if let Some(r) = &a.replaces {
             warnings.extend(people.warning(format!("attendance[{i}].replaces"), r));
