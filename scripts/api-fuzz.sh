@@ -3,7 +3,9 @@
 # starts the debug server on a fresh SQLite file with an admin token and checks that no
 # generated request causes a 5xx, that responses match their documented schemas, status
 # codes, content types and headers, that invalid data is rejected, and that wrong
-# methods answer 405 with a correct Allow header.
+# methods answer 405 with a correct Allow header; then that valid data is accepted (a
+# positive-data run with the documented cross-field rules of scripts/fuzz_hooks.py, and
+# the answers scripts/fuzz-positive.toml counts as accepting).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v schemathesis >/dev/null || {
@@ -31,4 +33,21 @@ schemathesis run "http://127.0.0.1:$port/api-docs/openapi.json" \
   -H "Authorization: Bearer $token" \
   --max-examples "${MAX_EXAMPLES:-30}" \
   --seed 42 \
+  --suppress-health-check filter_too_much \
   -c not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance,response_headers_conformance,negative_data_rejection,unsupported_method,allow_header_conformance,ignored_auth,missing_required_header
+# Valid data is accepted: every request generated from the spec, kept to the rules that
+# tie its fields together (each stated in the spec, taught to the generator in
+# scripts/fuzz_hooks.py), is answered 2xx, or 401/403/404/409/412/429 about the state it
+# met. The stateful phase is left out: its links are inferred by schemathesis, which
+# follows a null `activity_id` as the path segment `None`. (filter_too_much, above: the
+# negative run of an approval, whose signature times have a strict pattern, sometimes
+# gives up drawing invalid values; that is the generator's limit, not a finding.)
+SCHEMATHESIS_HOOKS=fuzz_hooks PYTHONPATH=scripts schemathesis --config-file scripts/fuzz-positive.toml \
+  run "http://127.0.0.1:$port/api-docs/openapi.json" \
+  --url "http://127.0.0.1:$port" \
+  -H "Authorization: Bearer $token" \
+  --mode positive \
+  --phases examples,coverage,fuzzing \
+  --max-examples "${MAX_EXAMPLES:-30}" \
+  --seed 42 \
+  -c positive_data_acceptance

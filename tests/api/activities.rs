@@ -257,10 +257,11 @@ both!(create_and_change_phase, |app| async move {
         .await;
     assert_eq!(r.status, 200);
     assert_eq!(r.json()["phase"], "procurement");
-    // Backward without a reason → 422 on phase_reason, nothing written.
+    // Backward without a reason → 409 on phase_reason (backward from the stored phase),
+    // nothing written.
     sec.patch(&url, &json!({"phase": "development"}))
         .await
-        .problem_field(422, "phase_reason");
+        .problem_field(409, "phase_reason");
     assert_eq!(app.get(&url).await.json()["phase"], "procurement");
     // With a reason and a decision it is recorded.
     let r = sec
@@ -282,7 +283,7 @@ both!(create_and_change_phase, |app| async move {
     );
     sec.patch(&url, &json!({"phase": "development"}))
         .await
-        .problem_field(422, "phase_reason");
+        .problem_field(409, "phase_reason");
     // Other fields.
     let r = sec
         .patch(&url, &json!({"name": "Intranät", "participants": ["2580"]}))
@@ -353,6 +354,47 @@ both!(bad_activity_input_names_the_field, |app| async move {
     let all = app.get("/api/v1/activities?limit=200").await.json();
     assert!(!items(&all).iter().any(|a| a["name"] == "X"));
 });
+
+// A change that breaks the timeline on its own is invalid (422); one that breaks it only
+// with what is stored conflicts with the activity (409). Neither is written.
+both!(
+    timeline_changes_against_the_stored_activity,
+    |app| async move {
+        let sec = app.as_role(Role::Secretary);
+        let created = sec
+            .post(
+                "/api/v1/activities",
+                &json!({"category": "project", "name": "Tidslinje", "start_date": "2024-05-01"}),
+            )
+            .await;
+        assert_eq!(created.status, 201, "{}", created.text());
+        let url = format!("/api/v1/activities/{}", created.json()["id"]);
+        sec.patch(&url, &json!({"expected_end": "2024-01-01"}))
+            .await
+            .problem_field(409, "expected_end");
+        sec.patch(&url, &json!({"start_year": 2023}))
+            .await
+            .problem_field(409, "start_year");
+        sec.patch(
+            &url,
+            &json!({"start_date": "2024-06-01", "expected_end": "2024-02-01"}),
+        )
+        .await
+        .problem_field(422, "expected_end");
+        let kept = app.get(&url).await.json();
+        assert_eq!(kept["timeline"]["start_date"], "2024-05-01");
+        assert_eq!(kept["timeline"]["start_year"], 2024);
+        assert_eq!(kept["timeline"]["expected_end"], Value::Null);
+        let r = sec
+            .patch(
+                &url,
+                &json!({"start_date": "2023-03-01", "expected_end": "2025-01-01"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(r.json()["timeline"]["start_year"], 2023);
+    }
+);
 
 both!(status_reports_post_and_validate, |app| async move {
     let id = id_of(&app, "e-learning").await;

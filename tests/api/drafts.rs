@@ -253,14 +253,69 @@ both!(
                 )
                 .await;
             assert_eq!(r.status, 422, "{}", r.text());
-            a.send(
-                actix_web::test::TestRequest::patch()
-                    .uri(&url)
-                    .insert_header(("If-Match", ""))
-                    .set_json(json!({ field: "Tom" })),
-            )
-            .await
-            .problem_field(400, "If-Match");
+            // An If-Match that is not `*` or a list of entity tags (RFC 9110) is 400 naming
+            // the header, nothing written; a list holding the current tag matches.
+            let bare = etag.trim_matches('"').to_owned();
+            for bad in [
+                "",
+                bare.as_str(),
+                "\"a\", b",
+                "\"o\"pen\"",
+                "\"a\",",
+                "\"a\" \"b\"",
+            ] {
+                a.send(
+                    actix_web::test::TestRequest::patch()
+                        .uri(&url)
+                        .insert_header(("If-Match", bad))
+                        .set_json(json!({ field: "Tom" })),
+                )
+                .await
+                .problem_field(400, "If-Match");
+            }
+            let current = a.get(&url).await;
+            assert_eq!(current.json()[field], "Utan villkor");
+            let tag = current.header("etag").expect("etag").to_owned();
+            let r = a
+                .send(
+                    actix_web::test::TestRequest::patch()
+                        .uri(&url)
+                        .insert_header(("If-Match", format!("W/\"x\", \"a,b\" ,{tag}")))
+                        .set_json(json!({ field: "Ur listan" })),
+                )
+                .await;
+            assert_eq!(r.status, 200, "{}", r.text());
         }
     }
 );
+
+// One end of a meeting's time given against the other one stored: an order they break
+// together conflicts with the stored meeting (409), after the change's own checks (422);
+// both ends given in the wrong order are invalid on their own (422). Nothing is written.
+both!(a_meeting_time_against_the_stored_one, |app| async move {
+    let sec = app.as_role(Role::Secretary);
+    let (m, _) = draft(&sec).await;
+    let url = format!("/api/v1/meetings/{m}");
+    sec.patch(&url, &json!({"end_time": "09:00:00"}))
+        .await
+        .problem_field(409, "end_time");
+    sec.patch(&url, &json!({"start_time": "17:00"}))
+        .await
+        .problem_field(409, "start_time");
+    sec.patch(&url, &json!({"end_time": "09:00:00", "place": " "}))
+        .await
+        .problem_field(422, "place");
+    sec.patch(
+        &url,
+        &json!({"start_time": "12:00:00", "end_time": "11:00:00"}),
+    )
+    .await
+    .problem_field(422, "end_time");
+    let kept = app.as_role(Role::Secretary).get(&url).await.json();
+    assert_eq!(
+        (kept["start_time"].as_str(), kept["end_time"].as_str()),
+        (Some("10:00:00"), Some("16:00:00"))
+    );
+    let r = sec.patch(&url, &json!({"end_time": "15:30:00"})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+});

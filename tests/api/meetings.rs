@@ -399,14 +399,21 @@ both!(protocol_lifecycle_and_appeal_deadline, |app| async move {
     // Still a draft after the refused approvals.
     assert_eq!(sec.get(&url).await.json()["status"], "draft");
     app.get(&url).await.problem(404);
+    // A signature's time as protocols print it, without seconds, is read as it is.
+    let mut signed = signatures();
+    signed[0]["signed_at"] = json!("2022-06-01T10:07");
     let res = sec
         .post(
             &format!("{url}/approval"),
-            &json!({"approved_on": "2022-06-01", "signatures": signatures()}),
+            &json!({"approved_on": "2022-06-01", "signatures": signed}),
         )
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["status"], "approved");
+    assert_eq!(
+        res.json()["signatures"][0]["signed_at"],
+        "2022-06-01T10:07:00"
+    );
     // Frozen.
     let p = sec.patch(&url, &json!({"place": "Boden"})).await;
     p.problem(409);

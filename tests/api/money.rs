@@ -153,10 +153,12 @@ both!(preview_is_public_and_exact, |app| async move {
 
 both!(bad_splits_name_the_field, |app| async move {
     let cases = [
+        // A well-formed date of which the registry holds no population snapshot: a
+        // conflict with what is stored.
         (
             json!({"amount_ore": 100_000, "model": {"kind": "per_capita", "population_date": "2015-12-31"}}),
             "model.population_date",
-            422,
+            409,
         ),
         (
             json!({"amount_ore": 100_000, "model": {"kind": "equal"}, "participants": ["2505", "9999"]}),
@@ -186,6 +188,12 @@ both!(bad_splits_name_the_field, |app| async move {
         (
             json!({"amount_ore": 100_000, "model": {"kind": "bogus"}}),
             "model",
+            422,
+        ),
+        // The variants take no field of another.
+        (
+            json!({"amount_ore": 100_000, "model": {"kind": "equal", "flat_percent": 5}}),
+            "model.flat_percent",
             422,
         ),
     ];

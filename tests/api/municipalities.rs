@@ -263,7 +263,8 @@ both!(admin_sets_invoicing_fields, |app| async move {
     admin
         .patch(url, &json!({"member_to": "2010-01-01"}))
         .await
-        .problem_field(422, "member_to");
+        // Before the stored start of membership: a conflict with what is stored.
+        .problem_field(409, "member_to");
     admin
         .patch(url, &json!({"scb_code": "9999"}))
         .await

@@ -455,13 +455,27 @@ both!(
         assert_eq!(res.json()["term_to"], "2023-03-31");
         assert_eq!(on("2023-06-01").await, 0);
         assert_eq!(on("2023-02-01").await, 1);
-        // Bad input: 422 or 409 naming the field, nothing stored.
+        // Bad input: 422 or 409 naming the field, nothing stored. An end before the
+        // stored start conflicts with the seat (409); both ends wrong in one request are
+        // invalid on their own (422).
         sec.patch(
             &format!("/api/v1/members/{sid}"),
             &json!({"term_to": "2022-12-31"}),
         )
         .await
+        .problem_field(409, "term_to");
+        sec.patch(
+            &format!("/api/v1/members/{sid}"),
+            &json!({"term_from": "2023-02-01", "term_to": "2023-01-31"}),
+        )
+        .await
         .problem_field(422, "term_to");
+        let kept = app
+            .get(&format!("/api/v1/members?person={pid}"))
+            .await
+            .json();
+        assert_eq!(kept["items"][0]["term_from"], "2023-01-01");
+        assert_eq!(kept["items"][0]["term_to"], "2023-03-31");
         sec.post(
             "/api/v1/members",
             &json!({"person_id": 999_999, "party": "C", "scb_code": "2506", "role": "member",

@@ -62,18 +62,21 @@ pub enum Model {
         flat_percent: u8,
         population_date: NaiveDate,
     },
-    /// A given amount per participant; must add up to the amount exactly.
+    /// A given amount for every participant (keyed by SCB code); must add up to the
+    /// amount exactly.
     Fixed {
         #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, i64>))]
         amounts_ore: BTreeMap<ScbCode, i64>,
     },
-    /// Each signatory's maximum; the actual cost is split in proportion to the caps.
+    /// Each signatory's maximum (one for every participant, keyed by SCB code); the
+    /// actual cost, at most their sum, is split in proportion to the caps.
     Capped {
         #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, i64>))]
         caps_ore: BTreeMap<ScbCode, i64>,
     },
     /// Each participant pays `quantity × unit_price_ore`, plus `one_off_ore` if its
-    /// quantity is above zero. The amount must equal the computed total.
+    /// quantity is above zero (a quantity for every participant, keyed by SCB code). The
+    /// amount must equal the computed total.
     Usage {
         #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, i64>))]
         quantities: BTreeMap<ScbCode, i64>,

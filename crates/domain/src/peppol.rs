@@ -25,6 +25,15 @@ const UNCHECKED_SCHEMES: &[&str] = &[
     "9944",
 ];
 
+/// The schemes an endpoint may be given in: the EAS list but those whose national rule is
+/// not checked here.
+pub fn accepted_schemes() -> impl Iterator<Item = &'static str> {
+    EAS_CODES
+        .iter()
+        .copied()
+        .filter(|s| !UNCHECKED_SCHEMES.contains(s))
+}
+
 /// The Swedish organisation number scheme.
 pub const SCHEME_SE_ORG: &str = "0007";
 /// GS1 Global Location Number.

@@ -224,6 +224,19 @@ fn declare_request_rules(spec: Spec) -> Spec {
                 if let Some(Value::Object(props)) = o.get_mut("properties") {
                     for (name, p) in props.iter_mut() {
                         let Value::Object(po) = p else { continue };
+                        // The endpoint scheme: the codes `Endpoint::parse` accepts.
+                        if name == "peppol_endpoint_scheme" && is_string(po) {
+                            let mut codes: Vec<Value> =
+                                samverkan_domain::peppol::accepted_schemes()
+                                    .map(Value::from)
+                                    .collect();
+                            if matches!(po.get("type"), Some(Value::Array(ts)) if ts.iter().any(|t| t == "null"))
+                            {
+                                codes.push(Value::Null);
+                            }
+                            po.remove("pattern");
+                            po.insert("enum".into(), codes.into());
+                        }
                         let target = match name.as_str() {
                             "scb_code" => Some((&mut *po, SCB_CODE_PATTERN)),
                             "start_time" | "end_time" => Some((&mut *po, TIME_PATTERN)),
@@ -293,6 +306,14 @@ fn declare_request_rules(spec: Spec) -> Spec {
                 .filter(|p| p["in"] == "header" && p["name"] == crate::money::idempotency::HEADER)
             {
                 p["schema"]["pattern"] = json!(crate::money::idempotency::KEY_PATTERN);
+            }
+            // A header is text or absent, never null (an optional one is not required).
+            for p in params.iter_mut().filter(|p| p["in"] == "header") {
+                if let Some(types) = p["schema"]["type"].as_array()
+                    && types.iter().any(|t| t == "null")
+                {
+                    p["schema"]["type"] = json!("string");
+                }
             }
             for p in params.iter_mut().filter(|p| p["in"] == "query") {
                 let name = p["name"].as_str().unwrap_or_default().to_owned();
@@ -575,6 +596,10 @@ fn name_tagged_variants(spec: &mut Spec, union: &str, tag: &str) {
             _ => None,
         };
         let Some(value) = value else { continue };
+        // The variants are read with `deny_unknown_fields`: say so.
+        variant.additional_properties = Some(Box::new(
+            utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
+        ));
         let pascal: String = value
             .split('_')
             .map(|w| {

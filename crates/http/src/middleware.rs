@@ -143,32 +143,66 @@ pub async fn body_of<B: MessageBody>(
     Ok((req, head, bytes))
 }
 
-/// The strong ETag of a body: the first 128 bits of its SHA-256, quoted.
 /// What `If-Match` means on a write, as the spec says it.
-pub const IF_MATCH_DOC: &str = "The ETag of the resource as read (GET); the change is made only if it is still current, else 412. `*`: any current version.";
+pub const IF_MATCH_DOC: &str = "The ETag of the resource as read (GET); the change is made only if it is still current, else 412. `*`: any current version. Entity tags as RFC 9110 writes them (quoted, comma-separated); anything else is 400.";
 
 /// The entity tags of a request's `If-Match` (`None` without the header); a header that
-/// names none (empty, or not text) is 400 naming it.
+/// is not `*` or a list of entity tags (RFC 9110: `"…"` or `W/"…"`) is 400 naming it.
 pub fn if_match(req: &actix_web::HttpRequest) -> Result<Option<Vec<String>>, ApiError> {
     let Some(v) = req.headers().get(header::IF_MATCH) else {
         return Ok(None);
     };
-    let tags: Vec<String> = v
-        .to_str()
-        .unwrap_or("")
-        .split(',')
-        .map(|t| t.trim().to_owned())
-        .filter(|t| !t.is_empty())
-        .collect();
-    if tags.is_empty() {
-        return Err(ApiError::bad_request(
-            "If-Match",
-            "must name an ETag (as GET gave it) or *",
-        ));
+    let bad = || ApiError::bad_request("If-Match", "must name an ETag (as GET gave it) or *");
+    let v = v.to_str().map_err(|_| bad())?.trim();
+    if v == "*" {
+        return Ok(Some(vec![v.to_owned()]));
     }
-    Ok(Some(tags))
+    entity_tags(v).map(Some).ok_or_else(bad)
 }
 
+/// The entity tags of a list (RFC 9110 8.8.3: `"…"` or `W/"…"`, the quoted part visible
+/// ASCII but the double quote, a comma inside it included), comma-separated with optional
+/// spaces; `None` for anything else.
+fn entity_tags(v: &str) -> Option<Vec<String>> {
+    let b = v.as_bytes();
+    let spaces = |mut i: usize| {
+        while b.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        i
+    };
+    let mut tags = Vec::new();
+    let mut i = 0;
+    loop {
+        let start = i;
+        if b[i..].starts_with(b"W/") {
+            i += 2;
+        }
+        if b.get(i) != Some(&b'"') {
+            return None;
+        }
+        i += 1;
+        while let Some(&c) = b.get(i).filter(|c| **c != b'"') {
+            if !(c == b'!' || (b'#'..=b'~').contains(&c)) {
+                return None;
+            }
+            i += 1;
+        }
+        if b.get(i) != Some(&b'"') {
+            return None;
+        }
+        i += 1;
+        tags.push(v[start..i].to_owned());
+        i = spaces(i);
+        match b.get(i) {
+            None => return Some(tags),
+            Some(b',') => i = spaces(i + 1),
+            Some(_) => return None,
+        }
+    }
+}
+
+/// The strong ETag of a body: the first 128 bits of its SHA-256, quoted.
 pub fn strong_etag(body: &[u8]) -> String {
     format!("\"{}\"", &hex::encode(Sha256::digest(body))[..32])
 }

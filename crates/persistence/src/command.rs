@@ -111,6 +111,11 @@ fn describe(fields: &[(String, String)]) -> String {
 /// state → conflict.
 impl From<InvoiceError> for CommandError {
     fn from(e: InvoiceError) -> Self {
+        // Amounts too large to add up come from what is stored (the streams an invoice
+        // bills, the lines a payment or credit meets): a conflict with it.
+        if e == InvoiceError::Overflow {
+            return CommandError::Conflict(format!("{e}: the stored amounts are too large"));
+        }
         match e.field() {
             Some(field) => CommandError::invalid(field, e.to_string()),
             None => CommandError::Conflict(e.to_string()),

@@ -260,6 +260,7 @@ pub struct NewActivityBody {
     /// Initial phase (default `idea`).
     #[schema(value_type = Option<samverkan_domain::activity::Phase>)]
     pub phase: Option<String>,
+    /// The year the activity started; with `start_date`, its year.
     #[validate(range(min = 1990, max = 2100))]
     #[schema(minimum = 1990, maximum = 2100)]
     pub start_year: Option<i32>,
@@ -273,7 +274,7 @@ pub struct NewActivityBody {
     pub contacts: Vec<Contact>,
     /// The decision that started the activity, if any (recorded in the phase history).
     pub decided_by: Option<DecisionRefBody>,
-    /// Date of the initial phase entry (default today).
+    /// Date of the initial phase entry (default today); with it (or `decided_by`), `phase`.
     pub phase_date: Option<NaiveDate>,
 }
 
@@ -293,6 +294,7 @@ pub struct UpdateActivityBody {
     #[validate(length(max = 4000))]
     #[schema(max_length = 4000)]
     pub goal: Option<String>,
+    /// The year the activity started; with `start_date`, its year.
     #[validate(range(min = 1990, max = 2100))]
     #[schema(minimum = 1990, maximum = 2100)]
     pub start_year: Option<i32>,
@@ -307,12 +309,13 @@ pub struct UpdateActivityBody {
     #[schema(value_type = Option<samverkan_domain::activity::Phase>)]
     pub phase: Option<String>,
     /// Why; required when going back in the phase order or resuming from paused/closed.
+    /// Only with `phase`.
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000)]
     pub phase_reason: Option<String>,
-    /// Date of the change (default today).
+    /// Date of the change (default today). Only with `phase`.
     pub phase_date: Option<NaiveDate>,
-    /// The paragraph that decided the change.
+    /// The paragraph that decided the change. Only with `phase`.
     pub decided_by: Option<DecisionRefBody>,
 }
 
@@ -390,6 +393,7 @@ pub struct PutRolloutBody {
     #[schema(value_type = samverkan_domain::activity::RolloutState)]
     pub state: String,
     pub started_on: Option<NaiveDate>,
+    /// Not before `started_on`.
     pub completed_on: Option<NaiveDate>,
     pub as_of: Option<NaiveDate>,
     #[validate(length(max = 2000))]
@@ -651,6 +655,7 @@ pub struct NewContractBody {
     #[schema(pattern = "^[0-9]{2}[2-9][0-9]{3}-?[0-9]{4}$")]
     pub supplier_org_number: Option<String>,
     pub start_date: Option<NaiveDate>,
+    /// Not before `start_date`.
     pub end_date: Option<NaiveDate>,
     #[serde(default)]
     pub extendable: bool,

@@ -23,7 +23,7 @@ operation! {
     security(("bearer" = [])),
     params(
         ("id" = i64, Path, description = "Decision id"),
-        ("If-Match" = Option<String>, Header, description = IF_MATCH_DOC)
+        ("If-Match" = Option<String>, Header, description = IF_MATCH_DOC, pattern = r#"^(\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$"#)
     ),
     request_body = DraftDecisionPatch,
     200 "The changed paragraph" => Decision, 404 "No such decision",

@@ -263,6 +263,7 @@ pub struct Approval {
 pub struct PostNotice {
     pub scb_code: String,
     pub posted_on: NaiveDate,
+    /// Not before `posted_on`.
     pub taken_down_on: Option<NaiveDate>,
     #[validate(length(min = 1, max = 300))]
     #[schema(min_length = 1, max_length = 300)]

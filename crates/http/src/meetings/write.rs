@@ -129,7 +129,7 @@ operation! {
     security(("bearer" = [])),
     params(
         ("id" = i64, Path, description = "Meeting id"),
-        ("If-Match" = Option<String>, Header, description = IF_MATCH_DOC)
+        ("If-Match" = Option<String>, Header, description = IF_MATCH_DOC, pattern = r#"^(\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$"#)
     ),
     request_body = UpdateMeeting,
     200 "Changed" => Meeting, 409 "The protocol is approved",

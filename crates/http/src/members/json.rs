@@ -105,7 +105,7 @@ pub struct NewSeatBody {
     /// Default `none`.
     pub office: Option<Office>,
     pub term_from: NaiveDate,
-    /// Null while serving.
+    /// Null while serving; not before `term_from`.
     pub term_to: Option<NaiveDate>,
     /// Where the seat is decided (protocol and paragraph).
     #[schema(max_length = 500)]

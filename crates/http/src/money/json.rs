@@ -37,6 +37,7 @@ pub enum StreamKind {
     "participants": ["2505", "2506"]}))]
 pub struct PreviewBody {
     /// Amount to split, in öre (not negative).
+    #[schema(minimum = 0)]
     pub amount_ore: i64,
     /// Rounding unit in öre: 1, 100 (krona) or 10000 (hundred kronor). Default 100.
     #[schema(minimum = 1)]
@@ -75,7 +76,20 @@ impl From<&Allocation> for AllocationJson {
 
 /// Parses a model; a bad one is 422 on `model`.
 pub fn parse_model(v: &Value) -> Result<Model, crate::ApiError> {
-    serde_json::from_value(v.clone()).map_err(|e| crate::ApiError::invalid("model", e.to_string()))
+    let model: Model = serde_json::from_value(v.clone())
+        .map_err(|e| crate::ApiError::invalid("model", e.to_string()))?;
+    // A field of no variant, or of another (serde lets a unit variant such as `equal`
+    // pass any): refused like every other unknown field of a body.
+    let known = serde_json::to_value(&model).unwrap_or_default();
+    if let (Some(given), Some(known)) = (v.as_object(), known.as_object())
+        && let Some(extra) = given.keys().find(|k| !known.contains_key(*k))
+    {
+        return Err(crate::ApiError::invalid(
+            &format!("model.{extra}"),
+            format!("unknown field of the `{}` model", model.kind()),
+        ));
+    }
+    Ok(model)
 }
 
 /// A new cost stream (*kostnadsström*).
@@ -92,6 +106,8 @@ pub struct NewCostStreamBody {
     pub name: String,
     #[schema(value_type = StreamKind)]
     pub kind: String,
+    /// The stream's yearly amount in öre (not negative).
+    #[schema(minimum = 0)]
     pub amount_ore: i64,
     /// Default 100 (whole kronor).
     #[schema(minimum = 1)]
@@ -101,8 +117,10 @@ pub struct NewCostStreamBody {
     /// Omitted = every member on 1 January of the year.
     pub participants: Option<Vec<String>>,
     /// Population figures stated by the deciding document, used instead of the SCB
-    /// snapshot at `model.population_date` (then `population_source` is required).
+    /// snapshot at `model.population_date` (then `population_source` is required), one
+    /// for every participant; only for the `per_capita` and `mixed` models.
     pub populations: Option<BTreeMap<String, i64>>,
+    /// Where `populations` come from (not blank); only with them.
     pub population_source: Option<String>,
     /// UNCL5305 VAT category: `O` outside the scope of VAT (default), `S` standard rate,
     /// `Z` zero rated, `E` exempt. S, Z and E need the seller's VAT identifier configured;
@@ -112,9 +130,9 @@ pub struct NewCostStreamBody {
     /// 25 (default), 12 or 6 for S; 0 (or absent) for Z, E and O.
     pub vat_percent: Option<i32>,
     /// Required for E (e.g. "Undantag från skatteplikt enligt 3 kap. mervärdesskattelagen");
-    /// default for O "Not subject to VAT"; absent for S and Z.
+    /// default for O "Not subject to VAT"; absent for S and Z. Not blank.
     #[validate(length(max = 300))]
-    #[schema(max_length = 300)]
+    #[schema(max_length = 300, pattern = "\\S")]
     pub vat_exemption_reason: Option<String>,
     /// The activity that decided it (no link is enforced).
     pub activity_id: Option<i64>,
@@ -249,7 +267,7 @@ pub struct NewInvoiceBody {
 pub struct IssueBody {
     /// Default today.
     pub issue_date: Option<NaiveDate>,
-    /// Default 30 days after the issue date.
+    /// Default 30 days after the issue date; not before it.
     pub due_date: Option<NaiveDate>,
     /// Default the municipality's registered buyer reference; required one way or the other.
     #[validate(length(min = 1, max = 100))]
@@ -261,6 +279,8 @@ pub struct IssueBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"amount_ore": 12330700, "paid_on": "2021-03-01", "reference": "BG 2021-000001"}))]
 pub struct PaymentBody {
+    /// Above zero, at most what is outstanding.
+    #[schema(minimum = 1)]
     pub amount_ore: i64,
     pub paid_on: NaiveDate,
     #[validate(length(max = 200))]
@@ -287,7 +307,8 @@ pub struct CreditNoteBody {
 #[serde(deny_unknown_fields)]
 pub struct CreditLineBody {
     pub line_no: i32,
-    /// Net, excluding VAT; the credit note adds the line's VAT.
+    /// Net, excluding VAT, above zero; the credit note adds the line's VAT.
+    #[schema(minimum = 1)]
     pub amount_ore: i64,
 }
 

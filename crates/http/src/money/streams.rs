@@ -5,7 +5,7 @@ use samverkan_persistence::money::{self, SplitRequest, StreamSpec};
 
 use super::json::{AllocationJson, CostStream, ListStreamsQuery, NewCostStreamBody, parse_model};
 use crate::auth::{Authorized, TreasurerOnly};
-use crate::error::ApiError;
+use crate::error::{ApiError, FieldError};
 use crate::extract::ValidJson;
 use crate::pagination::{self};
 use crate::route::{Id, NoQuery, State};
@@ -72,14 +72,16 @@ operation! {
             b.vat_exemption_reason.as_deref(),
         )
         .map_err(|e| ApiError::invalid(e.field, e.message))?;
+        // A valid request the server's configuration cannot serve: a conflict, not a
+        // malformed field.
         if vat.category.needs_seller_vat_id() && state.invoicing.seller_vat_id.is_none() {
-            return Err(ApiError::invalid(
+            return Err(ApiError::conflicting_fields(vec![FieldError::new(
                 "vat_category",
                 format!(
                     "category {} needs the seller's VAT identifier (BR-{}-02), and none is configured (SAMVERKAN_SELLER_VAT_ID)",
                     vat.category, vat.category
                 ),
-            ));
+            )]));
         }
         let spec = StreamSpec {
             year: b.year,

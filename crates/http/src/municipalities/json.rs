@@ -81,7 +81,8 @@ pub struct MunicipalityPatch {
     pub member_to: Option<Option<NaiveDate>>,
     /// EAS scheme of the Peppol endpoint (default `0007` when an id is given): a code of
     /// the Peppol EAS list; `0007`, `0088` (GLN) and `0192` are checked by their check
-    /// digits, schemes with another national rule are refused. `null` clears the endpoint.
+    /// digits, schemes with another national rule are refused. `null` clears the endpoint
+    /// (and then `peppol_endpoint_id` is null or absent).
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, pattern = "^([0-9]{4}|[A-Z]{2})$")]
     pub peppol_endpoint_scheme: Option<Option<String>>,

@@ -197,18 +197,29 @@ pub fn update<V: Views>(
         }
         None => None,
     };
-    for (field, message) in samverkan_domain::activity::check_timeline(
-        u.start_year.or(row.start_year),
+    // A timeline the request breaks on its own is invalid (422); one that only breaks
+    // with what is stored conflicts with it (409).
+    use samverkan_domain::activity::check_timeline;
+    let own = check_timeline(u.start_year, u.start_date, u.expected_end);
+    // A new start date brings its year along (as written below).
+    let start_year = u.start_year.or(u.start_date.map(|d| d.year()));
+    let merged = check_timeline(
+        start_year.or(row.start_year),
         u.start_date.or(row.start_date),
         u.expected_end.or(row.expected_end),
-    ) {
-        errors.push((field.into(), message.into()));
-    }
+    );
+    let into = if own.is_empty() {
+        &mut conflicts
+    } else {
+        &mut errors
+    };
+    into.extend(merged.into_iter().map(|(f, m)| (f.into(), m.into())));
     let current = row.phase;
     if let Some(to) = u.phase
         && let Err(e) = check_phase_change(current, to, u.phase_reason.as_deref())
     {
-        errors.push(("phase_reason".into(), e.to_string()));
+        // Whether a reason is needed depends on the stored phase: a conflict with it.
+        conflicts.push(("phase_reason".into(), e.to_string()));
     }
     CommandError::refuse(errors, conflicts)?;
     let now = crate::now();
@@ -217,7 +228,7 @@ pub fn update<V: Views>(
         name: u.name.as_ref().map(|n| n.trim().to_owned()),
         goal: u.goal.clone().map(Some),
         phase: u.phase.map(|p| p.as_str().to_owned()),
-        start_year: u.start_year.or(u.start_date.map(|d| d.year())).map(Some),
+        start_year: start_year.map(Some),
         start_date: u.start_date.map(Some),
         expected_end: u.expected_end.map(Some),
         contacts: u.contacts.as_deref().map(contacts_json).transpose()?,

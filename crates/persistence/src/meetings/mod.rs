@@ -28,7 +28,8 @@ pub struct AttendanceEntry {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub party: Option<String>,
-    /// The member municipality the person represents (none for staff).
+    /// The member municipality the person represents: required for members and
+    /// substitutes (every kind but `other_present`), none for staff.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scb_code: Option<String>,
     #[schema(example = "serving_member")]
@@ -39,7 +40,7 @@ pub struct AttendanceEntry {
     /// Attendance starts at this paragraph (*från § 5*).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_paragraph: Option<i32>,
-    /// Attendance ends after this paragraph.
+    /// Attendance ends after this paragraph; not before `from_paragraph`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to_paragraph: Option<i32>,
     /// Free text: office held, organisation of staff.
@@ -62,9 +63,14 @@ pub struct Signature {
     /// `chair`, `adjuster` (*justerare*), `secretary` or `notice` (who certified the notice).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    /// Local time in Europe/Stockholm, as the signature service records it (no offset).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?$", example = "2023-10-16T09:39:11")]
+    /// Local time in Europe/Stockholm, as the signature service records it (no offset,
+    /// seconds optional): a real date between 1900-01-01 and 2200-12-31.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "local_time"
+    )]
+    #[schema(value_type = Option<String>, pattern = "^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?$", example = "2023-10-16T09:39:11")]
     pub signed_at: Option<NaiveDateTime>,
     /// SHA-256 of the signed document, 64 hexadecimal digits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,6 +78,21 @@ pub struct Signature {
     pub sha256: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bankid_reference: Option<String>,
+}
+
+/// A signature's time as protocols print it: `YYYY-MM-DDTHH:MM`, seconds and their
+/// fraction optional.
+fn local_time<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDateTime>, D::Error> {
+    let Some(s) = Option::<String>::deserialize(d)? else {
+        return Ok(None);
+    };
+    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(&s, f).ok())
+        .map(Some)
+        .ok_or_else(|| {
+            serde::de::Error::custom(format!("`{s}` is not a local time YYYY-MM-DDTHH:MM[:SS]"))
+        })
 }
 
 /// An attached file of a basis document.

@@ -13,7 +13,9 @@ use crate::registry::fold;
 use crate::schema::{decision_versions, decisions, meeting_notices, meetings};
 use crate::{DbConnection, Tx};
 
-fn validate_meeting(
+/// The rules a meeting's cover data and attendance meet (422 for what it breaks on its
+/// own, 409 naming codes that are not members that day).
+pub(crate) fn validate_meeting(
     conn: &mut DbConnection,
     m: &MeetingInput,
     prefix: &str,

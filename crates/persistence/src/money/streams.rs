@@ -273,10 +273,13 @@ pub fn compute_split(
         (Some(date), None) => {
             let snap = populations_at(conn, date)?;
             if let Some(missing) = participants.iter().find(|c| !snap.contains_key(*c)) {
-                return Err(invalid(
-                    "model.population_date",
-                    format!("no population snapshot dated {date} for municipality {missing}"),
-                ));
+                // The registry holds no such snapshot: a conflict with what is stored.
+                return Err(SplitError::Conflict {
+                    field: "model.population_date".into(),
+                    message: format!(
+                        "no population snapshot dated {date} for municipality {missing}"
+                    ),
+                });
             }
             Some(to_pop_map(&snap, "model.population_date")?)
         }

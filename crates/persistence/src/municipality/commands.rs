@@ -39,13 +39,13 @@ pub struct Update {
     pub address: Option<PostalAddress>,
 }
 
-/// Applies `u`; membership may not end before it began. Returns the municipality with its
-/// newest population snapshot.
+/// Applies `u`; membership may not end before it began (the stored beginning: 409).
+/// Returns the municipality with its newest population snapshot.
 pub fn update(tx: &mut Tx<'_>, u: &Update) -> Result<Municipality, CommandError> {
     let current = lock(tx, u.scb)?;
     let member_to = u.member_to.unwrap_or(current.member_to);
     if !samverkan_domain::registry::valid_range(current.member_from, member_to) {
-        return Err(CommandError::invalid(
+        return Err(CommandError::conflicts(
             "member_to",
             format!("must not be before member_from ({})", current.member_from),
         ));

@@ -125,14 +125,17 @@ pub struct Seat {
 }
 
 impl Seat {
-    /// The term may not end before it starts (422); the municipality must be a member
-    /// on the first day of the term (409, naming it).
-    fn check(&self, tx: &mut Tx<'_>) -> Result<(), CommandError> {
+    /// The term may not end before it starts (422 when the request gives both ends, 409
+    /// when one of them is the stored seat's); the municipality must be a member on the
+    /// first day of the term (409, naming it).
+    fn check(&self, tx: &mut Tx<'_>, both_ends_given: bool) -> Result<(), CommandError> {
         if !registry_rules::valid_range(self.term_from, self.term_to) {
-            return Err(CommandError::invalid(
-                "term_to",
-                format!("must not be before term_from ({})", self.term_from),
-            ));
+            let message = format!("must not be before term_from ({})", self.term_from);
+            return Err(if both_ends_given {
+                CommandError::invalid("term_to", message)
+            } else {
+                CommandError::conflicts("term_to", message)
+            });
         }
         let m = registry::find_municipality(tx, self.scb.as_str())?;
         if !m.is_some_and(|m| registry_rules::in_force(m.member_from, m.member_to, self.term_from))
@@ -159,7 +162,7 @@ fn lock_person(tx: &mut Tx<'_>, id: PersonId, field: &str) -> Result<PersonRow, 
 
 /// Records a seat a person holds. Audited on the person (`create_seat`) with the seat.
 pub fn add_seat(tx: &mut Tx<'_>, s: &Seat) -> Result<MemberRow, CommandError> {
-    s.check(tx)?;
+    s.check(tx, true)?;
     let person = lock_person(tx, s.person, "person_id")?;
     let now = crate::now();
     let row = registry::insert_member(
@@ -222,7 +225,7 @@ pub fn correct_seat(tx: &mut Tx<'_>, id: i64, p: &SeatPatch) -> Result<MemberRow
         term_to: p.term_to.unwrap_or(current.term_to),
         source: p.source.unwrap_or_else(|| current.source.clone()),
     };
-    s.check(tx)?;
+    s.check(tx, p.term_from.is_some() && p.term_to.is_some())?;
     let row = registry::update_member(
         tx,
         id,

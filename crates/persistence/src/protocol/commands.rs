@@ -160,6 +160,29 @@ pub fn edit(
         adjusters: e.adjusters.unwrap_or(old.adjusters),
         attendance: e.attendance.unwrap_or(old.attendance),
     };
+    // One end of the meeting's time given, the other kept: an order they break together
+    // is a conflict with the stored meeting (409), once the rest of the change is valid.
+    if e.start_time.is_some() != e.end_time.is_some()
+        && let (Some(start), Some(end)) = (input.start_time, input.end_time)
+        && end < start
+    {
+        let (field, kept) = if e.start_time.is_some() {
+            (
+                "start_time",
+                format!("is after the meeting's end_time ({end})"),
+            )
+        } else {
+            (
+                "end_time",
+                format!("is before the meeting's start_time ({start})"),
+            )
+        };
+        let mut own = input.clone();
+        own.start_time = e.start_time;
+        own.end_time = e.end_time;
+        meetings::validate_meeting(tx, &own, "")?;
+        return Err(CommandError::conflicts(field, kept));
+    }
     let warnings = link_people(tx, &mut input)?;
     meetings::update_meeting(tx, id.0, &input)?;
     current?;
