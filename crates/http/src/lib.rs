@@ -136,6 +136,45 @@ fn release_free_memory() {
     }
 }
 
+/// Requests begun since the server started (counted by [`ops::observe`]; read by
+/// [`trim_when_quiet`]).
+pub static REQUESTS_BEGUN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Gives the heap that a burst of traffic freed back to the kernel once the server has
+/// gone quiet: every `period` it looks at [`REQUESTS_BEGUN`]; after the first quiet
+/// period that follows traffic it trims, and once more after [`QUIET_AGAIN`] quiet
+/// periods, when the blocking threads the burst started have ended (they linger for ten
+/// seconds) and left their memory free. A trim takes a few milliseconds and never runs
+/// while requests keep coming. Runs for the server's life.
+pub async fn trim_when_quiet(period: std::time::Duration) {
+    use std::sync::atomic::Ordering;
+    let mut seen = REQUESTS_BEGUN.load(Ordering::Relaxed);
+    // Quiet periods since the last request; `None` once both trims are done.
+    let mut quiet: Option<u32> = None;
+    loop {
+        actix_web::rt::time::sleep(period).await;
+        let now = REQUESTS_BEGUN.load(Ordering::Relaxed);
+        if now != seen {
+            seen = now;
+            quiet = Some(0);
+            continue;
+        }
+        if let Some(q) = quiet.as_mut() {
+            *q += 1;
+            if *q == 1 || *q == QUIET_AGAIN {
+                release_free_memory();
+            }
+            if *q >= QUIET_AGAIN {
+                quiet = None;
+            }
+        }
+    }
+}
+
+/// Quiet periods (of two seconds in `serve`) before the second trim: past the blocking
+/// threads' ten-second keep-alive.
+pub const QUIET_AGAIN: u32 = 7;
+
 /// Gives back the memory that only starting needed, once the server has started.
 /// Starting runs code that serving never runs again (migrations, the seed, building the
 /// spec and the route tables, the TLS and database libraries' set-up), and a page of code

@@ -314,6 +314,7 @@ pub async fn observe(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
     let started = Instant::now();
+    crate::REQUESTS_BEGUN.fetch_add(1, Ordering::Relaxed);
     let ops = req
         .app_data::<web::Data<Ops>>()
         .map(|o| o.get_ref().clone())

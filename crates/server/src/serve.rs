@@ -92,6 +92,8 @@ where
     actix_web::rt::spawn(async {
         actix_web::rt::time::sleep(std::time::Duration::from_secs(1)).await;
         samverkan_http::release_startup_memory();
+        // And what traffic freed, once it stops.
+        samverkan_http::trim_when_quiet(std::time::Duration::from_secs(2)).await;
     });
     let handle = server.handle();
     actix_web::rt::spawn(async move {
