@@ -46,7 +46,6 @@ later=$(rss)
 threads=$(awk '/Threads/ {print $2}' "/proc/$pid/status")
 anon=$(awk '/RssAnon/ {print $2}' "/proc/$pid/status")
 file=$(awk '/RssFile/ {print $2}' "/proc/$pid/status")
-if [ -n "${GDB_TRIM:-}" ]; then gdb -p $pid -batch -ex 'call (int)malloc_trim(0)' >/dev/null 2>&1; echo "RSS after a malloc_trim from gdb: $(( $(rss) / 1024 )) MiB"; fi
 rate=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
 echo "decisions?limit=50, wrk -t2 -c$conns -d${secs}s: $rate req/s"
 echo "RSS idle after one request: $((idle / 1024)) MiB ($idle KiB)"

@@ -319,3 +319,60 @@ both!(a_meeting_time_against_the_stored_one, |app| async move {
     let r = sec.patch(&url, &json!({"end_time": "15:30:00"})).await;
     assert_eq!(r.status, 200, "{}", r.text());
 });
+
+// Paragraphs run consecutively through the year: a number that leaves a gap next to it
+// is stored and answered with the missing numbers; a consecutive one has no warnings.
+both!(a_gap_in_the_numbering_is_warned_about, |app| async move {
+    let sec = app.as_role(Role::Secretary);
+    let res = sec
+        .post("/api/v1/meetings", &meeting_body("2031-03-10"))
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let m = res.json()["id"].as_i64().expect("id");
+    let url = format!("/api/v1/meetings/{m}/decisions");
+    let add = |n: i64| {
+        let (sec, url) = (sec.clone(), url.clone());
+        async move {
+            let r = sec.post(&url, &paragraph(n, &format!("Ärende {n}"))).await;
+            assert_eq!(r.status, 201, "{}", r.text());
+            r.json()
+        }
+    };
+    assert!(add(1).await.get("warnings").is_none());
+    let five = add(5).await;
+    assert_eq!(
+        five["warnings"],
+        json!([{"field": "paragraph", "missing_from": 2, "missing_to": 4,
+            "message": "§§ 2–4 of 2031 are missing: § 1 is followed by § 5"}])
+    );
+    // Stored all the same, and a warning is not part of the decision.
+    let stored = sec
+        .get(&format!("/api/v1/decisions/{}", five["id"]))
+        .await
+        .json();
+    assert_eq!(stored["paragraph"], 5);
+    assert!(stored.get("warnings").is_none());
+    let two = add(2).await;
+    assert_eq!(two["warnings"][0]["missing_from"], 3);
+    assert_eq!(two["warnings"][0]["missing_to"], 4);
+    assert_eq!(two["warnings"].as_array().map(Vec::len), Some(1));
+    // Renumbering § 5 to § 3 closes the gap; moving it to § 9 opens one.
+    let moved = sec
+        .patch(
+            &format!("/api/v1/decisions/{}", five["id"]),
+            &json!({"paragraph": 3}),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.text());
+    assert!(moved.json().get("warnings").is_none());
+    let far = sec
+        .patch(
+            &format!("/api/v1/decisions/{}", five["id"]),
+            &json!({"paragraph": 9}),
+        )
+        .await;
+    assert_eq!(
+        far.json()["warnings"][0]["message"],
+        "§§ 3–8 of 2031 are missing: § 2 is followed by § 9"
+    );
+});

@@ -272,7 +272,7 @@ fn request_rules_are_declared() {
     let schemas = &spec["components"]["schemas"];
     assert_eq!(
         schemas["Contact"]["properties"]["name"]["pattern"],
-        samverkan_http::docs::NO_CONTROL_PATTERN
+        samverkan_http::docs::NOT_BLANK_PATTERN
     );
     assert_eq!(
         schemas["CreateMeeting"]["properties"]["date"]["pattern"],

@@ -171,6 +171,17 @@ both!(bad_persons_are_refused_naming_the_field, |app| async move {
     sec.patch("/api/v1/persons/999999", &json!({"name": "X Y"}))
         .await
         .problem(404);
+    // A correction whose spellings repeat each other is invalid (422); one that repeats
+    // only a stored spelling conflicts with the person as stored (409).
+    let someone = app.get("/api/v1/persons?limit=1").await.json()["items"][0].clone();
+    let url = format!("/api/v1/persons/{}", someone["id"]);
+    sec.patch(&url, &json!({"variants": ["Ann Bergh", "Ann  Bergh"]}))
+        .await
+        .problem_field(422, "variants[1]");
+    sec.patch(&url, &json!({"variants": [someone["name"]]}))
+        .await
+        .problem_field(409, "variants[0]");
+    assert_eq!(app.get(&url).await.json(), someone);
     let after = app.get("/api/v1/persons?limit=200").await.json()["items"]
         .as_array()
         .expect("items")

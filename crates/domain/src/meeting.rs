@@ -386,6 +386,29 @@ pub fn paragraph_year(meeting_date: NaiveDate) -> i32 {
     meeting_date.year()
 }
 
+/// The numbers missing next to paragraph `new` among the year's `others` (its other
+/// paragraphs): between `new` and the nearest number below it, and between `new` and the
+/// nearest above, each as `(first, last)` missing. Paragraphs are numbered consecutively
+/// through the calendar year, so a gap is worth a warning; it is not refused, since a
+/// protocol may be entered before an earlier one of the same year. A year's first
+/// paragraph has no neighbour and no gap.
+pub fn numbering_gaps(others: &[i32], new: i32) -> Vec<(i32, i32)> {
+    let below = others.iter().copied().filter(|n| *n < new).max();
+    let above = others.iter().copied().filter(|n| *n > new).min();
+    let mut gaps = Vec::new();
+    if let Some(b) = below
+        && new - b > 1
+    {
+        gaps.push((b + 1, new - 1));
+    }
+    if let Some(a) = above
+        && a - new > 1
+    {
+        gaps.push((new + 1, a - 1));
+    }
+    gaps
+}
+
 /// Common Swedish inflection endings, longest first (definite forms, plurals).
 const SUFFIXES: &[&str] = &[
     "arnas", "ernas", "ornas", "arna", "erna", "orna", "heten", "ande", "ende", "ens", "ets",
@@ -585,7 +608,41 @@ mod tests {
         }
     }
 
+    #[test]
+    fn numbering_gaps_around_a_new_paragraph() {
+        assert_eq!(numbering_gaps(&[], 7), vec![]);
+        assert_eq!(numbering_gaps(&[1, 2, 3], 4), vec![]);
+        assert_eq!(numbering_gaps(&[1, 2, 3], 6), vec![(4, 5)]);
+        assert_eq!(numbering_gaps(&[1, 9], 5), vec![(2, 4), (6, 8)]);
+        assert_eq!(numbering_gaps(&[8, 9], 1), vec![(2, 7)]);
+    }
+
     proptest! {
+        /// A gap reported lies between the new number and its nearest neighbour and
+        /// holds no number in use; the numbers around `new` are consecutive exactly when
+        /// nothing is reported.
+        #[test]
+        fn numbering_gaps_are_exactly_the_holes_next_to_the_new_number(
+            others in proptest::collection::btree_set(1i32..60, 0..20),
+            new in 1i32..60,
+        ) {
+            prop_assume!(!others.contains(&new));
+            let list: Vec<i32> = others.iter().copied().collect();
+            let gaps = numbering_gaps(&list, new);
+            for (first, last) in &gaps {
+                prop_assert!(first <= last);
+                prop_assert!(!(*first..=*last).contains(&new));
+                prop_assert!((*first..=*last).all(|n| !others.contains(&n)));
+                // Next to `new` and bounded by a number in use on the other side.
+                prop_assert!(*last + 1 == new || *first - 1 == new);
+                prop_assert!(others.contains(&(first - 1)) || others.contains(&(last + 1)));
+            }
+            let below = list.iter().copied().filter(|n| *n < new).max();
+            let above = list.iter().copied().filter(|n| *n > new).min();
+            let tight = below.is_none_or(|b| b + 1 == new) && above.is_none_or(|a| a == new + 1);
+            prop_assert_eq!(gaps.is_empty(), tight);
+        }
+
         #[test]
         fn valid_case_numbers_round_trip(
             year in 1900i32..=2999,

@@ -159,6 +159,9 @@ pub fn finish(mut spec: Spec) -> Spec {
 /// [`calendar::MAX_YEAR`]: samverkan_domain::calendar::MAX_YEAR
 pub const DATE_YEAR_PATTERN: &str = "^(19[0-9]{2}|2[01][0-9]{2}|2200)-";
 
+/// Any text but the NUL character (a query value: `extract::check_target`).
+pub const NO_NUL_PATTERN: &str = "^[^\\u0000]*$";
+
 /// An SCB municipality code (`ScbCode::parse`: four digits, county not `00`).
 pub const SCB_CODE_PATTERN: &str = "^(0[1-9]|[1-9][0-9])[0-9]{2}$";
 
@@ -330,6 +333,13 @@ fn declare_request_rules(spec: Spec) -> Spec {
                     && schema.get("pattern").is_none()
                 {
                     schema["pattern"] = json!(DATE_YEAR_PATTERN);
+                } else if schema["type"] == "string"
+                    && schema.get("pattern").is_none()
+                    && schema.get("enum").is_none()
+                    && schema.get("format").is_none()
+                {
+                    // `extract::check_target` refuses a NUL in any query value.
+                    schema["pattern"] = json!(NO_NUL_PATTERN);
                 }
             }
         }

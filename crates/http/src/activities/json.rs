@@ -19,10 +19,10 @@ use crate::error::FieldError;
 #[schema(example = json!({"name": "Adam Kjellgren", "role": "samordnare"}))]
 pub struct Contact {
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(pattern = "\\S", min_length = 1, max_length = 200)]
     pub name: String,
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(pattern = "\\S", min_length = 1, max_length = 200)]
     pub role: String,
 }
 
@@ -252,7 +252,7 @@ pub struct NewActivityBody {
     #[schema(value_type = samverkan_domain::activity::Category)]
     pub category: String,
     #[validate(length(min = 1, max = 300))]
-    #[schema(min_length = 1, max_length = 300)]
+    #[schema(pattern = "\\S", min_length = 1, max_length = 300)]
     pub name: String,
     #[validate(length(max = 4000))]
     #[schema(max_length = 4000)]
@@ -289,7 +289,7 @@ pub struct UpdateActivityBody {
     #[schema(value_type = Option<samverkan_domain::activity::Category>)]
     pub category: Option<String>,
     #[validate(length(min = 1, max = 300))]
-    #[schema(min_length = 1, max_length = 300)]
+    #[schema(pattern = "\\S", min_length = 1, max_length = 300)]
     pub name: Option<String>,
     #[validate(length(max = 4000))]
     #[schema(max_length = 4000)]
@@ -327,7 +327,7 @@ pub struct UpdateActivityBody {
 pub struct NewStatusReportBody {
     pub date: NaiveDate,
     #[validate(length(min = 1, max = 20000))]
-    #[schema(min_length = 1, max_length = 20000)]
+    #[schema(pattern = "\\S", min_length = 1, max_length = 20000)]
     pub text: String,
     pub meeting: Option<MeetingRefBody>,
 }
@@ -557,7 +557,7 @@ impl From<ProcurementRow> for Procurement {
 pub struct NewProcurementBody {
     pub activity_id: i64,
     #[validate(length(min = 1, max = 300))]
-    #[schema(min_length = 1, max_length = 300)]
+    #[schema(pattern = "\\S", min_length = 1, max_length = 300)]
     pub name: String,
     #[schema(value_type = samverkan_domain::activity::ProcurementStatus)]
     pub status: String,
@@ -645,7 +645,7 @@ pub struct NewContractBody {
     pub activity_id: i64,
     pub procurement_id: Option<i64>,
     #[validate(length(min = 1, max = 300))]
-    #[schema(min_length = 1, max_length = 300)]
+    #[schema(pattern = "\\S", min_length = 1, max_length = 300)]
     pub name: String,
     #[validate(length(min = 1, max = 300))]
     #[schema(min_length = 1, max_length = 300)]

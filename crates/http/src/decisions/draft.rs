@@ -15,7 +15,8 @@ operation! {
     ///
     /// Rewrites a paragraph of a draft protocol in place (absent fields are kept): a draft
     /// has no public history, so no version is added. The paragraph number may move to
-    /// one that is free in the calendar year (409 naming `paragraph` otherwise). Once the
+    /// one that is free in the calendar year (409 naming `paragraph` otherwise); a new
+    /// number that leaves a gap next to it is answered with `warnings`. Once the
     /// protocol is approved a decision changes only by a correction: 409. With `If-Match`
     /// (the ETag of `GET /decisions/{id}`) the change is made only if nobody changed the
     /// paragraph since (412 otherwise). Secretary only.
@@ -33,7 +34,7 @@ operation! {
         let id = DecisionId(path.into_inner());
         let tags = crate::middleware::if_match(&req)?;
         let changes = body.into_inner().changes();
-        let row = db::write(&state, who.context(), move |tx| {
+        let (row, warnings) = db::write(&state, who.context(), move |tx| {
             Ok(commands::edit_paragraph(
                 tx,
                 &Shown,
@@ -43,7 +44,9 @@ operation! {
             )?)
         })
         .await?;
-        Ok(HttpResponse::Ok().json(Decision::of(row)))
+        let mut d = Decision::of(row);
+        d.warnings = warnings;
+        Ok(HttpResponse::Ok().json(d))
     }
 }
 

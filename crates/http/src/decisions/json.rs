@@ -68,6 +68,10 @@ pub struct Decision {
     pub updated_at: DateTime<Utc>,
     /// The decision's public page (HTML, Swedish) — null for drafts and non-public ones.
     pub web: Option<String>,
+    /// Only in the answer to adding or renumbering a draft paragraph: the numbers missing
+    /// next to it in its year (stored all the same; not stored as warnings).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<samverkan_persistence::protocol::commands::ParagraphWarning>,
 }
 
 impl Decision {
@@ -102,6 +106,7 @@ impl Decision {
             appeal_deadline: appeal,
             updated_at: d.updated_at.and_utc(),
             web,
+            warnings: Vec::new(),
         }
     }
 }
@@ -232,7 +237,7 @@ pub struct DecisionVersion {
 #[schema(example = json!({"reason": "Fel ärendenummer i justerat protokoll", "case_number": "2021/20-2.2.0.1"}))]
 pub struct CorrectionRequest {
     #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(pattern = "\\S", min_length = 1, max_length = 2000)]
     pub reason: String,
     #[schema(minimum = 1)]
     pub paragraph: Option<i32>,
@@ -241,7 +246,7 @@ pub struct CorrectionRequest {
     )]
     pub case_number: Option<String>,
     #[validate(length(min = 1, max = 500))]
-    #[schema(min_length = 1, max_length = 500)]
+    #[schema(pattern = "\\S", min_length = 1, max_length = 500)]
     pub title: Option<String>,
     pub kind: Option<KindParam>,
     pub public: Option<bool>,
@@ -264,7 +269,7 @@ pub struct DraftDecisionPatch {
     )]
     pub case_number: Option<String>,
     #[validate(length(min = 1, max = 500))]
-    #[schema(min_length = 1, max_length = 500)]
+    #[schema(pattern = "\\S", min_length = 1, max_length = 500)]
     pub title: Option<String>,
     pub kind: Option<KindParam>,
     pub public: Option<bool>,

@@ -176,7 +176,7 @@ pub struct CreateMeeting {
     #[schema(value_type = Option<String>, example = "16:00:00")]
     pub end_time: Option<NaiveTime>,
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(pattern = "\\S", min_length = 1, max_length = 200)]
     pub place: String,
     pub chair: Option<String>,
     pub secretary: Option<String>,
@@ -198,7 +198,7 @@ pub struct UpdateMeeting {
     #[schema(value_type = Option<String>)]
     pub end_time: Option<NaiveTime>,
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(pattern = "\\S", min_length = 1, max_length = 200)]
     pub place: Option<String>,
     pub chair: Option<String>,
     pub secretary: Option<String>,
@@ -225,7 +225,7 @@ pub struct CreateDecision {
     )]
     pub case_number: Option<String>,
     #[validate(length(min = 1, max = 500))]
-    #[schema(min_length = 1, max_length = 500)]
+    #[schema(pattern = "\\S", min_length = 1, max_length = 500)]
     pub title: String,
     pub kind: crate::decisions::json::KindParam,
     /// Default true; a non-public paragraph is seen only by the secretary.
@@ -252,6 +252,8 @@ fn yes() -> bool {
     {"name": "Anders Lundkvist", "role": "chair", "bankid_reference": "BankID 2021-02-05 …"}]}))]
 pub struct Approval {
     pub approved_on: NaiveDate,
+    /// At least one.
+    #[schema(min_items = 1)]
     pub signatures: Vec<Signature>,
 }
 
@@ -266,7 +268,7 @@ pub struct PostNotice {
     /// Not before `posted_on`.
     pub taken_down_on: Option<NaiveDate>,
     #[validate(length(min = 1, max = 300))]
-    #[schema(min_length = 1, max_length = 300)]
+    #[schema(pattern = "\\S", min_length = 1, max_length = 300)]
     pub kept_at: String,
 }
 

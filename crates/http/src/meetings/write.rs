@@ -166,8 +166,11 @@ operation! {
 operation! {
     /// Add a paragraph to a draft protocol
     ///
-    /// Paragraph numbers are unique within the calendar year; the case number must have
-    /// the form `YYYY/N-class`. An approved protocol is frozen: 409 (use a correction).
+    /// Paragraph numbers are unique within the calendar year (409 for one in use) and run
+    /// consecutively through it: a number that leaves a gap next to it among the year's
+    /// paragraphs is stored and answered with `warnings` naming the missing numbers (a
+    /// protocol may be entered before an earlier one). The case number must have the
+    /// form `YYYY/N-class`. An approved protocol is frozen: 409 (use a correction).
     /// Secretary only.
     create_decision: post "/meetings/{id}/decisions", tag = "meetings",
     security(("bearer" = [])), params(("id" = i64, Path, description = "Meeting id")),
@@ -188,13 +191,14 @@ operation! {
             basis_documents: b.basis_documents,
             recipients: b.recipients,
         };
-        let row = db::write(&state, who.context(), move |tx| {
+        let (row, warnings) = db::write(&state, who.context(), move |tx| {
             Ok(commands::add_paragraph(tx, &Shown, MeetingId(id), &input)?)
         })
         .await?;
-        Ok(HttpResponse::Created()
-            .insert_header((header::LOCATION, format!("/api/v1/decisions/{}", row.id)))
-            .json(Decision::from_row(row, None)))
+        let location = format!("/api/v1/decisions/{}", row.id);
+        let mut d = Decision::from_row(row, None);
+        d.warnings = warnings;
+        Ok(HttpResponse::Created().insert_header((header::LOCATION, location)).json(d))
     }
 }
 

@@ -102,7 +102,7 @@ pub struct NewCostStreamBody {
     #[schema(minimum = 2000, maximum = 2100)]
     pub year: i32,
     #[validate(length(min = 1, max = 300))]
-    #[schema(min_length = 1, max_length = 300)]
+    #[schema(pattern = "\\S", min_length = 1, max_length = 300)]
     pub name: String,
     #[schema(value_type = StreamKind)]
     pub kind: String,

@@ -228,6 +228,15 @@ fn fts_replace(conn: &mut DbConnection, id: i64, stemmed: &str) -> QueryResult<(
     Ok(())
 }
 
+/// The paragraph numbers of `year` but decision `except`'s.
+pub fn paragraph_numbers(conn: &mut DbConnection, year: i32, except: i64) -> QueryResult<Vec<i32>> {
+    decisions::table
+        .filter(decisions::year.eq(year))
+        .filter(decisions::id.ne(except))
+        .select(decisions::paragraph)
+        .load(conn)
+}
+
 fn paragraph_taken(
     conn: &mut DbConnection,
     year: i32,

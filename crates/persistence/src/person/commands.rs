@@ -87,7 +87,20 @@ pub fn correct(tx: &mut Tx<'_>, c: &Correct) -> Result<PersonRow, CommandError> 
     let name = c.name.clone().unwrap_or(stored_name);
     let variants = c.variants.clone().unwrap_or(stored_variants);
     let spellings = Spellings { name, variants };
-    spellings.check()?;
+    // Spellings the request repeats among themselves are invalid (422); a repeat that
+    // needs a stored spelling (a new variant that is the stored name, a new name that is
+    // a stored variant) conflicts with the person as stored (409).
+    if let Err(e) = spellings.check() {
+        let own = match (&c.name, &c.variants) {
+            (Some(n), Some(v)) => person::repeated_variant(n, v).is_some(),
+            (None, Some(v)) => (1..v.len()).any(|i| v[..i].contains(&v[i])),
+            _ => false,
+        };
+        return Err(match e {
+            CommandError::Invalid(fields) if !own => CommandError::Conflicts(fields),
+            e => e,
+        });
+    }
     let now = crate::now();
     let changes = PersonChanges {
         name: spellings.name.to_string(),

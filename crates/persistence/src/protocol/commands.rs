@@ -191,20 +191,62 @@ pub fn edit(
     Ok(warnings)
 }
 
-/// Adds a paragraph to a draft protocol.
+/// A paragraph number that leaves a hole in its year's numbering: stored, and answered
+/// with the numbers missing next to it (paragraphs run consecutively through the
+/// calendar year; a protocol may be entered before an earlier one, so a gap is not
+/// refused).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"field": "paragraph", "missing_from": 6, "missing_to": 6,
+    "message": "§ 6 of 2022 is missing: § 5 is followed by § 7"}))]
+pub struct ParagraphWarning {
+    /// Always `paragraph`.
+    pub field: String,
+    pub missing_from: i32,
+    pub missing_to: i32,
+    pub message: String,
+}
+
+/// The gaps next to `row`'s number among the other paragraphs of its year.
+fn numbering_warnings(
+    tx: &mut Tx<'_>,
+    row: &DecisionRow,
+) -> Result<Vec<ParagraphWarning>, CommandError> {
+    let others = meetings::paragraph_numbers(tx, row.year, row.id)?;
+    let (year, n) = (row.year, row.paragraph);
+    Ok(samverkan_domain::meeting::numbering_gaps(&others, n)
+        .into_iter()
+        .map(|(from, to)| {
+            let missing = if from == to {
+                format!("§ {from} of {year} is missing")
+            } else {
+                format!("§§ {from}–{to} of {year} are missing")
+            };
+            let (before, after) = if to < n { (from - 1, n) } else { (n, to + 1) };
+            ParagraphWarning {
+                field: "paragraph".into(),
+                missing_from: from,
+                missing_to: to,
+                message: format!("{missing}: § {before} is followed by § {after}"),
+            }
+        })
+        .collect())
+}
+
+/// Adds a paragraph to a draft protocol; answers the gaps its number leaves in the year.
 pub fn add_paragraph(
     tx: &mut Tx<'_>,
     views: &dyn Views,
     id: MeetingId,
     d: &DecisionInput,
-) -> Result<DecisionRow, CommandError> {
+) -> Result<(DecisionRow, Vec<ParagraphWarning>), CommandError> {
     tx.lock(&id)?;
     let before = views.meeting(tx, id.0)?;
     let row = meetings::insert_decision(tx, id.0, d)?;
     let after = views.decision(&row, false)?;
     tx.changed(&DecisionId(row.id), "create", None, Some(after));
     record_meeting(tx, views, id, Some(before), "add_paragraph")?;
-    Ok(row)
+    let warnings = numbering_warnings(tx, &row)?;
+    Ok((row, warnings))
 }
 
 /// *Justering*: approves the protocol with its signatures; its content is frozen from now.
@@ -328,15 +370,17 @@ pub fn correct(
 }
 
 /// Rewrites a draft paragraph (absent fields are kept), if the client's `If-Match` tags
-/// still name it. Audited as an update of the decision and its meeting.
+/// still name it. Audited as an update of the decision and its meeting. A new number is
+/// answered with the gaps it leaves in the year.
 pub fn edit_paragraph(
     tx: &mut Tx<'_>,
     views: &dyn Views,
     id: DecisionId,
     c: &DecisionChanges,
     if_match: Option<&[String]>,
-) -> Result<DecisionRow, CommandError> {
+) -> Result<(DecisionRow, Vec<ParagraphWarning>), CommandError> {
     let (old, meeting, meeting_before) = lock_decision(tx, views, id)?;
+    let old_number = old.paragraph;
     let current = CommandError::precondition(if_match, || views.decision_tag(&old))?;
     let before = views.decision(&old, false)?;
     let row = meetings::edit_draft_decision(tx, id.0, c.apply(old.content()))?;
@@ -344,7 +388,11 @@ pub fn edit_paragraph(
     let after = views.decision(&row, false)?;
     tx.changed(&id, "update", Some(before), Some(after));
     record_meeting(tx, views, meeting, Some(meeting_before), "edit_paragraph")?;
-    Ok(row)
+    let warnings = match c.paragraph {
+        Some(n) if n != old_number => numbering_warnings(tx, &row)?,
+        _ => Vec::new(),
+    };
+    Ok((row, warnings))
 }
 
 /// Deletes a draft paragraph. Audited with the paragraph as it was.
