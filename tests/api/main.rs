@@ -21,6 +21,7 @@ mod municipalities;
 mod openapi;
 mod ops;
 mod persons;
+mod protocol_entry;
 mod read_cache;
 mod search;
 mod statements;

@@ -313,6 +313,45 @@ impl TestDb {
         }
     }
 
+    /// A new database with the reference data only (the member municipalities and their
+    /// populations): no persons, seats, meetings or anything else the seed loads — for
+    /// entering a record through the API. Dropped like the others.
+    pub fn reference_only(backend: Backend) -> Self {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let db = match backend {
+            Backend::Postgres => {
+                let empty = empty_pg_database();
+                let db = TestDb {
+                    backend,
+                    url: empty.url.clone(),
+                    name: empty.name.clone(),
+                };
+                // This TestDb drops the database from now on.
+                std::mem::forget(empty);
+                db
+            }
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("samverkan-test-{id}"));
+                std::fs::create_dir(&dir).expect("test database folder");
+                let path = dir.join("test.db");
+                TestDb {
+                    backend,
+                    url: format!("sqlite://{}", path.display()),
+                    name: path.display().to_string(),
+                }
+            }
+        };
+        let pool = connect_pool(&PoolConfig {
+            max_size: 1,
+            ..PoolConfig::new(&db.url)
+        })
+        .expect("connect");
+        let mut conn = pool.get().expect("conn");
+        conn.run_migrations().expect("migrate");
+        samverkan_persistence::seed::seed_reference(&mut conn).expect("reference data");
+        db
+    }
+
     /// A database the test manages itself (e.g. on a throwaway cluster); not dropped.
     pub fn external(backend: Backend, url: &str) -> Self {
         TestDb {

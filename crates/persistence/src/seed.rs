@@ -128,6 +128,79 @@ fn non_empty(s: Option<String>) -> Option<String> {
     s.filter(|v| !v.trim().is_empty())
 }
 
+/// The reference data every database needs before anything is entered: the member
+/// municipalities (`municipalities.csv`) and their population snapshots (SCB). Rows
+/// already there are kept.
+fn load_reference(
+    conn: &mut crate::Tx<'_>,
+    now: chrono::NaiveDateTime,
+    report: &mut SeedReport,
+) -> Result<(), SeedError> {
+    const M: &str = "municipalities.csv";
+    for (line, r) in rows::<MunicipalityCsv>(M, MUNICIPALITIES_CSV)? {
+        let org = OrgNumber::parse(&r.org_number)
+            .map_err(|e| bad(M, line, format!("org_number `{}` {e}", r.org_number)))?;
+        if registry::find_municipality(conn, &r.scb_code)?.is_some() {
+            continue;
+        }
+        registry::insert_municipality(
+            conn,
+            &NewMunicipality {
+                scb_code: code(M, line, &r.scb_code)?,
+                name_folded: registry::fold(&r.name),
+                name: r.name,
+                org_number: org.to_string(),
+                is_host: r.host,
+                member_from: r.member_from,
+                member_to: r.member_to,
+                peppol_endpoint_id: Some(org.digits()),
+                buyer_reference: None,
+                address_street: non_empty(r.address_street),
+                address_postcode: non_empty(r.address_postcode),
+                address_city: non_empty(r.address_city),
+                created_at: now,
+                updated_at: now,
+                legal_name: non_empty(Some(r.legal_name)),
+                peppol_endpoint_scheme: Some("0007".into()),
+            },
+        )?;
+        report.municipalities += 1;
+    }
+    const P: &str = "population-norrbotten.csv";
+    for (line, r) in rows::<PopulationCsv>(P, POPULATIONS_CSV)? {
+        let scb_code = code(P, line, &r.scb_code)?;
+        if r.population < 0 {
+            return Err(bad(P, line, "population must not be negative"));
+        }
+        if registry::find_population(conn, &scb_code, r.date)?.is_some() {
+            continue;
+        }
+        registry::insert_population(
+            conn,
+            &NewPopulation {
+                scb_code,
+                snapshot_date: r.date,
+                population: r.population,
+                source: r.source,
+                created_at: now,
+            },
+        )?;
+        report.populations += 1;
+    }
+    Ok(())
+}
+
+/// Only the reference data ([`load_reference`]): a database in which the registry of
+/// people, the meetings and the rest are entered through the API.
+pub fn seed_reference(conn: &mut DbConnection) -> Result<SeedReport, SeedError> {
+    use crate::write::{Actor, WriteContext, execute};
+    execute(conn, &WriteContext::new(Actor::seed(), None), |conn| {
+        let mut report = SeedReport::default();
+        load_reference(conn, crate::now(), &mut report)?;
+        Ok(report)
+    })
+}
+
 /// Loads the registry into an empty database in one write (actor `seed`, one audit
 /// event). With `force = false` a database that already has municipalities is left alone
 /// (`skipped`).
@@ -142,57 +215,7 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
         }
         let now = crate::now();
         let mut report = SeedReport::default();
-        const M: &str = "municipalities.csv";
-        for (line, r) in rows::<MunicipalityCsv>(M, MUNICIPALITIES_CSV)? {
-            let org = OrgNumber::parse(&r.org_number)
-                .map_err(|e| bad(M, line, format!("org_number `{}` {e}", r.org_number)))?;
-            if registry::find_municipality(conn, &r.scb_code)?.is_some() {
-                continue;
-            }
-            registry::insert_municipality(
-                conn,
-                &NewMunicipality {
-                    scb_code: code(M, line, &r.scb_code)?,
-                    name_folded: registry::fold(&r.name),
-                    name: r.name,
-                    org_number: org.to_string(),
-                    is_host: r.host,
-                    member_from: r.member_from,
-                    member_to: r.member_to,
-                    peppol_endpoint_id: Some(org.digits()),
-                    buyer_reference: None,
-                    address_street: non_empty(r.address_street),
-                    address_postcode: non_empty(r.address_postcode),
-                    address_city: non_empty(r.address_city),
-                    created_at: now,
-                    updated_at: now,
-                    legal_name: non_empty(Some(r.legal_name)),
-                    peppol_endpoint_scheme: Some("0007".into()),
-                },
-            )?;
-            report.municipalities += 1;
-        }
-        const P: &str = "population-norrbotten.csv";
-        for (line, r) in rows::<PopulationCsv>(P, POPULATIONS_CSV)? {
-            let scb_code = code(P, line, &r.scb_code)?;
-            if r.population < 0 {
-                return Err(bad(P, line, "population must not be negative"));
-            }
-            if registry::find_population(conn, &scb_code, r.date)?.is_some() {
-                continue;
-            }
-            registry::insert_population(
-                conn,
-                &NewPopulation {
-                    scb_code,
-                    snapshot_date: r.date,
-                    population: r.population,
-                    source: r.source,
-                    created_at: now,
-                },
-            )?;
-            report.populations += 1;
-        }
+        load_reference(conn, now, &mut report)?;
         (report.meetings, report.decisions) = crate::meetings::seed_meetings(conn)
             .map_err(|e| bad("meetings.json", 0, e.to_string()))?;
         crate::activities::seed::seed_activities(conn)?;
