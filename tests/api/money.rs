@@ -190,7 +190,8 @@ both!(bad_splits_name_the_field, |app| async move {
             "model",
             422,
         ),
-        // The variants take no field of another.
+        // The variants take no field of another (an optional field of their own may be
+        // null, see below).
         (
             json!({"amount_ore": 100_000, "model": {"kind": "equal", "flat_percent": 5}}),
             "model.flat_percent",
@@ -204,6 +205,16 @@ both!(bad_splits_name_the_field, |app| async move {
             .await
             .problem_field(status, field);
     }
+    // An optional field of the variant's own, sent as null, is its absence.
+    let usage = app
+        .post(
+            "/api/v1/allocations/preview",
+            &json!({"amount_ore": 300, "participants": ["2505", "2506"],
+                "model": {"kind": "usage", "quantities": {"2505": 1, "2506": 2},
+                    "unit_price_ore": 100, "one_off_ore": null}}),
+        )
+        .await;
+    assert_eq!(usage.status, 200, "{}", usage.text());
     // Stream creation: same rules, nothing written.
     let t = app.as_role(Role::Treasurer);
     let before = streams_2021(&app).await.len();

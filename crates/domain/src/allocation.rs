@@ -99,6 +99,19 @@ impl Model {
         }
     }
 
+    /// The JSON fields of this model's variant, `kind` included: any other field is
+    /// refused (serde would let a unit variant such as `equal` take any).
+    pub fn fields(&self) -> &'static [&'static str] {
+        match self {
+            Model::Equal => &["kind"],
+            Model::PerCapita { .. } => &["kind", "population_date"],
+            Model::Mixed { .. } => &["kind", "flat_percent", "population_date"],
+            Model::Fixed { .. } => &["kind", "amounts_ore"],
+            Model::Capped { .. } => &["kind", "caps_ore"],
+            Model::Usage { .. } => &["kind", "quantities", "unit_price_ore", "one_off_ore"],
+        }
+    }
+
     /// The date of the population snapshot the caller must pass, if the model uses one.
     pub fn population_date(&self) -> Option<NaiveDate> {
         match self {
