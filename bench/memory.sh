@@ -33,12 +33,13 @@ list="http://127.0.0.1:$port/api/v1/decisions?limit=50"
 sleep 2
 idle=$(rss)
 peak=0
-(while kill -0 $pid 2>/dev/null; do r=$(rss); [ "$r" -gt "$peak" ] && peak=$r && echo "$peak" >"/tmp/samverkan-peak-$pid"; sleep 0.1; done) &
+peakfile=$(mktemp)
+(while kill -0 $pid 2>/dev/null; do r=$(rss); [ "$r" -gt "$peak" ] && peak=$r && echo "$peak" >"$peakfile"; sleep 0.1; done) &
 sampler=$!
 out=$(wrk -t2 -c"$conns" -d"${secs}s" "$list")
 kill $sampler 2>/dev/null || true
-peak=$(cat "/tmp/samverkan-peak-$pid" 2>/dev/null || echo 0)
-rm -f "/tmp/samverkan-peak-$pid"
+peak=$(cat "$peakfile" 2>/dev/null || echo 0)
+rm -f "$peakfile"
 sleep 4
 after=$(rss)
 sleep 11
