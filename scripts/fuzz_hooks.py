@@ -117,7 +117,6 @@ def repair_body(method: str, path: str, body):
         end = date(body.get("expected_end"))
         if end and isinstance(body.get("start_year"), int) and end.year < body["start_year"]:
             body["start_year"] = end.year
-    if path.endswith("/activities") or path.endswith("/activities/{id}"):
         # `start_year`: with `start_date`, its year.
         start = date(body.get("start_date"))
         if start and isinstance(body.get("start_year"), int):
@@ -161,7 +160,6 @@ def repair_body(method: str, path: str, body):
         if isinstance(attendance, dict):
             if attendance.get("kind") != "other_present" and not attendance.get("scb_code"):
                 attendance["scb_code"] = "2580"
-
             a, b = attendance.get("from_paragraph"), attendance.get("to_paragraph")
             numbers = (int, float)
             if isinstance(a, numbers) and isinstance(b, numbers) and b < a:
