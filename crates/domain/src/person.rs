@@ -186,11 +186,16 @@ pub fn match_name<Id: Copy + Ord>(written: &PersonName, people: &[Known<'_, Id>]
 /// A person's spellings checked together: no variant repeats another or the name
 /// (compared as written, white space folded). Returns the index of the first repeat.
 pub fn repeated_variant(name: &PersonName, variants: &[PersonName]) -> Option<usize> {
-    variants
-        .iter()
-        .enumerate()
-        .find(|(i, v)| *v == name || variants[..*i].contains(v))
-        .map(|(i, _)| i)
+    let of_name = variants.iter().position(|v| v == name);
+    [of_name, repeated_within(variants)]
+        .into_iter()
+        .flatten()
+        .min()
+}
+
+/// The index of the first variant that repeats an earlier one (the variants alone).
+pub fn repeated_within(variants: &[PersonName]) -> Option<usize> {
+    (1..variants.len()).find(|&i| variants[..i].contains(&variants[i]))
 }
 
 #[cfg(test)]

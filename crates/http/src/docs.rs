@@ -304,14 +304,19 @@ fn declare_request_rules(spec: Spec) -> Spec {
             let Some(params) = op["parameters"].as_array_mut() else {
                 continue;
             };
-            for p in params
-                .iter_mut()
-                .filter(|p| p["in"] == "header" && p["name"] == crate::money::idempotency::HEADER)
-            {
-                p["schema"]["pattern"] = json!(crate::money::idempotency::KEY_PATTERN);
-            }
-            // A header is text or absent, never null (an optional one is not required).
+            // The headers the server parses, with the form it reads; and a header is text
+            // or absent, never null (an optional one is not required).
             for p in params.iter_mut().filter(|p| p["in"] == "header") {
+                let pattern = match p["name"].as_str() {
+                    Some(crate::money::idempotency::HEADER) => {
+                        Some(crate::money::idempotency::KEY_PATTERN)
+                    }
+                    Some("If-Match") => Some(crate::middleware::IF_MATCH_PATTERN),
+                    _ => None,
+                };
+                if let Some(pattern) = pattern {
+                    p["schema"]["pattern"] = json!(pattern);
+                }
                 if let Some(types) = p["schema"]["type"].as_array()
                     && types.iter().any(|t| t == "null")
                 {

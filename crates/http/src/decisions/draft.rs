@@ -24,7 +24,7 @@ operation! {
     security(("bearer" = [])),
     params(
         ("id" = i64, Path, description = "Decision id"),
-        ("If-Match" = Option<String>, Header, description = IF_MATCH_DOC, pattern = r#"^(\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$"#)
+        ("If-Match" = Option<String>, Header, description = IF_MATCH_DOC)
     ),
     request_body = DraftDecisionPatch,
     200 "The changed paragraph" => Decision, 404 "No such decision",
@@ -44,9 +44,7 @@ operation! {
             )?)
         })
         .await?;
-        let mut d = Decision::of(row);
-        d.warnings = warnings;
-        Ok(HttpResponse::Ok().json(d))
+        Ok(HttpResponse::Ok().json(Decision::of(row).warned(warnings)))
     }
 }
 

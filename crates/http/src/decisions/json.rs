@@ -1,7 +1,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use samverkan_domain::calendar::AppealDeadline;
 use samverkan_persistence::meetings::{BasisDocument, DecisionContent, DecisionRow};
-use samverkan_persistence::protocol::commands::{Correction, DecisionChanges};
+use samverkan_persistence::protocol::commands::{Correction, DecisionChanges, ParagraphWarning};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -71,7 +71,7 @@ pub struct Decision {
     /// Only in the answer to adding or renumbering a draft paragraph: the numbers missing
     /// next to it in its year (stored all the same; not stored as warnings).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<samverkan_persistence::protocol::commands::ParagraphWarning>,
+    pub warnings: Vec<ParagraphWarning>,
 }
 
 impl Decision {
@@ -79,6 +79,13 @@ impl Decision {
     pub fn of(d: DecisionRow) -> Self {
         let appeal = d.appeal().map(Appeal::from);
         Self::from_row(d, appeal)
+    }
+
+    /// The decision as the answer to a write that warns (adding or renumbering a draft
+    /// paragraph).
+    pub fn warned(mut self, warnings: Vec<ParagraphWarning>) -> Self {
+        self.warnings = warnings;
+        self
     }
 
     pub fn from_row(d: DecisionRow, appeal: Option<Appeal>) -> Self {

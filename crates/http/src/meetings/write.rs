@@ -129,7 +129,7 @@ operation! {
     security(("bearer" = [])),
     params(
         ("id" = i64, Path, description = "Meeting id"),
-        ("If-Match" = Option<String>, Header, description = IF_MATCH_DOC, pattern = r#"^(\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$"#)
+        ("If-Match" = Option<String>, Header, description = IF_MATCH_DOC)
     ),
     request_body = UpdateMeeting,
     200 "Changed" => Meeting, 409 "The protocol is approved",
@@ -195,10 +195,9 @@ operation! {
             Ok(commands::add_paragraph(tx, &Shown, MeetingId(id), &input)?)
         })
         .await?;
-        let location = format!("/api/v1/decisions/{}", row.id);
-        let mut d = Decision::from_row(row, None);
-        d.warnings = warnings;
-        Ok(HttpResponse::Created().insert_header((header::LOCATION, location)).json(d))
+        Ok(HttpResponse::Created()
+            .insert_header((header::LOCATION, format!("/api/v1/decisions/{}", row.id)))
+            .json(Decision::from_row(row, None).warned(warnings)))
     }
 }
 

@@ -93,7 +93,7 @@ pub fn correct(tx: &mut Tx<'_>, c: &Correct) -> Result<PersonRow, CommandError> 
     if let Err(e) = spellings.check() {
         let own = match (&c.name, &c.variants) {
             (Some(n), Some(v)) => person::repeated_variant(n, v).is_some(),
-            (None, Some(v)) => (1..v.len()).any(|i| v[..i].contains(&v[i])),
+            (None, Some(v)) => person::repeated_within(v).is_some(),
             _ => false,
         };
         return Err(match e {
