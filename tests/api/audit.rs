@@ -912,6 +912,51 @@ async fn update_member(c: &Ctx) -> Step {
     Step::new(&u, mark, res).changes("person", p, "correct_seat")
 }
 
+async fn create_staff(c: &Ctx) -> Step {
+    let setup = c.user(Role::Secretary, "setup");
+    let p = id(&setup
+        .app
+        .post("/api/v1/persons", &json!({"name": "Frida Holm"}))
+        .await);
+    let u = c.user(Role::Secretary, "ulla");
+    let mark = c.mark().await;
+    let res = u
+        .app
+        .post(
+            "/api/v1/staff",
+            &json!({"person_id": p, "role": "secretary", "title": "nämndsekreterare",
+                    "term_from": "2023-01-01"}),
+        )
+        .await;
+    Step::new(&u, mark, res).changes("person", p, "create_staff")
+}
+
+async fn update_staff(c: &Ctx) -> Step {
+    let setup = c.user(Role::Secretary, "setup");
+    let p = id(&setup
+        .app
+        .post("/api/v1/persons", &json!({"name": "Gun Lund"}))
+        .await);
+    let appointment = id(&setup
+        .app
+        .post(
+            "/api/v1/staff",
+            &json!({"person_id": p, "role": "official", "title": "samordnare",
+                    "term_from": "2023-01-01"}),
+        )
+        .await);
+    let u = c.user(Role::Admin, "viggo");
+    let mark = c.mark().await;
+    let res = u
+        .app
+        .patch(
+            &format!("/api/v1/staff/{appointment}"),
+            &json!({"term_to": "2023-06-30"}),
+        )
+        .await;
+    Step::new(&u, mark, res).changes("person", p, "correct_staff")
+}
+
 type Op = for<'a> fn(&'a Ctx) -> LocalBoxFuture<'a, Step>;
 
 macro_rules! op {
@@ -1013,6 +1058,11 @@ fn writes() -> BTreeMap<&'static str, (&'static str, &'static str, Op)> {
         (
             "update_member",
             ("PATCH", "/api/v1/members/{id}", op!(update_member)),
+        ),
+        ("create_staff", ("POST", "/api/v1/staff", op!(create_staff))),
+        (
+            "update_staff",
+            ("PATCH", "/api/v1/staff/{id}", op!(update_staff)),
         ),
         (
             "create_person",

@@ -24,6 +24,7 @@ mod persons;
 mod protocol_entry;
 mod read_cache;
 mod search;
+mod staff;
 mod statements;
 mod sync;
 mod vat;

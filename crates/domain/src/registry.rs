@@ -22,6 +22,18 @@ pub enum Office {
     None,
 }
 
+/// A post on the committee's staff (*tjänsteperson*): its secretary (*nämndsekreterare*),
+/// who keeps and signs the protocol, or another official (coordinator, controller …). Staff
+/// hold no seat and have no vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum StaffRole {
+    Secretary,
+    Official,
+}
+
+str_enum!(StaffRole { Secretary => "secretary", Official => "official" });
 str_enum!(SeatRole { Member => "member", Substitute => "substitute" });
 str_enum!(Office { Chair => "chair", ViceChair => "vice_chair", None => "none" });
 

@@ -25,6 +25,7 @@ pub mod pagination;
 pub mod persons;
 pub mod read_cache;
 pub mod refs;
+pub mod staff;
 pub mod system;
 pub mod widget;
 
@@ -105,6 +106,7 @@ fn api(cfg: &mut ServiceConfig<'_>) {
             .configure(municipalities::configure)
             .configure(members::configure)
             .configure(persons::configure)
+            .configure(staff::configure)
             .configure(meetings::configure)
             .configure(decisions::configure)
             .configure(activities::configure)

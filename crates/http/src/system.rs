@@ -26,7 +26,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         "member_count": 14},
     "license": {"name": "CC0-1.0", "url": "https://creativecommons.org/publicdomain/zero/1.0/"},
     "links": {"self": "/api/v1", "municipalities": "/api/v1/municipalities",
-        "members": "/api/v1/members", "persons": "/api/v1/persons", "meetings": "/api/v1/meetings",
+        "members": "/api/v1/members", "persons": "/api/v1/persons", "staff": "/api/v1/staff",
+        "meetings": "/api/v1/meetings",
         "decisions": "/api/v1/decisions", "attendance": "/api/v1/attendance?year=2021",
         "activities": "/api/v1/activities", "status_reports": "/api/v1/status-reports",
         "status_board": "/api/v1/status-board",
@@ -79,6 +80,8 @@ pub struct SystemLinks {
     pub members: &'static str,
     /// The people of the registry, one id per person across seats and years.
     pub persons: &'static str,
+    /// The committee's staff: its secretary and officials, by period.
+    pub staff: &'static str,
     pub meetings: &'static str,
     pub decisions: &'static str,
     /// Attendance statistics of this year (`year` is required; change it for another).
@@ -155,6 +158,7 @@ operation! {
                 municipalities: "/api/v1/municipalities",
                 members: "/api/v1/members",
                 persons: "/api/v1/persons",
+            staff: "/api/v1/staff",
                 meetings: "/api/v1/meetings",
                 decisions: "/api/v1/decisions",
                 attendance: format!("/api/v1/attendance?year={}", today.year()),

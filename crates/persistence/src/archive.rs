@@ -118,6 +118,22 @@ pub const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "staff",
+        key: &["id"],
+        columns: &[
+            ("id", Int),
+            ("person_id", Int),
+            ("role", Str),
+            ("title", Str),
+            ("organisation", Str),
+            ("term_from", Date),
+            ("term_to", Date),
+            ("source", Str),
+            ("created_at", Ts),
+            ("updated_at", Ts),
+        ],
+    },
+    Table {
         name: "revoked_tokens",
         key: &["jti"],
         columns: &[("jti", Str), ("revoked_at", Ts), ("reason", Str)],

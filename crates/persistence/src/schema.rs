@@ -62,6 +62,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    staff (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        role -> Text,
+        title -> Text,
+        organisation -> Nullable<Text>,
+        term_from -> Date,
+        term_to -> Nullable<Date>,
+        source -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     revoked_tokens (jti) {
         jti -> Text,
         revoked_at -> Timestamp,
@@ -380,6 +395,7 @@ diesel::table! {
 diesel::joinable!(population_snapshots -> municipalities (scb_code));
 diesel::joinable!(committee_members -> municipalities (scb_code));
 diesel::joinable!(committee_members -> persons (person_id));
+diesel::joinable!(staff -> persons (person_id));
 diesel::joinable!(meeting_notices -> meetings (meeting_id));
 diesel::joinable!(decisions -> meetings (meeting_id));
 diesel::joinable!(decision_versions -> decisions (decision_id));
@@ -396,6 +412,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     population_snapshots,
     committee_members,
     persons,
+    staff,
     revoked_tokens,
     issued_tokens,
     meetings,

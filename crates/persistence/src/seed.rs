@@ -2,7 +2,7 @@
 //! files in `data/seed/` (embedded in the binary so `seed` works anywhere).
 
 use chrono::NaiveDate;
-use samverkan_domain::registry::{Office, SeatRole};
+use samverkan_domain::registry::{Office, SeatRole, StaffRole};
 use samverkan_domain::{OrgNumber, ScbCode};
 use serde::Deserialize;
 
@@ -13,6 +13,7 @@ const MUNICIPALITIES_CSV: &str = include_str!("../../../data/seed/municipalities
 const POPULATIONS_CSV: &str = include_str!("../../../data/seed/population-norrbotten.csv");
 const MEMBERS_CSV: &str = include_str!("../../../data/seed/members.csv");
 const VARIANTS_CSV: &str = include_str!("../../../data/seed/person-variants.csv");
+const STAFF_CSV: &str = include_str!("../../../data/seed/staff.csv");
 
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
@@ -46,6 +47,8 @@ pub struct SeedReport {
     pub populations: usize,
     pub members: usize,
     pub persons: usize,
+    /// Staff appointments (secretaries, officials) of staff.csv.
+    pub staff: usize,
     /// Attendance lines of the seeded meetings linked to their person.
     pub linked_attendance: usize,
     pub meetings: usize,
@@ -79,6 +82,17 @@ struct PopulationCsv {
 struct VariantCsv {
     name: String,
     variant: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct StaffCsv {
+    name: String,
+    role: String,
+    title: String,
+    organisation: Option<String>,
+    term_from: NaiveDate,
+    term_to: Option<NaiveDate>,
+    source: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -243,11 +257,13 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
         const V: &str = "person-variants.csv";
         let mut variants: std::collections::HashMap<String, Vec<String>> = Default::default();
         for (line, r) in rows::<VariantCsv>(V, VARIANTS_CSV)? {
-            if !MEMBERS_CSV
-                .lines()
-                .any(|l| l.starts_with(&format!("{},", r.name)))
-            {
-                return Err(bad(V, line, format!("{} is not in members.csv", r.name)));
+            let listed = |csv: &str| csv.lines().any(|l| l.starts_with(&format!("{},", r.name)));
+            if !listed(MEMBERS_CSV) && !listed(STAFF_CSV) {
+                return Err(bad(
+                    V,
+                    line,
+                    format!("{} is not in members.csv or staff.csv", r.name),
+                ));
             }
             samverkan_domain::person::PersonName::parse(&r.variant)
                 .map_err(|e| bad(V, line, format!("variant {e}")))?;
@@ -272,29 +288,13 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
                 return Err(bad(C, line, "term_to is before term_from"));
             }
             // One person per name: a member who holds several seats keeps one id.
-            let person_id = match persons.get(&r.name) {
-                Some(id) => *id,
-                None => {
-                    let name = samverkan_domain::person::PersonName::parse(&r.name)
-                        .map_err(|e| bad(C, line, format!("name {e}")))?;
-                    let p = crate::person::insert_person(
-                        conn,
-                        &crate::person::NewPerson {
-                            name: name.to_string(),
-                            variants: serde_json::to_string(
-                                variants.get(&r.name).map_or(&[][..], Vec::as_slice),
-                            )
-                            .map_err(|e| bad(C, line, e.to_string()))?,
-                            note: None,
-                            created_at: now,
-                            updated_at: now,
-                        },
-                    )?;
-                    persons.insert(r.name.clone(), p.id);
-                    report.persons += 1;
-                    p.id
-                }
+            let mut known = SeedPersons {
+                ids: &mut persons,
+                variants: &variants,
+                report: &mut report,
+                now,
             };
+            let person_id = known.person(conn, C, line, &r.name)?;
             registry::insert_member(
                 conn,
                 &NewMember {
@@ -313,11 +313,89 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
             )?;
             report.members += 1;
         }
+        const S: &str = "staff.csv";
+        for (line, r) in rows::<StaffCsv>(S, STAFF_CSV)? {
+            let role = StaffRole::parse(&r.role).ok_or_else(|| {
+                bad(
+                    S,
+                    line,
+                    format!("role `{}` is not secretary/official", r.role),
+                )
+            })?;
+            if !samverkan_domain::registry::valid_range(r.term_from, r.term_to) {
+                return Err(bad(S, line, "term_to is before term_from"));
+            }
+            let mut known = SeedPersons {
+                ids: &mut persons,
+                variants: &variants,
+                report: &mut report,
+                now,
+            };
+            let person_id = known.person(conn, S, line, &r.name)?;
+            crate::person::insert_staff(
+                conn,
+                &crate::person::NewStaff {
+                    person_id,
+                    role: role.as_str().into(),
+                    title: r.title,
+                    organisation: non_empty(r.organisation),
+                    term_from: r.term_from,
+                    term_to: r.term_to,
+                    source: non_empty(r.source),
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?;
+            report.staff += 1;
+        }
         report.linked_attendance =
             link_attendance(conn).map_err(|e| bad("meetings.json", 0, e.to_string()))?;
         conn.record("seed", "demo", "load", None, crate::write::state(&report));
         Ok(report)
     })
+}
+
+/// The persons the seed has made so far, by name: a name met again (a member with several
+/// seats, a member on the staff) keeps its one id.
+struct SeedPersons<'a> {
+    ids: &'a mut std::collections::HashMap<String, i64>,
+    /// Other spellings of person-variants.csv, by the person's name.
+    variants: &'a std::collections::HashMap<String, Vec<String>>,
+    report: &'a mut SeedReport,
+    now: chrono::NaiveDateTime,
+}
+
+impl SeedPersons<'_> {
+    /// The id of the person named `name`, registered with their variants when new.
+    fn person(
+        &mut self,
+        tx: &mut crate::Tx<'_>,
+        file: &'static str,
+        line: usize,
+        name: &str,
+    ) -> Result<i64, SeedError> {
+        if let Some(id) = self.ids.get(name) {
+            return Ok(*id);
+        }
+        let parsed = samverkan_domain::person::PersonName::parse(name)
+            .map_err(|e| bad(file, line, format!("name {e}")))?;
+        let p = crate::person::insert_person(
+            tx,
+            &crate::person::NewPerson {
+                name: parsed.to_string(),
+                variants: serde_json::to_string(
+                    self.variants.get(name).map_or(&[][..], Vec::as_slice),
+                )
+                .map_err(|e| bad(file, line, e.to_string()))?,
+                note: None,
+                created_at: self.now,
+                updated_at: self.now,
+            },
+        )?;
+        self.ids.insert(name.to_owned(), p.id);
+        self.report.persons += 1;
+        Ok(p.id)
+    }
 }
 
 /// Links the seeded meetings' attendance lines to the registry: a line whose name is a

@@ -5,10 +5,10 @@ use chrono::NaiveDate;
 use samverkan_domain::ScbCode;
 use samverkan_domain::ids::PersonId;
 use samverkan_domain::person::{self, PersonName};
-use samverkan_domain::registry::{self as registry_rules, Office, SeatRole};
+use samverkan_domain::registry::{self as registry_rules, Office, SeatRole, StaffRole};
 
-use super::view::Person;
-use super::{NewPerson, PersonChanges, PersonRow};
+use super::view::{Person, StaffMember};
+use super::{NewPerson, NewStaff, PersonChanges, PersonRow, StaffChanges};
 use crate::Tx;
 use crate::command::CommandError;
 use crate::registry::{self, MemberRow, NewMember, SeatChanges};
@@ -292,4 +292,120 @@ impl From<&MemberRow> for SeatView {
             source: m.source.clone(),
         }
     }
+}
+
+/// A staff appointment as written by the secretary: `person` serves as `role` with the
+/// printed `title` for a term.
+#[derive(Debug, Clone)]
+pub struct Appointment {
+    pub person: PersonId,
+    pub role: StaffRole,
+    pub title: String,
+    pub organisation: Option<String>,
+    pub term_from: NaiveDate,
+    pub term_to: Option<NaiveDate>,
+    pub source: Option<String>,
+}
+
+impl Appointment {
+    /// The term may not end before it starts: 422 when the request gives both ends, 409
+    /// when one of them is the stored appointment's (the rule of seats).
+    fn check(&self, both_ends_given: bool) -> Result<(), CommandError> {
+        if registry_rules::valid_range(self.term_from, self.term_to) {
+            return Ok(());
+        }
+        let message = format!("must not be before term_from ({})", self.term_from);
+        Err(if both_ends_given {
+            CommandError::invalid("term_to", message)
+        } else {
+            CommandError::conflicts("term_to", message)
+        })
+    }
+
+    fn changes(&self) -> StaffChanges {
+        StaffChanges {
+            role: self.role.as_str().into(),
+            title: self.title.clone(),
+            organisation: self.organisation.clone(),
+            term_from: self.term_from,
+            term_to: self.term_to,
+            source: self.source.clone(),
+            updated_at: crate::now(),
+        }
+    }
+}
+
+/// Appoints a person of the registry to the staff. Audited on the person
+/// (`create_staff`) with the appointment.
+pub fn appoint(tx: &mut Tx<'_>, a: &Appointment) -> Result<StaffMember, CommandError> {
+    a.check(true)?;
+    let person = lock_person(tx, a.person, "person_id")?;
+    let c = a.changes();
+    let row = super::insert_staff(
+        tx,
+        &NewStaff {
+            person_id: a.person.0,
+            role: c.role,
+            title: c.title,
+            organisation: c.organisation,
+            term_from: c.term_from,
+            term_to: c.term_to,
+            source: c.source,
+            created_at: c.updated_at,
+            updated_at: c.updated_at,
+        },
+    )?;
+    let shown = StaffMember::new(row, person.name);
+    tx.changed(&a.person, "create_staff", None, audit_state(&shown));
+    Ok(shown)
+}
+
+/// Changes to an appointment: `None` keeps a field; `Some(None)` clears an optional one
+/// (`term_to: Some(None)` reopens the term).
+#[derive(Debug, Clone, Default)]
+pub struct AppointmentPatch {
+    pub role: Option<StaffRole>,
+    pub title: Option<String>,
+    pub organisation: Option<Option<String>>,
+    pub term_from: Option<NaiveDate>,
+    pub term_to: Option<Option<NaiveDate>>,
+    pub source: Option<Option<String>>,
+}
+
+/// Corrects or ends a staff appointment (its person stays). Audited on the person
+/// (`correct_staff`) with the appointment before and after.
+pub fn correct_appointment(
+    tx: &mut Tx<'_>,
+    id: i64,
+    p: &AppointmentPatch,
+) -> Result<StaffMember, CommandError> {
+    let missing = || CommandError::not_found(format!("no staff appointment {id}"));
+    let (found, _) = super::find_staff(tx, id)?.ok_or_else(missing)?;
+    let person = PersonId(found.person_id);
+    tx.lock(&person)?;
+    // Read again under the person's lock: a concurrent correction has committed by now.
+    let (current, name) = super::find_staff(tx, id)?.ok_or_else(missing)?;
+    let p = p.clone();
+    let a = Appointment {
+        person,
+        role: p.role.unwrap_or(current.role),
+        title: p.title.unwrap_or_else(|| current.title.clone()),
+        organisation: p
+            .organisation
+            .unwrap_or_else(|| current.organisation.clone()),
+        term_from: p.term_from.unwrap_or(current.term_from),
+        term_to: p.term_to.unwrap_or(current.term_to),
+        source: p.source.unwrap_or_else(|| current.source.clone()),
+    };
+    a.check(p.term_from.is_some() && p.term_to.is_some())?;
+    let row = super::update_staff(tx, id, &a.changes())?;
+    let before = StaffMember::new(current, name.clone());
+    let after = StaffMember::new(row, name);
+    tx.changed(
+        &person,
+        "correct_staff",
+        audit_state(&before),
+        audit_state(&after),
+    );
+    Ok(after)
 }

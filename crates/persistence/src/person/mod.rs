@@ -4,12 +4,13 @@
 pub mod commands;
 pub mod view;
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use samverkan_domain::person::{self, Known, NameMatch, PersonName};
+use samverkan_domain::registry::StaffRole;
 
 use crate::registry::MemberRow;
-use crate::schema::{committee_members, persons};
+use crate::schema::{committee_members, persons, staff};
 use crate::{DbConnection, SyncPage, Tx};
 
 stored_row! {
@@ -42,6 +43,102 @@ impl PersonRow {
             .map_err(bad)?;
         Ok((name, variants))
     }
+}
+
+stored_row! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct StaffRow as StaffRecord in staff, "staff appointment" by id,
+        new pub(crate) NewStaff {
+        pub id: i64,
+        pub person_id: i64,
+        pub role: StaffRole [state],
+        /// The title the protocols print (*nämndsekreterare*, *samordnare* …).
+        pub title: String,
+        /// The employing organisation (the host municipality, usually).
+        pub organisation: Option<String>,
+        pub term_from: NaiveDate,
+        pub term_to: Option<NaiveDate>,
+        pub source: Option<String>,
+        pub created_at: NaiveDateTime,
+        pub updated_at: NaiveDateTime,
+    }
+}
+
+/// Filters of the staff list.
+#[derive(Debug, Clone, Default)]
+pub struct StaffFilter {
+    pub person_id: Option<i64>,
+    pub role: Option<StaffRole>,
+    /// Appointments in force on this date.
+    pub active_on: Option<NaiveDate>,
+    pub page: SyncPage,
+}
+
+/// A page of the staff list: by id, or with `modified_since` by change.
+pub fn list_staff(
+    conn: &mut DbConnection,
+    f: &StaffFilter,
+) -> QueryResult<Vec<(StaffRow, String)>> {
+    let mut q = staff::table
+        .inner_join(persons::table)
+        .select((StaffRow::as_select(), persons::name))
+        .order(staff::id.asc())
+        .limit(f.page.limit)
+        .into_boxed();
+    if let Some(p) = f.person_id {
+        q = q.filter(staff::person_id.eq(p));
+    }
+    if let Some(r) = f.role {
+        q = q.filter(staff::role.eq(r.as_str()));
+    }
+    if let Some(d) = f.active_on {
+        q = q
+            .filter(staff::term_from.le(d))
+            .filter(staff::term_to.is_null().or(staff::term_to.ge(d)));
+    }
+    sync_page!(q, staff, f.page);
+    q.load(conn)
+}
+
+/// One appointment with its person's name.
+pub fn find_staff(conn: &mut DbConnection, id: i64) -> QueryResult<Option<(StaffRow, String)>> {
+    staff::table
+        .find(id)
+        .inner_join(persons::table)
+        .select((StaffRow::as_select(), persons::name))
+        .first(conn)
+        .optional()
+}
+
+/// Only through [`commands::appoint`] and the demo seed.
+pub(crate) fn insert_staff(tx: &mut Tx<'_>, s: &NewStaff) -> QueryResult<StaffRow> {
+    let conn: &mut DbConnection = tx;
+    diesel::insert_into(staff::table)
+        .values(s)
+        .returning(crate::columns_of::<StaffRow>())
+        .get_result(conn)
+}
+
+/// The fields of an appointment that a correction may change.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = staff, treat_none_as_null = true)]
+pub(crate) struct StaffChanges {
+    pub role: String,
+    pub title: String,
+    pub organisation: Option<String>,
+    pub term_from: NaiveDate,
+    pub term_to: Option<NaiveDate>,
+    pub source: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Only through [`commands::correct_appointment`].
+pub(crate) fn update_staff(tx: &mut Tx<'_>, id: i64, c: &StaffChanges) -> QueryResult<StaffRow> {
+    let conn: &mut DbConnection = tx;
+    diesel::update(staff::table.find(id))
+        .set(c)
+        .returning(crate::columns_of::<StaffRow>())
+        .get_result(conn)
 }
 
 /// A page of the persons list: by id, or with `modified_since` by change.
@@ -112,7 +209,8 @@ pub(crate) fn update_person(
 }
 
 /// Writes a renamed person's name on the seats they hold (each seat's change time moves,
-/// so a sync of the members list sees it).
+/// so a sync of the members list sees it) and moves the change time of their staff
+/// appointments (the staff list shows the name too).
 pub(crate) fn rename_seats(
     tx: &mut Tx<'_>,
     person: i64,
@@ -125,6 +223,10 @@ pub(crate) fn rename_seats(
             committee_members::name.eq(name),
             committee_members::updated_at.eq(at),
         ))
+        .execute(conn)?;
+    // The staff list shows the person's name: its appointments change with it.
+    diesel::update(staff::table.filter(staff::person_id.eq(person)))
+        .set(staff::updated_at.eq(at))
         .execute(conn)
 }
 
