@@ -175,6 +175,17 @@ async fn metrics_need_their_token_and_count_requests_by_route() {
     ] {
         assert!(body.contains(needle), "{needle} missing:\n{body}");
     }
+    // The heap as the allocator counts it: live allocations are never none.
+    let live = body
+        .lines()
+        .find_map(|l| l.strip_prefix("samverkan_heap_bytes{state=\"in_use\"} "))
+        .and_then(|v| v.parse::<u64>().ok())
+        .expect("samverkan_heap_bytes in_use");
+    assert!(live > 0, "{body}");
+    assert!(
+        body.contains("samverkan_heap_bytes{state=\"free\"}"),
+        "{body}"
+    );
     // Without a token configured, the API address does not serve them.
     let plain = TestApp::new(Backend::Sqlite).await;
     assert_eq!(plain.get("/metrics").await.status, 404);

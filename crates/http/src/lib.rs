@@ -146,8 +146,9 @@ pub static REQUESTS_BEGUN: std::sync::atomic::AtomicU64 = std::sync::atomic::Ato
 /// gone quiet: every `period` it looks at [`REQUESTS_BEGUN`]; after the first quiet
 /// period that follows traffic it trims, and once more after [`QUIET_AGAIN`] quiet
 /// periods, when the blocking threads the burst started have ended (they linger for ten
-/// seconds) and left their memory free. A trim takes a few milliseconds and never runs
-/// while requests keep coming. Runs for the server's life.
+/// seconds) and left their memory free; that second time it also pages out the code and
+/// constants serving brought in. A trim takes a few milliseconds and never runs while
+/// requests keep coming. Runs for the server's life.
 pub async fn trim_when_quiet(period: std::time::Duration) {
     use std::sync::atomic::Ordering;
     let mut seen = REQUESTS_BEGUN.load(Ordering::Relaxed);
@@ -163,7 +164,13 @@ pub async fn trim_when_quiet(period: std::time::Duration) {
         }
         if let Some(q) = quiet.as_mut() {
             *q += 1;
-            if *q == 1 || *q == QUIET_AGAIN {
+            if *q == 1 {
+                release_free_memory();
+            } else if *q == QUIET_AGAIN {
+                // What serving faulted in goes as well, as after starting: the server is
+                // back where it was idle. The first request after pays for it (its code
+                // is read back in: ~10 ms once instead of under 1 ms, see README).
+                page_out_read_only_mappings();
                 release_free_memory();
             }
             if *q >= QUIET_AGAIN {
@@ -186,8 +193,14 @@ pub const QUIET_AGAIN: u32 = 7;
 /// page it needs, not its neighbours) and paged out; what serving runs comes back as it
 /// runs. Read-only mappings are never written, and paging out never drops a changed page,
 /// so nothing can be lost; pages other processes share stay.
-#[allow(unsafe_code)]
 pub fn release_startup_memory() {
+    page_out_read_only_mappings();
+    release_free_memory();
+}
+
+/// Pages out every read-only file mapping of the process (see [`release_startup_memory`]).
+#[allow(unsafe_code)]
+fn page_out_read_only_mappings() {
     #[cfg(target_os = "linux")]
     {
         let Ok(maps) = std::fs::read_to_string("/proc/self/maps") else {
@@ -217,7 +230,6 @@ pub fn release_startup_memory() {
             }
         }
     }
-    release_free_memory();
 }
 
 /// The whole application, used by the server and by the tests alike.

@@ -240,7 +240,46 @@ impl Metrics {
             self.rate_limited[0].load(Ordering::Relaxed),
             self.rate_limited[1].load(Ordering::Relaxed)
         );
+        if let Some(h) = heap() {
+            let _ = writeln!(
+                o,
+                "# HELP samverkan_heap_bytes The C heap (glibc malloc, all arenas; Rust and the database library allocate from it): in use by live allocations, free but kept by the allocator, and allocated as separate mappings.\n# TYPE samverkan_heap_bytes gauge\nsamverkan_heap_bytes{{state=\"in_use\"}} {}\nsamverkan_heap_bytes{{state=\"free\"}} {}\nsamverkan_heap_bytes{{state=\"mapped\"}} {}",
+                h.in_use, h.free, h.mapped
+            );
+        }
         o
+    }
+}
+
+/// What the process's heap holds (see [`heap`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Heap {
+    /// Bytes of live allocations in the allocator's arenas.
+    pub in_use: usize,
+    /// Bytes the arenas hold that no allocation uses (freed, not yet returned).
+    pub free: usize,
+    /// Bytes of large allocations served by mappings of their own.
+    pub mapped: usize,
+}
+
+/// The heap as glibc's allocator counts it (`mallinfo2`, summed over every arena);
+/// `None` where the allocator is another. Tells memory that live data holds from memory
+/// that was freed and is kept (fragmentation), which the resident set alone cannot.
+#[allow(unsafe_code)]
+pub fn heap() -> Option<Heap> {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: mallinfo2 only reads the allocator's statistics under its own locks.
+        let m = unsafe { libc::mallinfo2() };
+        Some(Heap {
+            in_use: m.uordblks,
+            free: m.fordblks,
+            mapped: m.hblkhd,
+        })
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        None
     }
 }
 
