@@ -136,7 +136,7 @@ def repair_body(method: str, path: str, body):
         ordered(body, "start_date", "end_date")
     if path.endswith("/notices"):
         ordered(body, "posted_on", "taken_down_on")
-    if path.endswith("/members") or path.endswith("/members/{id}"):
+    if path.endswith(("/members", "/members/{id}", "/staff", "/staff/{id}")):
         ordered(body, "term_from", "term_to")
     if path.endswith("/issue"):
         # `due_date`: not before the issue date (default today).

@@ -481,6 +481,12 @@ both!(
         )
         .await
         .problem_field(422, "term_to");
+        sec.patch(
+            &format!("/api/v1/members/{sid}"),
+            &json!({"source": "x".repeat(501)}),
+        )
+        .await
+        .problem_field(422, "source");
         let kept = app
             .get(&format!("/api/v1/members?person={pid}"))
             .await
@@ -611,8 +617,11 @@ both!(the_seeds_attendance_names_its_persons, |app| async move {
                 assert_eq!(a["person_id"], isak["id"], "{m}");
                 linked += 1;
             }
-            // A line linked to a person carries a spelling of that person's.
-            if let Some(pid) = a["person_id"].as_i64() {
+            // Every line names a person of the registry (members, substitutes, and the
+            // staff among the others present), by a spelling of that person's.
+            let pid = a["person_id"].as_i64();
+            assert!(pid.is_some(), "{a} of {} names nobody", m["date"]);
+            if let Some(pid) = pid {
                 let p = app.get(&format!("/api/v1/persons/{pid}")).await.json();
                 let spellings: Vec<&Value> = std::iter::once(&p["name"])
                     .chain(p["variants"].as_array().expect("variants"))
@@ -625,4 +634,26 @@ both!(the_seeds_attendance_names_its_persons, |app| async move {
         }
     }
     assert!(linked >= 1, "Isak Utsi attends a seeded meeting");
+    // The secretaries the seeded protocols name are their staff on the meeting's day.
+    for m in page["items"].as_array().expect("items") {
+        let Some(secretary) = m["secretary"].as_str() else {
+            continue;
+        };
+        let on = app
+            .get(&format!(
+                "/api/v1/staff?role=secretary&active_on={}",
+                m["date"].as_str().expect("date")
+            ))
+            .await
+            .json();
+        assert!(
+            on["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .any(|s| s["name"] == secretary),
+            "{secretary} is not the secretary on {}: {on}",
+            m["date"]
+        );
+    }
 });

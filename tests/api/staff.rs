@@ -85,6 +85,9 @@ both!(
         sec.patch(&url, &json!({"title": "  "}))
             .await
             .problem_field(422, "title");
+        sec.patch(&url, &json!({"source": "x".repeat(501)}))
+            .await
+            .problem_field(422, "source");
         sec.patch(&url, &json!({"role": "boss"})).await.problem(422);
         sec.patch(&url, &json!({"salary": 1})).await.problem(422);
         sec.patch("/api/v1/staff/999999", &json!({"title": "x"}))

@@ -546,6 +546,33 @@ pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -
     .into()
 }
 
+/// A one-line text field: trimmed, not blank, at most `max` characters, no control
+/// characters; the error names the field.
+pub fn line(field: &str, s: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+    let t = s.trim();
+    if t.is_empty() {
+        errors.push(FieldError::new(field, "must not be blank"));
+    } else if t.chars().count() > max {
+        errors.push(FieldError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    } else if t.chars().any(char::is_control) {
+        errors.push(FieldError::new(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    t.to_owned()
+}
+
+/// An optional source: trimmed, blank is none; at most 500 characters, no control
+/// characters (the error names `source`).
+pub fn source(s: Option<String>, errors: &mut Vec<FieldError>) -> Option<String> {
+    let s = s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())?;
+    Some(line("source", &s, 500, errors))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,6 +39,7 @@ operation! {
         let scb = samverkan_domain::ScbCode::parse(&b.scb_code)
             .map_err(|e| errors.push(FieldError::new("scb_code", format!("an SCB code {e}"))))
             .ok();
+        let source = crate::extract::source(b.source, &mut errors);
         ApiError::fail_on(errors)?;
         let Some(scb) = scb else {
             return Err(ApiError::internal("a checked SCB code is missing"));
@@ -51,10 +52,7 @@ operation! {
             office: b.office.unwrap_or(Office::None),
             term_from: b.term_from,
             term_to: b.term_to,
-            source: b
-                .source
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty()),
+            source,
         };
         let row = db::write(&state, who.context(), move |tx| {
             Ok(commands::add_seat(tx, &seat)?)
@@ -95,6 +93,7 @@ operation! {
             },
             None => None,
         };
+        let source = b.source.map(|s| crate::extract::source(s, &mut errors));
         ApiError::fail_on(errors)?;
         let patch = commands::SeatPatch {
             party: new_party,
@@ -103,9 +102,7 @@ operation! {
             office: b.office,
             term_from: b.term_from,
             term_to: b.term_to,
-            source: b
-                .source
-                .map(|s| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())),
+            source,
         };
         let row = db::write(&state, who.context(), move |tx| {
             Ok(commands::correct_seat(tx, id, &patch)?)

@@ -4,7 +4,6 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::error::FieldError;
 use crate::municipalities::json::double_option;
 pub use samverkan_persistence::person::view::StaffMember;
 
@@ -76,29 +75,4 @@ pub struct StaffPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, max_length = 500)]
     pub source: Option<Option<String>>,
-}
-
-/// A one-line text field: trimmed, not blank, at most `max` characters, no control
-/// characters; the error names the field.
-pub fn line(field: &str, s: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
-    let t = s.trim();
-    if t.is_empty() {
-        errors.push(FieldError::new(field, "must not be blank"));
-    } else if t.chars().count() > max {
-        errors.push(FieldError::new(
-            field,
-            format!("must be at most {max} characters"),
-        ));
-    } else if t.chars().any(char::is_control) {
-        errors.push(FieldError::new(
-            field,
-            "must not contain control characters",
-        ));
-    }
-    t.to_owned()
-}
-
-/// An optional source: trimmed; blank is none.
-pub fn source(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }

@@ -3,11 +3,11 @@ use actix_web::{HttpResponse, patch, post};
 use samverkan_domain::ids::PersonId;
 use samverkan_persistence::person::commands;
 
-use super::json::{NewStaffBody, StaffMember, StaffPatch, line, source};
+use super::json::{NewStaffBody, StaffMember, StaffPatch};
 use crate::auth::{Authorized, SecretaryOnly};
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::ValidJson;
+use crate::extract::{ValidJson, line, source};
 use crate::route::{Id, State};
 
 operation! {
@@ -30,6 +30,7 @@ operation! {
             .organisation
             .as_deref()
             .map(|o| line("organisation", o, 200, &mut errors));
+        let source = source(b.source, &mut errors);
         ApiError::fail_on(errors)?;
         let a = commands::Appointment {
             person: PersonId(b.person_id),
@@ -38,7 +39,7 @@ operation! {
             organisation,
             term_from: b.term_from,
             term_to: b.term_to,
-            source: source(b.source),
+            source,
         };
         let shown = db::write(&state, who.context(), move |tx| {
             Ok(commands::appoint(tx, &a)?)
@@ -74,6 +75,7 @@ operation! {
         let organisation = b
             .organisation
             .map(|o| o.as_deref().map(|o| line("organisation", o, 200, &mut errors)));
+        let source = b.source.map(|s| source(s, &mut errors));
         ApiError::fail_on(errors)?;
         let p = commands::AppointmentPatch {
             role: b.role,
@@ -81,7 +83,7 @@ operation! {
             organisation,
             term_from: b.term_from,
             term_to: b.term_to,
-            source: b.source.map(source),
+            source,
         };
         let shown = db::write(&state, who.context(), move |tx| {
             Ok(commands::correct_appointment(tx, id, &p)?)
