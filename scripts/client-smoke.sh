@@ -56,3 +56,6 @@ municipality=$("$bin" token issue --role municipality --municipality 2580 --sub 
 PYTHONPATH="$tmp" "$py" scripts/client/smoke.py \
   "http://127.0.0.1:$port" "$secretary" "$treasurer" "$municipality" 2580 ||
   { tail -n 20 "$tmp/server.log"; fail "the generated client's smoke test failed"; }
+# The feeds, read by feedparser and icalendar after the correction and the withdrawal.
+"$py" scripts/client/feeds.py "http://127.0.0.1:$port" ||
+  { tail -n 20 "$tmp/server.log"; fail "the feeds did not read as the JSON lists"; }

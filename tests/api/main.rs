@@ -11,6 +11,7 @@ mod concurrency;
 mod drafts;
 mod errors;
 mod faults;
+mod feeds;
 mod health;
 mod http;
 mod layers;

@@ -37,6 +37,7 @@ pub mod auth;
 pub mod calendar;
 pub mod codes;
 pub mod cost_stream;
+pub mod feed;
 pub mod ids;
 pub mod invoice;
 pub mod meeting;

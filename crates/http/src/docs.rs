@@ -40,6 +40,7 @@ Attributes: `api`, `municipality` (SCB code), `limit` (1–50), `lang` (`sv`, `e
         (name = "decisions", description = "Decisions (*paragrafer*): search, sync with tombstones, corrections and versions, appeal deadlines"),
         (name = "activities", description = "Activities (*aktiviteter*: projects, management of shared solutions, running operations), their phases and phase history, status reports (*Aktuellt och pågående*), rollout per municipality (*införande*), procurements (*upphandlingar*) and contracts (*avtal*). Phase rule: moving forward in idea → pre_study → development → procurement → implementation → management needs nothing; moving back, or leaving paused/closed, needs a reason; paused and closed are reachable from any phase. Decisions are referenced as `{year, paragraph}` (the paragraph number is unique within a year)."),
         (name = "money", description = "Cost splits (*fördelning*), cost streams, invoices per municipality and period, PEPPOL BIS Billing 3.0 and CSV"),
+        (name = "feeds", description = "Subscriptions without code: an Atom feed of published decisions (all, or per member municipality) and an iCalendar calendar of the meetings, for feed readers, intranet news boxes and Outlook"),
         (name = "audit", description = "The audit log (*logg*): who changed what, when, in which request; append-only, one event per changed aggregate"),
         (name = "health", description = "Liveness and readiness probes"),
     ),

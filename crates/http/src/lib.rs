@@ -13,6 +13,7 @@ pub mod docs;
 pub mod error;
 pub mod extract;
 pub mod fallback;
+pub mod feeds;
 pub mod health;
 pub mod meetings;
 pub mod members;
@@ -111,6 +112,7 @@ fn api(cfg: &mut ServiceConfig<'_>) {
             .configure(decisions::configure)
             .configure(activities::configure)
             .configure(money::configure)
+            .configure(feeds::configure)
             .configure(audit::configure),
     );
 }

@@ -13,6 +13,9 @@ use crate::db;
 use crate::route::{NoQuery, State};
 use samverkan_domain::Role;
 
+/// The committee this server keeps the record of.
+pub const BODY_NAME: &str = "Norrbottens e-nämnd";
+
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.service(get_system);
 }
@@ -33,7 +36,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         "status_board": "/api/v1/status-board",
         "procurements": "/api/v1/procurements", "contracts": "/api/v1/contracts",
         "cost_streams": "/api/v1/cost-streams", "invoices": "/api/v1/invoices",
-        "audit": "/api/v1/audit", "openapi": "/api-docs/openapi.json", "docs": "/docs/"}
+        "audit": "/api/v1/audit", "decisions_feed": "/api/v1/feeds/decisions.atom",
+        "meetings_calendar": "/api/v1/feeds/meetings.ics", "openapi": "/api-docs/openapi.json", "docs": "/docs/"}
 }))]
 pub struct System {
     /// `samverkan`.
@@ -97,6 +101,10 @@ pub struct SystemLinks {
     pub invoices: Option<&'static str>,
     /// The audit log: for the admin; null for other callers.
     pub audit: Option<&'static str>,
+    /// Published decisions as an Atom feed (`?municipality=` for one member's).
+    pub decisions_feed: &'static str,
+    /// The meetings as an iCalendar calendar.
+    pub meetings_calendar: &'static str,
     /// This API's OpenAPI 3.1 document.
     pub openapi: &'static str,
     /// The documentation (Swagger UI).
@@ -140,7 +148,7 @@ operation! {
             name: "samverkan",
             api_version: "v1",
             body: Body {
-                name: "Norrbottens e-nämnd",
+                name: BODY_NAME,
                 classification: "gemensam nämnd",
                 host: host.map(|h| HostRef {
                     href: format!("/api/v1/municipalities/{}", h.scb_code),
@@ -170,6 +178,8 @@ operation! {
                 cost_streams: "/api/v1/cost-streams",
                 invoices,
                 audit,
+                decisions_feed: "/api/v1/feeds/decisions.atom",
+                meetings_calendar: "/api/v1/feeds/meetings.ics",
                 openapi: "/api-docs/openapi.json",
                 docs: "/docs/",
             },

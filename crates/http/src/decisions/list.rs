@@ -113,6 +113,7 @@ operation! {
             kind: q.kind.map(|k| k.domain().as_str().to_owned()),
             case_number: q.case_number.clone(),
             recipient: q.recipient.as_deref().map(fold),
+            recipients_any: None,
             from: q.from,
             to: q.to,
             ids: None,

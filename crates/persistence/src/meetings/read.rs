@@ -112,6 +112,9 @@ pub struct DecisionFilter {
     pub case_number: Option<String>,
     /// Case-folded substring of a recipient.
     pub recipient: Option<String>,
+    /// Case-folded fragments one of which the recipients contain (the prefilter of
+    /// [`samverkan_domain::feed::concerns`]).
+    pub recipients_any: Option<[String; 3]>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     /// Only these ids (full-text matches).
@@ -174,6 +177,16 @@ macro_rules! filter_decisions {
                 decisions::recipients_folded
                     .like(format!("%{}%", escape_like(r)))
                     .escape('\\'),
+            );
+        }
+        if let Some([a, b, c]) = &f.recipients_any {
+            let like = |s: &str| format!("%{}%", escape_like(s));
+            q = q.filter(
+                decisions::recipients_folded
+                    .like(like(a))
+                    .escape('\\')
+                    .or(decisions::recipients_folded.like(like(b)).escape('\\'))
+                    .or(decisions::recipients_folded.like(like(c)).escape('\\')),
             );
         }
         if let Some(d) = f.from {
