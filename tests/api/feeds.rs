@@ -218,6 +218,27 @@ both!(
         assert!(links.iter().any(|l| l.0 == "self"));
         assert!(!links.iter().any(|l| l.0 == "next"));
 
+        // Links name the host the client asked; a forwarded host counts only from a trusted
+        // proxy (a shared cache may keep the feed).
+        let res = app
+            .get_with(
+                "/api/v1/feeds/decisions.atom",
+                &[
+                    ("Host", "samverkan.example"),
+                    ("X-Forwarded-Host", "evil.example"),
+                    ("X-Forwarded-Proto", "https"),
+                ],
+            )
+            .await;
+        let text = res.text();
+        assert!(!text.contains("evil.example"), "{text}");
+        let (planted, _) = parse_atom(&text);
+        assert!(
+            planted[0]
+                .links
+                .iter()
+                .all(|l| l.2.starts_with("http://samverkan.example/"))
+        );
         // Conditional and cacheable.
         let res = app.get("/api/v1/feeds/decisions.atom").await;
         assert_eq!(res.header("cache-control"), Some("public, max-age=300"));

@@ -5,7 +5,7 @@
 //! ETag of every GET, 304) and cacheable for five minutes.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use samverkan_domain::feed;
 use samverkan_domain::ubl::escape as esc;
@@ -17,6 +17,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::decisions::json::Decision;
 use crate::error::ApiError;
+use crate::ops::Ops;
 use crate::route::{NoQuery, State};
 use crate::system::BODY_NAME;
 use crate::{db, pagination};
@@ -49,10 +50,30 @@ pub struct DecisionFeedQuery {
 }
 
 /// `scheme://host` of the request as the client addressed it: links in a feed are
-/// absolute, since a reader stores entries apart from the feed.
-fn base(req: &HttpRequest) -> String {
-    let c = req.connection_info();
-    format!("{}://{}", c.scheme(), c.host())
+/// absolute, since a reader stores entries apart from the feed. `Forwarded` and
+/// `X-Forwarded-Host`/`-Proto` count only from a trusted proxy
+/// (`SAMVERKAN_TRUSTED_PROXIES`): a feed may be kept by a shared cache for five minutes,
+/// and a client must not be able to plant links to another host in it.
+fn base(req: &HttpRequest, ops: &Ops) -> String {
+    let trusted = req
+        .peer_addr()
+        .is_some_and(|p| ops.limits.trusted_proxies.contains(&p.ip()));
+    if trusted {
+        let c = req.connection_info();
+        return format!("{}://{}", c.scheme(), c.host());
+    }
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty())
+        .unwrap_or("localhost");
+    let scheme = if req.app_config().secure() {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
 }
 
 fn rfc3339(t: DateTime<Utc>) -> String {
@@ -129,6 +150,7 @@ fn entry(x: &mut String, d: &Decision, base: &str) {
 #[get("/feeds/decisions.atom")]
 pub async fn decisions_feed(
     req: HttpRequest,
+    ops: web::Data<Ops>,
     state: State,
     query: crate::extract::Query<DecisionFeedQuery>,
 ) -> crate::route::Reply {
@@ -177,7 +199,7 @@ pub async fn decisions_feed(
         })
         .collect();
 
-    let base = base(&req);
+    let base = base(&req, &ops);
     let mut path = "/api/v1/feeds/decisions.atom".to_owned();
     if let Some(c) = &q.municipality {
         path.push_str(&format!("?municipality={c}"));
@@ -256,6 +278,7 @@ pub async fn decisions_feed(
 #[get("/feeds/meetings.ics")]
 pub async fn meetings_calendar(
     req: HttpRequest,
+    ops: web::Data<Ops>,
     state: State,
     _query: NoQuery,
 ) -> crate::route::Reply {
@@ -272,7 +295,7 @@ pub async fn meetings_calendar(
         Ok(meetings::list_meetings(conn, &filter)?)
     })
     .await?;
-    let base = base(&req);
+    let base = base(&req, &ops);
     let line = |x: &mut String, l: &str| x.push_str(&feed::ics_line(l));
     let stamp = |t: chrono::NaiveDateTime| t.format("%Y%m%dT%H%M%SZ").to_string();
     let mut x = String::with_capacity(1024 + rows.len() * 512);
