@@ -151,6 +151,29 @@ async fn public_record(app: &TestApp, date: &str) -> (Value, Value) {
     )
 }
 
+/// The id of the person named `name`: registered through the API, with the spellings
+/// person-variants.csv records for them, the first time the name comes up.
+async fn person_id(
+    sec: &TestApp,
+    persons: &mut std::collections::HashMap<String, i64>,
+    variants: &std::collections::BTreeMap<String, Vec<String>>,
+    name: &str,
+) -> i64 {
+    if let Some(id) = persons.get(name) {
+        return *id;
+    }
+    let res = sec
+        .post(
+            "/api/v1/persons",
+            &json!({"name": name, "variants": variants.get(name).cloned().unwrap_or_default()}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let id = res.json()["id"].as_i64().expect("id");
+    persons.insert(name.to_owned(), id);
+    id
+}
+
 both!(
     a_seed_protocol_entered_through_the_api_is_the_seed,
     |app| async move {
@@ -178,46 +201,28 @@ both!(
         let mut persons: std::collections::HashMap<String, i64> = Default::default();
         for r in csv_rows(MEMBERS) {
             let name = r["name"].clone();
-            if !persons.contains_key(&name) {
-                let res = sec
-                .post(
-                    "/api/v1/persons",
-                    &json!({"name": name, "variants": variants.get(&name).cloned().unwrap_or_default()}),
-                )
-                .await;
-                assert_eq!(res.status, 201, "{}", res.text());
-                persons.insert(name.clone(), res.json()["id"].as_i64().expect("id"));
-            }
+            let person = person_id(&sec, &mut persons, &variants, &name).await;
             let term_to = Some(r["term_to"].clone()).filter(|t| !t.is_empty());
             let source = Some(r["source"].clone()).filter(|s| !s.is_empty());
             let res = sec
-            .post(
-                "/api/v1/members",
-                &json!({"person_id": persons[&name], "party": r["party"], "scb_code": r["scb_code"],
+                .post(
+                    "/api/v1/members",
+                    &json!({"person_id": person, "party": r["party"], "scb_code": r["scb_code"],
                     "role": r["role"], "office": r["office"], "term_from": r["term_from"],
                     "term_to": term_to, "source": source}),
-            )
-            .await;
+                )
+                .await;
             assert_eq!(res.status, 201, "{}", res.text());
         }
         // The staff: the secretary and the officials, persons without a seat.
         for r in csv_rows(STAFF) {
             let name = r["name"].clone();
-            if !persons.contains_key(&name) {
-                let res = sec
-                .post(
-                    "/api/v1/persons",
-                    &json!({"name": name, "variants": variants.get(&name).cloned().unwrap_or_default()}),
-                )
-                .await;
-                assert_eq!(res.status, 201, "{}", res.text());
-                persons.insert(name.clone(), res.json()["id"].as_i64().expect("id"));
-            }
+            let person = person_id(&sec, &mut persons, &variants, &name).await;
             let opt = |k: &str| Some(r[k].clone()).filter(|v| !v.is_empty());
             let res = sec
                 .post(
                     "/api/v1/staff",
-                    &json!({"person_id": persons[&name], "role": r["role"], "title": r["title"],
+                    &json!({"person_id": person, "role": r["role"], "title": r["title"],
                         "organisation": opt("organisation"), "term_from": r["term_from"],
                         "term_to": opt("term_to"), "source": opt("source")}),
                 )
