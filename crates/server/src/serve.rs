@@ -37,10 +37,10 @@ pub struct Connections {
 /// buffer's capacity for the connection's life (up to 128 KiB), so a 46 KiB decision
 /// list left ~64 KiB on every keep-alive connection: 12 MiB of the heap at 256
 /// connections, the largest part of it (measured with heaptrack, see README). The price
-/// is a write per slice: the 50-row list (46 KiB) serves about a fifth fewer requests a
-/// second at 16 connections than in one write; 16 KiB slices lose less but peak at
-/// 60–66 MiB under 256 connections, over the 64 MB the server is held to.
-pub const SLICE: usize = 8 * 1024;
+/// is a write per slice: the 50-row list (46 KiB, three writes) serves ~17 % fewer
+/// requests a second at 16 connections than in one write; 8 KiB slices cost ~24 % and
+/// peaked no lower under 256 connections (66 MiB, against 59–66 at 16 KiB).
+pub const SLICE: usize = 16 * 1024;
 
 pin_project_lite::pin_project! {
     /// A body handed on in slices of at most [`SLICE`] bytes (no copy: each is a view
