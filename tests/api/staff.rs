@@ -202,13 +202,52 @@ both!(a_renamed_person_reaches_the_staff_sync, |app| async move {
     assert!(seen.len() >= 5, "{seen:?}");
 });
 
+/// Twelve corrections of one seat or appointment (`url`), half through each of two app
+/// instances, all at once: every one lands, and the person's audit trail holds them as
+/// one chain, each starting from the one before it, ending where `list` stands now.
+async fn concurrent_corrections_land(app: &TestApp, pid: i64, url: &str, list: &str) {
+    let a = app.as_role(Role::Secretary);
+    let b = a.second_instance().await;
+    let n = 12;
+    let rs = join_all((0..n).map(|i| {
+        let t = if i % 2 == 0 { a.clone() } else { b.clone() };
+        async move {
+            t.patch(url, &json!({"source": format!("correction {i}")}))
+                .await
+        }
+    }))
+    .await;
+    for r in &rs {
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+    let events = app
+        .as_role(Role::Admin)
+        .get(&format!(
+            "/api/v1/audit?aggregate_type=person&aggregate_id={pid}&limit=200"
+        ))
+        .await
+        .json();
+    let changes: Vec<&Value> = events["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|e| e["action"] != "create")
+        .collect();
+    assert_eq!(changes.len(), n + 1);
+    for w in changes.windows(2) {
+        assert_eq!(w[1]["change"]["before"], w[0]["change"]["after"]);
+    }
+    let last = &changes[n]["change"]["after"];
+    let now = items(&a, list).await;
+    assert_eq!(now[0]["source"], last["source"]);
+}
+
 both!(
     concurrent_staff_corrections_on_two_instances_all_land,
     |app| async move {
-        let a = app.as_role(Role::Secretary);
-        let b = a.second_instance().await;
-        let pid = new_person(&a, "Eva Ek").await;
-        let res = a
+        let sec = app.as_role(Role::Secretary);
+        let pid = new_person(&sec, "Eva Ek").await;
+        let res = sec
             .post(
                 "/api/v1/staff",
                 &json!({"person_id": pid, "role": "official", "title": "samordnare",
@@ -217,39 +256,25 @@ both!(
             .await;
         assert_eq!(res.status, 201, "{}", res.text());
         let url = format!("/api/v1/staff/{}", res.json()["id"]);
-        let n = 12;
-        let rs = join_all((0..n).map(|i| {
-            let t = if i % 2 == 0 { a.clone() } else { b.clone() };
-            let url = url.clone();
-            async move {
-                t.patch(&url, &json!({"source": format!("correction {i}")}))
-                    .await
-            }
-        }))
-        .await;
-        for r in &rs {
-            assert_eq!(r.status, 200, "{}", r.text());
-        }
-        // Each correction is one audit event, starting from the one before it.
-        let events = app
-            .as_role(Role::Admin)
-            .get(&format!(
-                "/api/v1/audit?aggregate_type=person&aggregate_id={pid}&limit=200"
-            ))
-            .await
-            .json();
-        let staff: Vec<&Value> = events["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .filter(|e| e["action"] != "create")
-            .collect();
-        assert_eq!(staff.len(), n + 1);
-        for w in staff.windows(2) {
-            assert_eq!(w[1]["change"]["before"], w[0]["change"]["after"]);
-        }
-        let last = &staff[n]["change"]["after"];
-        let now = items(&a, &format!("/api/v1/staff?person={pid}")).await;
-        assert_eq!(now[0]["source"], last["source"]);
+        concurrent_corrections_land(&app, pid, &url, &format!("/api/v1/staff?person={pid}")).await;
+    }
+);
+
+both!(
+    concurrent_seat_corrections_on_two_instances_all_land,
+    |app| async move {
+        let sec = app.as_role(Role::Secretary);
+        let pid = new_person(&sec, "Eva Ek").await;
+        let res = sec
+            .post(
+                "/api/v1/members",
+                &json!({"person_id": pid, "party": "S", "scb_code": "2580", "role": "member",
+                    "term_from": "2023-01-01"}),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        let url = format!("/api/v1/members/{}", res.json()["id"]);
+        concurrent_corrections_land(&app, pid, &url, &format!("/api/v1/members?person={pid}"))
+            .await;
     }
 );

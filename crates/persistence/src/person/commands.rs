@@ -219,14 +219,17 @@ pub struct SeatPatch {
 /// Corrects or ends a seat (its person stays). Audited on the person (`correct_seat`)
 /// with the seat before and after.
 pub fn correct_seat(tx: &mut Tx<'_>, id: i64, p: &SeatPatch) -> Result<MemberRow, CommandError> {
-    let current = registry::find_member(tx, id)?
-        .ok_or_else(|| CommandError::not_found(format!("no seat {id}")))?;
-    let Some(person) = current.person_id.map(PersonId) else {
+    let missing = || CommandError::not_found(format!("no seat {id}"));
+    let found = registry::find_member(tx, id)?.ok_or_else(missing)?;
+    let Some(person) = found.person_id.map(PersonId) else {
         return Err(CommandError::Conflict(format!(
             "seat {id} names no person; link it first"
         )));
     };
     lock_person(tx, person, "person_id")?;
+    // Read again under the person's lock (as a staff correction does): a concurrent
+    // correction has committed by now, and the patch goes over what it left.
+    let current = registry::find_member(tx, id)?.ok_or_else(missing)?;
     let p = p.clone();
     let s = Seat {
         person,
