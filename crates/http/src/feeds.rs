@@ -301,7 +301,7 @@ pub async fn meetings_calendar(
     let mut x = String::with_capacity(1024 + rows.len() * 512);
     line(&mut x, "BEGIN:VCALENDAR");
     line(&mut x, "VERSION:2.0");
-    line(&mut x, "PRODID:-//samverkan//Norrbottens e-nämnd//SV");
+    line(&mut x, &format!("PRODID:-//samverkan//{BODY_NAME}//SV"));
     line(&mut x, "CALSCALE:GREGORIAN");
     line(&mut x, "METHOD:PUBLISH");
     line(

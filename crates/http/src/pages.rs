@@ -37,14 +37,15 @@ fn page(status: StatusCode, title: &str, main: &str) -> HttpResponse {
     let body = format!(
         "<!doctype html>\n<html lang=\"sv\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{t} – Norrbottens e-nämnd</title><style>{STYLE}</style>\
+         <title>{t} – {b}</title><style>{STYLE}</style>\
          <link rel=\"alternate\" type=\"application/atom+xml\" title=\"Beslut\" \
          href=\"/api/v1/feeds/decisions.atom\">\
          <link rel=\"alternate\" type=\"text/calendar\" title=\"Sammanträden\" \
          href=\"/api/v1/feeds/meetings.ics\"></head>\
-         <body><header><p class=\"meta\">Norrbottens e-nämnd</p></header>\
+         <body><header><p class=\"meta\">{b}</p></header>\
          <main>{main}</main></body></html>\n",
         t = esc(title),
+        b = esc(crate::system::BODY_NAME),
     );
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")

@@ -252,7 +252,6 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
                 return Ok(report);
             }
         }
-        let mut persons: std::collections::HashMap<String, i64> = Default::default();
         // Other spellings protocols have used, by the person's name.
         const V: &str = "person-variants.csv";
         let mut variants: std::collections::HashMap<String, Vec<String>> = Default::default();
@@ -269,6 +268,13 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
                 .map_err(|e| bad(V, line, format!("variant {e}")))?;
             variants.entry(r.name).or_default().push(r.variant);
         }
+        // One person per name: a member who holds several seats, or a seat and a post on
+        // the staff, keeps one id.
+        let mut people = SeedPersons {
+            ids: Default::default(),
+            variants,
+            now,
+        };
         for (line, r) in rows::<MemberCsv>(C, MEMBERS_CSV)? {
             let seat_role = SeatRole::parse(&r.role).ok_or_else(|| {
                 bad(
@@ -287,14 +293,7 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
             if !samverkan_domain::registry::valid_range(r.term_from, r.term_to) {
                 return Err(bad(C, line, "term_to is before term_from"));
             }
-            // One person per name: a member who holds several seats keeps one id.
-            let mut known = SeedPersons {
-                ids: &mut persons,
-                variants: &variants,
-                report: &mut report,
-                now,
-            };
-            let person_id = known.person(conn, C, line, &r.name)?;
+            let person_id = people.person(conn, C, line, &r.name)?;
             registry::insert_member(
                 conn,
                 &NewMember {
@@ -325,13 +324,7 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
             if !samverkan_domain::registry::valid_range(r.term_from, r.term_to) {
                 return Err(bad(S, line, "term_to is before term_from"));
             }
-            let mut known = SeedPersons {
-                ids: &mut persons,
-                variants: &variants,
-                report: &mut report,
-                now,
-            };
-            let person_id = known.person(conn, S, line, &r.name)?;
+            let person_id = people.person(conn, S, line, &r.name)?;
             crate::person::insert_staff(
                 conn,
                 &crate::person::NewStaff {
@@ -348,6 +341,7 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
             )?;
             report.staff += 1;
         }
+        report.persons = people.ids.len();
         report.linked_attendance =
             link_attendance(conn).map_err(|e| bad("meetings.json", 0, e.to_string()))?;
         conn.record("seed", "demo", "load", None, crate::write::state(&report));
@@ -357,15 +351,14 @@ pub fn seed(conn: &mut DbConnection, force: bool) -> Result<SeedReport, SeedErro
 
 /// The persons the seed has made so far, by name: a name met again (a member with several
 /// seats, a member on the staff) keeps its one id.
-struct SeedPersons<'a> {
-    ids: &'a mut std::collections::HashMap<String, i64>,
+struct SeedPersons {
+    ids: std::collections::HashMap<String, i64>,
     /// Other spellings of person-variants.csv, by the person's name.
-    variants: &'a std::collections::HashMap<String, Vec<String>>,
-    report: &'a mut SeedReport,
+    variants: std::collections::HashMap<String, Vec<String>>,
     now: chrono::NaiveDateTime,
 }
 
-impl SeedPersons<'_> {
+impl SeedPersons {
     /// The id of the person named `name`, registered with their variants when new.
     fn person(
         &mut self,
@@ -393,7 +386,6 @@ impl SeedPersons<'_> {
             },
         )?;
         self.ids.insert(name.to_owned(), p.id);
-        self.report.persons += 1;
         Ok(p.id)
     }
 }
